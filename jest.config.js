@@ -1,0 +1,21 @@
+// One jest run for every workspace package. Sources are compiled by swc (fast on two cores);
+// `tsc -b` has already type-checked them and emitted dist/, which tests that spawn real
+// service processes run (OpenTelemetry cannot patch modules inside jest's module registry).
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  testMatch: ['<rootDir>/**/src/**/*.test.ts', '<rootDir>/**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  moduleNameMapper: {
+    '^@gameday/telemetry$': '<rootDir>/telemetry/src/index.ts',
+    '^@gameday/telemetry/(.*)$': '<rootDir>/telemetry/src/$1.ts',
+    '^@gameday/(slo|cli|stack|bench)$': '<rootDir>/$1/src/index.ts',
+    '^@gameday/(accounts|gateway)$': '<rootDir>/apps/$1/src/index.ts',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable: installs npm packages when the lock file changed and, with --system,
+// the Debian packages the local stack and the tests need (Prometheus, promtool, Alertmanager, amtool).
+// Plain Node with no dependencies, because it runs before `npm ci`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const step = (msg) => process.stderr.write(`\x1b[36m[bootstrap]\x1b[0m ${msg}\n`);
+
+function fail(msg) {
+  process.stderr.write(`\x1b[31m[bootstrap] ${msg}\x1b[0m\n`);
+  process.exit(1);
+}
+
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) fail(`Node.js ${process.versions.node} is too old: gameday needs Node.js 20 or newer.`);
+
+function run(cmd, cmdArgs, opts = {}) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) fail(`\`${cmd} ${cmdArgs.join(' ')}\` failed (exit ${r.status ?? r.signal}). Fix the error above and run again.`);
+}
+
+// npm packages: reinstall when package-lock.json is newer than the installed tree.
+const lock = join(root, 'package-lock.json');
+const installed = join(root, 'node_modules', '.package-lock.json');
+const needInstall =
+  !existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs + 1000);
+if (needInstall) {
+  step(existsSync(lock) ? 'installing npm packages (npm ci)…' : 'installing npm packages (npm install)…');
+  run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+}
+
+function have(bin) {
+  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+}
+
+// Debian packages: the binaries each package provides.
+const debian = {
+  prometheus: ['prometheus', 'promtool'],
+  'prometheus-alertmanager': ['prometheus-alertmanager', 'amtool'],
+};
+
+if (args.has('--system') || args.has('--stack')) {
+  const missing = Object.entries(debian)
+    .filter(([, bins]) => bins.some((b) => !have(b)))
+    .map(([pkg]) => pkg);
+  if (missing.length > 0) {
+    const isRoot = process.getuid?.() === 0;
+    const sudo = isRoot ? [] : have('sudo') ? ['sudo', '-n'] : null;
+    if (sudo === null || !have('apt-get')) {
+      fail(
+        `missing Debian packages: ${missing.join(', ')}. Install them (apt-get install ${missing.join(' ')}) and run again.`,
+      );
+    }
+    step(`installing Debian packages: ${missing.join(', ')} (apt-get)…`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const [cmd, ...pre] = sudo.length ? sudo : ['apt-get'];
+    const base = sudo.length ? [...pre, 'apt-get'] : [];
+    run(cmd, [...base, 'update', '-qq'], { env });
+    run(cmd, [...base, 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+    // The Debian packages enable system services; gameday starts its own copies on other ports.
+    if (have('systemctl')) {
+      for (const svc of ['prometheus', 'prometheus-node-exporter', 'prometheus-alertmanager']) {
+        spawnSync('systemctl', ['disable', '--now', svc], { stdio: 'ignore' });
+      }
+    }
+  }
+  for (const bins of Object.values(debian)) for (const b of bins) if (!have(b)) fail(`${b} is still missing after install.`);
+}
+
