@@ -1,0 +1,157 @@
+// Express middleware every service shares: request ids, the HTTP histogram and access log, JSON body
+// parsing with limits, and the central problem+json error handler.
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
+import { UNMATCHED_ROUTE } from './metrics';
+import {
+  BadRequestError,
+  HttpError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PROBLEM_CONTENT_TYPE,
+  UnsupportedMediaTypeError,
+} from './errors';
+import { activeSampledSpan } from './tracing';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Taken from a well-formed incoming X-Request-Id, generated otherwise. */
+    id: string;
+  }
+}
+
+/** Accepts a caller's X-Request-Id if it is well formed, otherwise makes one; echoes it back. */
+export function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.headers[REQUEST_ID_HEADER];
+    req.id = typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  };
+}
+
+/** The route template of a handled request (`/api/v1/players/:id`), never the raw path. */
+export function routeOf(req: Request): string {
+  const route = req.route as { path?: unknown } | undefined;
+  if (route === undefined || typeof route.path !== 'string') return UNMATCHED_ROUTE;
+  return req.baseUrl + route.path;
+}
+
+/**
+ * Observes `http_server_request_duration_seconds` and writes one access-log line per request.
+ * Probe and scrape endpoints are measured but not logged (they would drown the log).
+ */
+export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const start = performance.now();
+    const done = (aborted: boolean) => {
+      const seconds = (performance.now() - start) / 1000;
+      const route = routeOf(req);
+      // 499: the client went away before the response was complete (nginx's convention).
+      const status = aborted ? 499 : res.statusCode;
+      const span = activeSampledSpan();
+      metrics.observeHttp(req.method, route, status, seconds, span?.spanContext().traceId);
+      if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
+      const level = status >= 500 ? 'error' : 'info';
+      logger.log(level, 'request', {
+        request_id: req.id,
+        http_request_method: req.method,
+        http_route: route,
+        url_path: req.path,
+        http_response_status_code: status,
+        duration_ms: Math.round(seconds * 1e4) / 10,
+      });
+    };
+    res.once('finish', () => done(false));
+    res.once('close', () => {
+      if (!res.writableFinished) done(true);
+    });
+    next();
+  };
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * JSON bodies only: a body with another content type is a 415, malformed JSON a 400, an oversize
+ * body a 413 (all problem+json via the error handler).
+ */
+export function jsonBody(limit = '64kb'): RequestHandler {
+  const parser = express.json({ limit, strict: true, type: () => true });
+  return (req, res, next) => {
+    if (!BODY_METHODS.has(req.method)) return next();
+    const length = req.headers['content-length'];
+    const hasBody =
+      (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody) return next();
+    const type = req.headers['content-type'];
+    if (!type || !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
+      return next(new UnsupportedMediaTypeError(type));
+    }
+    parser(req, res, next);
+  };
+}
+
+export function notFound(): RequestHandler {
+  return (req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${req.path}.`));
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** Maps any error to problem+json. Unknown errors are 500s whose details stay in the log. */
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const problem = toHttpError(err);
+    if (problem.status >= 500 && !(err instanceof HttpError)) {
+      logger.error('unhandled error', {
+        request_id: req.id,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
+    res
+      .status(problem.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify({ ...problem.toProblem(req.originalUrl), request_id: req.id }));
+  };
+}
+
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new BadRequestError(`The body is not valid JSON: ${e.message}.`, 'malformed-json');
+    case 'entity.too.large':
+      return new PayloadTooLargeError(`${e.limit ?? '?'} bytes`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new UnsupportedMediaTypeError(e.message);
+    case 'request.aborted':
+      return new BadRequestError('The request was aborted.', 'aborted');
+  }
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'bad-request', 'Bad request', e.message);
+  }
+  return new HttpError(
+    500,
+    'internal',
+    'Internal error',
+    'An unexpected error occurred; it has been logged.',
+  );
+}

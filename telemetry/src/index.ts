@@ -1,0 +1,30 @@
+// Public API of @gameday/telemetry. `startTracing` lives in '@gameday/telemetry/tracing' so an entry
+// point can start it before anything else is loaded.
+export { createService, runMain, loadConfig, baseConfig, ConfigError, Service } from './service';
+export type { ServiceOptions, ShutdownHook, BaseConfig } from './service';
+export {
+  ServiceMetrics,
+  HTTP_DURATION_BUCKETS,
+  HTTP_DURATION_METRIC,
+  UNMATCHED_ROUTE,
+  openMetricsToText,
+} from './metrics';
+export { createLogger, BufferedStdoutTransport, parseLogLevel } from './logger';
+export type { Logger, LoggerOptions } from './logger';
+export { Health } from './health';
+export type { Check, CheckResult, Readiness } from './health';
+export * from './errors';
+export { text, parse, body, query, toFieldErrors, z } from './validation';
+export {
+  requestId,
+  routeOf,
+  observe,
+  jsonBody,
+  notFound,
+  errorHandler,
+  toHttpError,
+  REQUEST_ID_HEADER,
+} from './http';
+export { instrumentPool } from './database';
+export type { PoolLike } from './database';
+export { activeSampledSpan, tracingHandle, telemetryEnabled, DEFAULT_SAMPLE_RATIO } from './tracing';

@@ -1,0 +1,131 @@
+// Prometheus metrics for a service: the standard HTTP histogram (DESIGN §3), default process metrics,
+// `gameday_*` domain metrics, and the /metrics handler (Prometheus text or OpenMetrics with exemplars).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration } from 'prom-client';
+import type { Request, Response } from 'express';
+
+/** The OpenTelemetry default HTTP duration buckets (DESIGN §3, contract). */
+export const HTTP_DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+export const HTTP_DURATION_METRIC = 'http_server_request_duration_seconds';
+/** The route label of requests that matched no route: unknown paths collapse into this one series. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+const OPENMETRICS = Registry.OPENMETRICS_CONTENT_TYPE;
+const PROMETHEUS_TEXT = Registry.PROMETHEUS_CONTENT_TYPE;
+const DOMAIN_PREFIX = 'gameday_';
+
+type Labels<T extends string> = Partial<Record<T, string | number>>;
+
+export class ServiceMetrics {
+  /**
+   * One registry in OpenMetrics mode: prom-client only keeps exemplars on such a registry. Plain-text
+   * scrapes get the same samples converted (see `render`).
+   */
+  readonly registry: Registry<typeof OPENMETRICS>;
+  private readonly http: Histogram<'http_request_method' | 'http_route' | 'http_response_status_code'>;
+
+  constructor(
+    readonly service: string,
+    options: { defaultMetrics?: boolean } = {},
+  ) {
+    this.registry = new Registry<typeof OPENMETRICS>();
+    this.registry.setContentType(OPENMETRICS);
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.http = new Histogram({
+      name: HTTP_DURATION_METRIC,
+      help: 'Duration of HTTP server requests.',
+      labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
+      buckets: HTTP_DURATION_BUCKETS,
+      registers: [this.registry],
+      enableExemplars: true,
+    });
+  }
+
+  /** Records one HTTP request. `traceId` (a sampled trace) becomes the bucket's exemplar. */
+  observeHttp(method: string, route: string, status: number, seconds: number, traceId?: string): void {
+    const labels = { http_request_method: method, http_route: route, http_response_status_code: status };
+    this.http.observe({
+      labels,
+      value: seconds,
+      exemplarLabels: traceId === undefined ? EMPTY : { trace_id: traceId },
+    });
+  }
+
+  counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
+    checkDomainName(config.name);
+    return new Counter({ ...config, registers: [this.registry] });
+  }
+
+  gauge<T extends string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
+    checkDomainName(config.name);
+    return new Gauge({ ...config, registers: [this.registry] });
+  }
+
+  histogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T> {
+    checkDomainName(config.name);
+    return new Histogram({ ...config, registers: [this.registry] });
+  }
+
+  /**
+   * Renders every metric. OpenMetrics (with exemplars) when `openMetrics` is true, otherwise the
+   * Prometheus text format 0.0.4, derived from the OpenMetrics rendering.
+   */
+  async render(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+    const om = await this.registry.metrics();
+    if (openMetrics) return { contentType: OPENMETRICS, body: om };
+    return { contentType: PROMETHEUS_TEXT, body: openMetricsToText(om) };
+  }
+
+  /** Express handler for GET /metrics; negotiates OpenMetrics from the Accept header like Prometheus does. */
+  handler() {
+    return async (req: Request, res: Response): Promise<void> => {
+      const accept = req.headers.accept ?? '';
+      const { contentType, body } = await this.render(accept.includes('application/openmetrics-text'));
+      res.setHeader('Content-Type', contentType);
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(body);
+    };
+  }
+}
+
+const EMPTY: Labels<string> = {};
+
+function checkDomainName(name: string): void {
+  if (!name.startsWith(DOMAIN_PREFIX)) {
+    throw new Error(`domain metric "${name}" must be named ${DOMAIN_PREFIX}* (DESIGN §3)`);
+  }
+}
+
+/**
+ * OpenMetrics → Prometheus text 0.0.4: drop exemplars and `# EOF`, and give counters back their
+ * `_total` in HELP/TYPE (OpenMetrics names the family without it). Sample lines are identical.
+ */
+export function openMetricsToText(om: string): string {
+  const lines = om.split('\n');
+  const out: string[] = [];
+  let pendingHelp: string | undefined;
+  for (const line of lines) {
+    if (line === '# EOF' || line === '') continue;
+    if (line.startsWith('# HELP ')) {
+      pendingHelp = line;
+      continue;
+    }
+    if (line.startsWith('# TYPE ')) {
+      const [, , name, type] = line.split(' ', 4);
+      const family = type === 'counter' ? `${name}_total` : name;
+      if (out.length > 0) out.push('');
+      if (pendingHelp !== undefined) {
+        out.push(`# HELP ${family}${pendingHelp.slice(7 + (name?.length ?? 0))}`);
+        pendingHelp = undefined;
+      }
+      out.push(`# TYPE ${family} ${type}`);
+      continue;
+    }
+    const hash = line.indexOf(' # {');
+    out.push(hash === -1 ? line : line.slice(0, hash));
+  }
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,215 @@
+// Tracing bootstrap. Import and call this module FIRST in a service's entry point, before express, pg,
+// kafkajs or winston are required: OpenTelemetry patches modules as they load.
+//
+//   import { startTracing } from '@gameday/telemetry/tracing';
+//   startTracing({ serviceName: 'accounts' });
+//
+// This file deliberately imports nothing but OpenTelemetry packages.
+import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import {
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
+import type { IncomingMessage } from 'node:http';
+
+/** The production default: keep 10% of new traces, follow the caller's decision otherwise. */
+export const DEFAULT_SAMPLE_RATIO = 0.1;
+
+/** Paths that are scraped or probed constantly; tracing them only adds noise and cost. */
+const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/favicon.ico']);
+
+export interface TracingOptions {
+  /** `service.name`; `OTEL_SERVICE_NAME` overrides it. */
+  serviceName: string;
+  /** `service.version`; defaults to `npm_package_version` or 0.0.0. */
+  serviceVersion?: string;
+  /** Environment variables to read; defaults to `process.env` (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface TracingHandle {
+  /** False when telemetry is switched off or the SDK was not started. */
+  readonly enabled: boolean;
+  /** Whether spans are exported (OTLP endpoint configured). */
+  readonly exporting: boolean;
+  readonly sampler: string;
+  /** Export every finished span now. */
+  forceFlush(): Promise<void>;
+  /** Flush and stop the SDK; safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+let active: TracingHandle | undefined;
+
+/** Telemetry is on unless `GAMEDAY_TELEMETRY=off` (used by the benchmark for the bare baseline). */
+export function telemetryEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env.GAMEDAY_TELEMETRY ?? 'on').toLowerCase();
+  if (v !== 'on' && v !== 'off') {
+    throw new Error(`GAMEDAY_TELEMETRY must be "on" or "off", got "${env.GAMEDAY_TELEMETRY}"`);
+  }
+  return v === 'on';
+}
+
+/**
+ * Chooses the sampler from the standard `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG` variables,
+ * defaulting to parent-based 10%. Validates the ratio so a typo fails at start, not silently.
+ */
+export function samplerFromEnv(env: NodeJS.ProcessEnv): { sampler: Sampler; description: string } {
+  const name = (env.OTEL_TRACES_SAMPLER ?? 'parentbased_traceidratio').trim();
+  const argRaw = env.OTEL_TRACES_SAMPLER_ARG;
+  const ratio = argRaw === undefined || argRaw === '' ? DEFAULT_SAMPLE_RATIO : Number(argRaw);
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    throw new Error(`OTEL_TRACES_SAMPLER_ARG must be a number between 0 and 1, got "${argRaw}"`);
+  }
+  switch (name) {
+    case 'always_on':
+      return { sampler: new AlwaysOnSampler(), description: 'always_on' };
+    case 'parentbased_always_on':
+      return { sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), description: name };
+    case 'traceidratio':
+      return { sampler: new TraceIdRatioBasedSampler(ratio), description: `${name}(${ratio})` };
+    case 'parentbased_traceidratio':
+      return {
+        sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
+        description: `${name}(${ratio})`,
+      };
+    default:
+      throw new Error(
+        `OTEL_TRACES_SAMPLER "${name}" is not supported; use always_on, parentbased_always_on, traceidratio or parentbased_traceidratio`,
+      );
+  }
+}
+
+/**
+ * Starts the OpenTelemetry Node SDK: http, express, pg, kafkajs and winston instrumentations
+ * (fs, dns and net stay off), W3C trace context, OTLP/HTTP export to `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * (quietly off when unset). Returns a handle whose shutdown flushes pending spans.
+ */
+export function startTracing(options: TracingOptions): TracingHandle {
+  if (active) return active;
+  const env = options.env ?? process.env;
+  const serviceName = env.OTEL_SERVICE_NAME || options.serviceName;
+  if (!telemetryEnabled(env) || env.OTEL_SDK_DISABLED === 'true') {
+    active = disabledHandle('off');
+    return active;
+  }
+  if (env.OTEL_LOG_LEVEL === 'debug') diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
+
+  // Stable HTTP semantic conventions (http.request.method, http.route, http.response.status_code).
+  // The instrumentation reads this at construction time.
+  process.env.OTEL_SEMCONV_STABILITY_OPT_IN = env.OTEL_SEMCONV_STABILITY_OPT_IN ?? 'http';
+  // Metrics come from prom-client only (one source for the HTTP histogram) and logs go to stdout:
+  // keep the SDK from starting OTLP metric and log exporters of its own.
+  process.env.OTEL_METRICS_EXPORTER = 'none';
+  process.env.OTEL_LOGS_EXPORTER = 'none';
+
+  const { sampler, description } = samplerFromEnv(env);
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const spanProcessors: SpanProcessor[] = [];
+  if (!endpoint) {
+    // No collector: spans are still created so logs, exemplars and outgoing calls carry trace ids.
+    spanProcessors.push(new NoopSpanProcessor());
+  } else {
+    // Large batches and a bounded queue: the exporter serialises on the event loop, so fewer, bigger
+    // exports cost less per span; a full queue drops spans instead of growing memory.
+    spanProcessors.push(
+      new BatchSpanProcessor(new OTLPTraceExporter(), {
+        maxQueueSize: 8192,
+        maxExportBatchSize: 1024,
+        scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1000),
+        exportTimeoutMillis: 10_000,
+      }),
+    );
+  }
+
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion ?? env.npm_package_version ?? '0.0.0',
+      'deployment.environment': env.DEPLOYMENT_ENVIRONMENT ?? env.NODE_ENV ?? 'development',
+      'deployment.environment.name': env.DEPLOYMENT_ENVIRONMENT ?? env.NODE_ENV ?? 'development',
+    }),
+    autoDetectResources: false,
+    sampler,
+    spanProcessors,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.has(pathOf(req.url)),
+        // Outgoing calls are traced only inside a trace (no orphan client spans from probes).
+        requireParentforOutgoingSpans: true,
+      }),
+      // Router and middleware layers would add a span per layer per request; the request handler
+      // span and the http.route attribute (which the instrumentation still sets) are what matter.
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+      }),
+      new PgInstrumentation({ requireParentSpan: true }),
+      new KafkaJsInstrumentation(),
+      // Injects trace_id/span_id into log records; logs are written to stdout by our logger.
+      new WinstonInstrumentation({ disableLogSending: true }),
+    ],
+  });
+  sdk.start();
+
+  let stopped: Promise<void> | undefined;
+  active = {
+    enabled: true,
+    exporting: Boolean(endpoint),
+    sampler: description,
+    async forceFlush() {
+      await Promise.all(spanProcessors.map((p) => p.forceFlush()));
+    },
+    shutdown() {
+      stopped ??= sdk.shutdown().catch((err: unknown) => {
+        process.stderr.write(`tracing shutdown failed: ${String(err)}\n`);
+      });
+      return stopped;
+    },
+  };
+  return active;
+}
+
+/** The handle of the running SDK (a disabled one when `startTracing` was never called). */
+export function tracingHandle(): TracingHandle {
+  return active ?? disabledHandle('not started');
+}
+
+function disabledHandle(sampler: string): TracingHandle {
+  return {
+    enabled: false,
+    exporting: false,
+    sampler,
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** The active span's ids, if it is sampled: used for log correlation and exemplars. */
+export function activeSampledSpan(): Span | undefined {
+  const span = trace.getSpan(context.active());
+  if (!span) return undefined;
+  const ctx = span.spanContext();
+  return ctx.traceFlags & 1 ? span : undefined;
+}
+
+export { context, propagation, trace };
