@@ -12,7 +12,7 @@ module.exports = {
   moduleNameMapper: {
     '^@gameday/telemetry$': '<rootDir>/telemetry/src/index.ts',
     '^@gameday/telemetry/(.*)$': '<rootDir>/telemetry/src/$1.ts',
-    '^@gameday/(slo|cli|stack|bench)$': '<rootDir>/$1/src/index.ts',
+    '^@gameday/(slo|cli|stack|bench|testing)$': '<rootDir>/$1/src/index.ts',
     '^@gameday/(accounts|gateway)$': '<rootDir>/apps/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

@@ -1,0 +1,111 @@
+// Runs a real service process (its compiled dist/main.js) the way the local stack does, and keeps
+// its JSON log lines for assertions.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort } from './ports';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+export interface ServiceProcess {
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Every JSON log line the process printed so far (non-JSON lines are kept as { raw }). */
+  readonly logs: Record<string, unknown>[];
+  readonly stderr: string[];
+  /** Sends a signal and resolves with the exit code (or the signal name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+  exited(): Promise<number | string>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  /** Wait for /readyz to answer 200 (default) or only /healthz. */
+  waitFor?: 'ready' | 'alive' | 'none';
+  timeoutMs?: number;
+}
+
+export async function startService(name: string, options: StartOptions = {}): Promise<ServiceProcess> {
+  const entry = join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npx tsc -b\` first`);
+  const port = await freePort();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== undefined) env[k] = v;
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    OTEL_SERVICE_NAME: name,
+    ...pickDefined(options.env),
+  });
+  env.PORT = options.env?.PORT ?? String(port);
+  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT });
+  const logs: Record<string, unknown>[] = [];
+  const stderr: string[] = [];
+  let partial = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    partial += d.toString('utf8');
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line) continue;
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ raw: line });
+      }
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
+  const exit = new Promise<number | string>((res) =>
+    child.once('exit', (code, sig) => res(code ?? sig ?? -1)),
+  );
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const proc: ServiceProcess = {
+    name,
+    port: Number(env.PORT),
+    url,
+    child,
+    logs,
+    stderr,
+    exited: () => exit,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exit;
+    },
+  };
+  const mode = options.waitFor ?? 'ready';
+  if (mode !== 'none') {
+    const path = mode === 'ready' ? '/readyz' : '/healthz';
+    const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+    for (;;) {
+      if (child.exitCode !== null) {
+        throw new Error(
+          `${name} exited with ${child.exitCode} during start:\n${stderr.join('')}\n${JSON.stringify(logs.slice(-5))}`,
+        );
+      }
+      try {
+        const r = await fetch(url + path);
+        if (r.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(
+          `${name} was not ${mode} within the timeout:\n${stderr.join('')}\n${JSON.stringify(logs.slice(-5))}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return proc;
+}
+
+function pickDefined(env: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
