@@ -14,6 +14,8 @@ export interface TextOptions {
   max: number;
   /** A whitelist pattern, with a human description of it for the error message. */
   pattern?: { regex: RegExp; description: string };
+  /** Trim surrounding whitespace (default true; passwords keep theirs). */
+  trim?: boolean;
 }
 
 /** A text field: NFC-normalised, trimmed, no control characters, length in code points. */
@@ -21,7 +23,7 @@ export function text(options: TextOptions) {
   const min = options.min ?? 1;
   return z
     .string()
-    .transform((s) => s.normalize('NFC').trim())
+    .transform((s) => (options.trim === false ? s.normalize('NFC') : s.normalize('NFC').trim()))
     .superRefine((s, ctx) => {
       if (FORBIDDEN_CHARS.test(s)) {
         ctx.addIssue({ code: 'custom', message: 'must not contain control or bidi-override characters' });

@@ -1,0 +1,67 @@
+// Wires the accounts service: configuration, database pool and migrations, token issuer, routes.
+import { Pool } from 'pg';
+import { createService, instrumentPool } from '@gameday/telemetry';
+import type { Service } from '@gameday/telemetry';
+import { accountsConfig } from './config';
+import type { AccountsConfig } from './config';
+import { Accounts } from './domain/accounts';
+import { LoginThrottle } from './domain/login-throttle';
+import { TokenIssuer } from './domain/tokens';
+import { migrate } from './data-access/migrations';
+import { PgPlayersRepository } from './data-access/players-repository';
+import { jwksRouter, playersRouter } from './entry-points/http';
+
+export interface AccountsServer {
+  service: Service<AccountsConfig>;
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<AccountsServer> {
+  const service = createService({ name: 'accounts', config: accountsConfig, env });
+  const { config, logger } = service;
+  // The gateway on loopback (or the cluster's ingress) sets X-Forwarded-For: trust it for req.ip.
+  service.app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+
+  const pool = new Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 30_000,
+  });
+  // A broken idle connection (PostgreSQL restarted) must not crash the process.
+  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err.message }));
+  instrumentPool(service, pool);
+  service.onShutdown('database pool', () => pool.end());
+
+  const applied = await migrate(pool);
+  logger.info('database migrated', { applied });
+
+  if (config.NODE_ENV === 'production' && !config.JWT_PRIVATE_KEY) {
+    throw new Error('JWT_PRIVATE_KEY: required when NODE_ENV=production (a PKCS8 PEM Ed25519 key)');
+  }
+  const tokens = await TokenIssuer.create({
+    privateKeyPem: config.JWT_PRIVATE_KEY,
+    ttlSeconds: config.JWT_TTL_SECONDS,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  if (tokens.generated) logger.warn('JWT_PRIVATE_KEY not set: generated a signing key for this process only');
+
+  const throttle = new LoginThrottle({
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    windowMs: config.LOGIN_FAILURE_WINDOW_SECONDS * 1000,
+  });
+  const admins = new Set(
+    config.ACCOUNTS_ADMIN_EMAILS.split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const accounts = new Accounts(new PgPlayersRepository(pool), tokens, throttle, admins);
+
+  service.app.use(jwksRouter(tokens));
+  service.app.use(playersRouter(accounts));
+  const { url, port } = await service.listen();
+  return { service, url, port, stop: () => service.stop() };
+}
