@@ -1,0 +1,10 @@
+// The local stack's public API: the registry types for whoever adds a component, and the pieces
+// other packages read (stack.json, the alert sink's notification shape).
+export type { ComponentKind, ComponentSpec, Command, Probe, RestartPolicy, StackContext } from './component';
+export { registry, service } from './components';
+export type { ServiceOptions } from './components';
+export { backoffDelay, RestartBackoff, defaultBackoff } from './backoff';
+export type { AlertNotification, Receiver } from './alert-sink';
+export { readState } from './state-file';
+export type { ComponentRecord, ComponentState, StackState } from './state-file';
+export { LocalStack } from './stack';

@@ -1,0 +1,86 @@
+// .gameday/stack.json: what runs where, for people (`cat .gameday/stack.json`) and tools (the chaos
+// harness, tests). Rewritten atomically on every change, so a reader never sees half a file.
+
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { ComponentKind } from './component';
+import { commandLineOf, isAlive } from './child-process';
+
+export type ComponentState =
+  'pending' | 'skipped' | 'starting' | 'ready' | 'unready' | 'backoff' | 'stopping' | 'stopped' | 'failed';
+
+export interface ComponentRecord {
+  name: string;
+  kind: ComponentKind | 'supervisor';
+  description: string;
+  state: ComponentState;
+  /** Why the component is skipped (state "skipped") or failed. */
+  reason?: string;
+  /** Also its process group id. null when not running. */
+  pid: number | null;
+  port: number | null;
+  url: string | null;
+  restarts: number;
+  started_at: string | null;
+  ready_at: string | null;
+  log: string | null;
+  /** The command line, to recognise a process left behind by a crashed stack. */
+  command: string | null;
+  /** Prometheus scrape-target health of the component's job: up, down, unknown; null when not scraped. */
+  scrape: string | null;
+}
+
+export interface StackState {
+  version: 1;
+  state: 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+  pid: number;
+  home: string;
+  started_at: string;
+  updated_at: string;
+  prometheus: { url: string };
+  alertmanager: { url: string };
+  /** The supervisor's own server: metrics and the Alertmanager webhook sink. */
+  stack: { url: string; metrics: string; alerts: string };
+  components: ComponentRecord[];
+  /** Prometheus scrape-target health by job, from /api/v1/targets. */
+  targets: Record<string, { health: string; last_error: string; last_scrape: string }>;
+  slos: { service: string; slo: string; burn_rate: number | null; budget_remaining: number | null }[];
+}
+
+export function writeState(file: string, state: StackState): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+export function readState(file: string): StackState | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as StackState;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Leftovers {
+  /** A supervisor that is still running with the same state directory. */
+  supervisor: number | undefined;
+  /** Children of a supervisor that died without stopping them. */
+  orphans: { name: string; pid: number }[];
+}
+
+/** Which processes named in an old stack.json are still ours and alive (pid reuse is ruled out by the command line). */
+export function findLeftovers(previous: StackState | undefined, self = process.pid): Leftovers {
+  if (!previous) return { supervisor: undefined, orphans: [] };
+  const supervisorCmd = commandLineOf(previous.pid);
+  const supervisor =
+    previous.pid !== self &&
+    supervisorCmd !== undefined &&
+    /stack[/\\](dist|src)[/\\]main/.test(supervisorCmd)
+      ? previous.pid
+      : undefined;
+  const orphans = previous.components
+    .filter((c) => c.kind !== 'supervisor' && c.pid !== null && isAlive(c.pid))
+    .filter((c) => c.command !== null && commandLineOf(c.pid!) === c.command)
+    .map((c) => ({ name: c.name, pid: c.pid! }));
+  return { supervisor, orphans };
+}
