@@ -61,6 +61,11 @@ export interface ServiceOptions<S extends z.ZodObject> {
   /** Extra configuration variables of this service; merged with the standard ones. */
   config?: S;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Parse JSON request bodies (default true). A proxy (the gateway) turns it off so bodies stream
+   * to upstreams untouched; it then enforces BODY_LIMIT itself.
+   */
+  parseJson?: boolean;
 }
 
 export type ShutdownHook = () => Promise<unknown> | unknown;
@@ -80,6 +85,7 @@ export class Service<C> {
     readonly name: string,
     readonly config: C & BaseConfig,
     env: NodeJS.ProcessEnv,
+    options: { parseJson?: boolean } = {},
   ) {
     this.telemetry = telemetryEnabled(env);
     this.logger = createLogger({ service: name, level: config.LOG_LEVEL });
@@ -100,7 +106,7 @@ export class Service<C> {
     this.app.get('/metrics', this.metrics.handler());
     this.app.get('/healthz', this.health.livenessHandler());
     this.app.get('/readyz', this.health.readinessHandler());
-    this.app.use(jsonBody(config.BODY_LIMIT));
+    if (options.parseJson !== false) this.app.use(jsonBody(config.BODY_LIMIT));
   }
 
   /** Registers work to do at shutdown after requests drained (close pools, consumers); runs in reverse order. */
@@ -209,7 +215,7 @@ export function createService<S extends z.ZodObject = z.ZodObject<Record<string,
   const env = options.env ?? process.env;
   const schema = options.config ? baseConfig.extend(options.config.shape) : baseConfig;
   const config = loadConfig(schema, env) as z.output<S> & BaseConfig;
-  return new Service<z.output<S>>(options.name, config, env);
+  return new Service<z.output<S>>(options.name, config, env, { parseJson: options.parseJson });
 }
 
 /**

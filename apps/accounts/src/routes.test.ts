@@ -1,0 +1,17 @@
+import type { Accounts } from './domain/accounts';
+import { playersRouter } from './entry-points/http';
+import { routes } from './routes';
+
+describe('the route table', () => {
+  it('lists exactly the routes the players router serves', () => {
+    const router = playersRouter({} as Accounts);
+    const served = router.stack
+      .filter((layer) => layer.route)
+      .flatMap((layer) => {
+        const route = layer.route as unknown as { path: string; methods: Record<string, boolean> };
+        return Object.keys(route.methods).map((m) => `${m.toUpperCase()} ${route.path}`);
+      })
+      .sort();
+    expect(served).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+});

@@ -1,0 +1,95 @@
+// What the real OpenTelemetry exporter sends from the real service process.
+import { OtlpReceiver, request, startPostgres, startService } from '@gameday/testing';
+import type { ServiceProcess, TestPostgres } from '@gameday/testing';
+
+let pg: TestPostgres;
+let receiver: OtlpReceiver;
+let accounts: ServiceProcess;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  await pg.createDatabase('accounts');
+  receiver = new OtlpReceiver();
+  await receiver.start();
+  accounts = await startService('accounts', {
+    env: {
+      DATABASE_URL: pg.url('accounts'),
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+    },
+  });
+});
+
+afterAll(async () => {
+  await accounts?.stop();
+  await receiver?.stop();
+  await pg?.destroy();
+});
+
+describe('traces', () => {
+  it('continue the caller’s trace from traceparent, with route, status and a database span', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parentId = '00f067aa0ba902b7';
+    const reg = await request(`${accounts.url}/api/v1/players`, {
+      body: { email: 'trace@example.com', display_name: 'Tracy', password: 'a long enough password' },
+    });
+    const res = await request(`${accounts.url}/api/v1/players/me`, {
+      headers: {
+        traceparent: `00-${traceId}-${parentId}-01`,
+        'x-player-id': String(reg.body.id),
+        'x-player-role': 'player',
+      },
+    });
+    expect(res.status).toBe(200);
+
+    const server = await receiver.waitFor((s) => s.traceId === traceId && s.kind === 2);
+    expect(server).toMatchObject({
+      service: 'accounts',
+      name: 'GET /api/v1/players/me',
+      parentSpanId: parentId,
+      attributes: expect.objectContaining({
+        'http.request.method': 'GET',
+        'http.route': '/api/v1/players/me',
+        'http.response.status_code': 200,
+      }),
+    });
+    const db = await receiver.waitFor(
+      (s) =>
+        s.traceId === traceId &&
+        String(s.attributes['db.system'] ?? s.attributes['db.system.name']) === 'postgresql',
+    );
+    expect(db.service).toBe('accounts');
+
+    // The access-log line of that request carries the same trace id.
+    const line = accounts.logs.find((l) => l.message === 'request' && l.trace_id === traceId);
+    expect(line).toMatchObject({ service: 'accounts', http_route: '/api/v1/players/me', level: 'info' });
+    expect(typeof line?.span_id).toBe('string');
+  });
+
+  it('are not made for scrapes and probes', async () => {
+    await request(`${accounts.url}/metrics`);
+    await request(`${accounts.url}/healthz`);
+    await request(`${accounts.url}/readyz`);
+    const marker = await request(`${accounts.url}/api/v1/players/me`);
+    expect(marker.status).toBe(401);
+    await receiver.waitFor((s) => s.attributes['http.response.status_code'] === 401);
+    const probeSpans = receiver.spans.filter((s) =>
+      ['/metrics', '/healthz', '/readyz'].includes(String(s.attributes['http.route'])),
+    );
+    expect(probeSpans).toEqual([]);
+  });
+});
+
+describe('metrics', () => {
+  it('expose exemplars with trace ids when OpenMetrics is asked for', async () => {
+    const res = await request(`${accounts.url}/metrics`, {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    expect(res.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
+    expect(res.text).toMatch(
+      /http_server_request_duration_seconds_bucket\{[^}]*http_route="\/api\/v1\/players\/me"[^}]*\} \d+ # \{trace_id="[0-9a-f]{32}"\}/,
+    );
+    expect(res.text.trimEnd().endsWith('# EOF')).toBe(true);
+  });
+});
