@@ -1,0 +1,309 @@
+// The player API's OpenAPI 3.1 document, served at GET /api/v1/openapi.json. It is kept true by
+// test/openapi.test.ts: every operation is exercised through the gateway against real accounts and
+// PostgreSQL (status codes listed, bodies valid against these schemas), and every route the gateway
+// and accounts serve under /api/v1 must be described here.
+
+const problem = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+const retryAfter = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } };
+
+const json = (schema: string) => ({
+  'application/json': { schema: { $ref: `#/components/schemas/${schema}` } },
+});
+
+const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
+
+/** Answers any call through the gateway can get: rate limited, or the upstream failed. */
+const gatewayResponses = {
+  '429': ref('TooManyRequests'),
+  '502': ref('BadGateway'),
+  '503': ref('ServiceUnavailable'),
+  '504': ref('GatewayTimeout'),
+};
+
+/** Answers of calls that send a JSON body. */
+const bodyResponses = {
+  '400': ref('BadRequest'),
+  '413': ref('PayloadTooLarge'),
+  '415': ref('UnsupportedMediaType'),
+};
+
+const playerId = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: "The player's id.",
+  schema: { type: 'string', format: 'uuid' },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'gameday player API',
+    version: '1.0.0',
+    description: [
+      'The public API of gameday, served by the gateway under /api/v1.',
+      '',
+      'Authenticate with a bearer token from `POST /api/v1/players/login` (an EdDSA-signed JWT, short-lived).',
+      'Errors are RFC 9457 problem details (`application/problem+json`) with a `request_id` to quote;',
+      'validation errors list each field at fault in `errors`. Every answer carries `X-Request-Id`.',
+      'Requests are rate limited per client address and per player (429 with `Retry-After`);',
+      'a service that is down answers 503 with `Retry-After`, one that is too slow 504.',
+    ].join('\n'),
+    license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+  },
+  servers: [{ url: '/', description: 'The gateway (http://localhost:8080 in the local stack).' }],
+  security: [{ bearerAuth: [] }],
+  tags: [
+    { name: 'players', description: 'Registration, login, profiles and roles (the accounts service).' },
+    { name: 'meta', description: 'This document.' },
+  ],
+  paths: {
+    '/api/v1/players': {
+      post: {
+        operationId: 'registerPlayer',
+        tags: ['players'],
+        summary: 'Register a player',
+        description:
+          'Creates a player with the role `player` (or `admin` for the addresses the operators configured).',
+        security: [],
+        requestBody: { required: true, content: json('RegisterRequest') },
+        responses: {
+          '201': {
+            description: 'The player was registered.',
+            headers: { Location: { $ref: '#/components/headers/Location' } },
+            content: json('Player'),
+          },
+          ...bodyResponses,
+          '409': ref('Conflict'),
+          ...gatewayResponses,
+        },
+      },
+    },
+    '/api/v1/players/login': {
+      post: {
+        operationId: 'login',
+        tags: ['players'],
+        summary: 'Log in',
+        description:
+          'Exchanges an email and password for an access token. A wrong email and a wrong password get the ' +
+          'same answer; repeated failures for one email or from one address are refused for a while (429).',
+        security: [],
+        requestBody: { required: true, content: json('LoginRequest') },
+        responses: {
+          '200': { description: 'Logged in.', content: json('Token') },
+          ...bodyResponses,
+          '401': ref('Unauthorized'),
+          ...gatewayResponses,
+        },
+      },
+    },
+    '/api/v1/players/me': {
+      get: {
+        operationId: 'getMe',
+        tags: ['players'],
+        summary: 'Your profile',
+        responses: {
+          '200': { description: 'Your player record.', content: json('Player') },
+          '401': ref('Unauthorized'),
+          '404': ref('NotFound'),
+          ...gatewayResponses,
+        },
+      },
+      patch: {
+        operationId: 'updateMe',
+        tags: ['players'],
+        summary: 'Change your profile',
+        requestBody: { required: true, content: json('UpdateProfileRequest') },
+        responses: {
+          '200': { description: 'Your updated player record.', content: json('Player') },
+          ...bodyResponses,
+          '401': ref('Unauthorized'),
+          '404': ref('NotFound'),
+          ...gatewayResponses,
+        },
+      },
+    },
+    '/api/v1/players/{id}': {
+      get: {
+        operationId: 'getPlayer',
+        tags: ['players'],
+        summary: 'A player (admins only)',
+        parameters: [playerId],
+        responses: {
+          '200': { description: 'The player.', content: json('Player') },
+          '400': ref('BadRequest'),
+          '401': ref('Unauthorized'),
+          '403': ref('Forbidden'),
+          '404': ref('NotFound'),
+          ...gatewayResponses,
+        },
+      },
+    },
+    '/api/v1/players/{id}/role': {
+      put: {
+        operationId: 'setPlayerRole',
+        tags: ['players'],
+        summary: "Set a player's role (admins only)",
+        parameters: [playerId],
+        requestBody: { required: true, content: json('RoleRequest') },
+        responses: {
+          '200': { description: 'The player with the new role.', content: json('Player') },
+          ...bodyResponses,
+          '401': ref('Unauthorized'),
+          '403': ref('Forbidden'),
+          '404': ref('NotFound'),
+          ...gatewayResponses,
+        },
+      },
+    },
+    '/api/v1/openapi.json': {
+      get: {
+        operationId: 'getOpenApiDocument',
+        tags: ['meta'],
+        summary: 'This document',
+        security: [],
+        responses: {
+          '200': {
+            description: 'The OpenAPI 3.1 document of the player API.',
+            content: { 'application/json': { schema: { type: 'object', required: ['openapi', 'paths'] } } },
+          },
+          '429': ref('TooManyRequests'),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      bearerAuth: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'The `access_token` from `POST /api/v1/players/login`.',
+      },
+    },
+    headers: {
+      RetryAfter: {
+        description: 'Seconds to wait before trying again.',
+        schema: { type: 'integer', minimum: 0 },
+      },
+      Location: {
+        description: 'The URL of the created resource.',
+        schema: { type: 'string' },
+      },
+    },
+    responses: {
+      BadRequest: problem('The request is malformed or invalid; `errors` names each field at fault.'),
+      Unauthorized: problem(
+        'No valid bearer token (missing, malformed, expired or forged), or bad credentials.',
+        {
+          'WWW-Authenticate': { description: 'The `Bearer` scheme.', schema: { type: 'string' } },
+        },
+      ),
+      Forbidden: problem('Your role does not allow this.'),
+      NotFound: problem('No such resource.'),
+      Conflict: problem('The resource exists already (e.g. the email is registered).'),
+      PayloadTooLarge: problem('The body is larger than the limit (64 KiB by default).'),
+      UnsupportedMediaType: problem('The body is not `application/json`.'),
+      TooManyRequests: problem('Rate limited (per address, per player, or failed logins).', retryAfter),
+      BadGateway: problem('A service behind the gateway answered badly or broke off.'),
+      ServiceUnavailable: problem('A service behind the gateway is down.', retryAfter),
+      GatewayTimeout: problem('A service behind the gateway did not answer in time.'),
+    },
+    schemas: {
+      Player: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'email', 'display_name', 'role', 'created_at', 'updated_at'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          email: { type: 'string', maxLength: 254 },
+          display_name: { type: 'string', minLength: 2, maxLength: 32 },
+          role: { $ref: '#/components/schemas/Role' },
+          created_at: { type: 'string', format: 'date-time' },
+          updated_at: { type: 'string', format: 'date-time' },
+        },
+      },
+      Role: { type: 'string', enum: ['player', 'admin'] },
+      RegisterRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['email', 'display_name', 'password'],
+        properties: {
+          email: { type: 'string', format: 'email', maxLength: 254 },
+          display_name: {
+            type: 'string',
+            minLength: 2,
+            maxLength: 32,
+            description:
+              'Letters, digits, spaces, ".", "_" and "-", starting and ending with a letter or digit.',
+          },
+          password: { type: 'string', minLength: 12, maxLength: 128 },
+        },
+      },
+      LoginRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['email', 'password'],
+        properties: {
+          email: { type: 'string', format: 'email', maxLength: 254 },
+          password: { type: 'string', minLength: 1, maxLength: 128 },
+        },
+      },
+      UpdateProfileRequest: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          display_name: { type: 'string', minLength: 2, maxLength: 32 },
+        },
+      },
+      RoleRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['role'],
+        properties: { role: { $ref: '#/components/schemas/Role' } },
+      },
+      Token: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['access_token', 'token_type', 'expires_in'],
+        properties: {
+          access_token: { type: 'string', description: 'An EdDSA-signed JWT.' },
+          token_type: { type: 'string', const: 'Bearer' },
+          expires_in: { type: 'integer', minimum: 1, description: 'Seconds until the token expires.' },
+        },
+      },
+      Problem: {
+        type: 'object',
+        description: 'RFC 9457 problem details, with gameday extensions.',
+        required: ['type', 'title', 'status', 'detail'],
+        properties: {
+          type: { type: 'string', format: 'uri' },
+          title: { type: 'string' },
+          status: { type: 'integer', minimum: 400, maximum: 599 },
+          detail: { type: 'string' },
+          instance: { type: 'string' },
+          request_id: { type: 'string', description: 'Quote it when reporting a problem.' },
+          errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
+          upstream: { type: 'string', description: 'The service that failed (502, 503, 504).' },
+        },
+      },
+      FieldError: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['pointer', 'field', 'detail'],
+        properties: {
+          pointer: { type: 'string', description: 'A JSON pointer into the request (`/email`).' },
+          field: { type: 'string' },
+          detail: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
+export type OpenApiDocument = typeof openApiDocument;

@@ -1,0 +1,95 @@
+// Wires the gateway: configuration, token verification, rate limits, the routing table and the
+// OpenAPI document, on top of the instrumented service from @gameday/telemetry.
+import { createService } from '@gameday/telemetry';
+import type { Service } from '@gameday/telemetry';
+import { gatewayConfig, parseByteSize, trustProxySetting } from './config';
+import type { GatewayConfig } from './config';
+import { API_PREFIX, AREAS } from './domain/areas';
+import { TokenVerifier } from './domain/tokens';
+import { OUTCOMES, UpstreamClient } from './data-access/upstream-client';
+import { authenticate } from './entry-points/authenticate';
+import { proxyTo } from './entry-points/proxy';
+import { ipRateLimit, playerRateLimit, SCOPES } from './entry-points/rate-limits';
+import { openApiDocument } from './openapi';
+
+export interface GatewayServer {
+  service: Service<GatewayConfig>;
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** How long readiness waits for an upstream's /healthz. */
+const UPSTREAM_HEALTH_TIMEOUT_MS = 1000;
+
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<GatewayServer> {
+  // Bodies are streamed to the upstreams untouched, so the shared JSON body parser stays off; the
+  // proxy enforces BODY_LIMIT itself.
+  const service = createService({ name: 'gateway', config: gatewayConfig, env, parseJson: false });
+  const { app, config, logger, metrics } = service;
+  const trustProxy = trustProxySetting(config.TRUST_PROXY);
+  app.set('trust proxy', trustProxy);
+
+  const verifier = await TokenVerifier.create({
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    jwksUrl: new URL('/.well-known/jwks.json', config.ACCOUNTS_URL),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+
+  const rateLimited = metrics.counter({
+    name: 'gameday_gateway_rate_limited_total',
+    help: 'Requests refused by a gateway rate limit, by scope (ip, player).',
+    labelNames: ['scope'],
+  });
+  for (const scope of SCOPES) rateLimited.inc({ scope }, 0);
+  const upstreamRequests = metrics.counter({
+    name: 'gameday_gateway_upstream_requests_total',
+    help: 'Requests forwarded to an upstream, by upstream and outcome (ok, error, timeout, unavailable).',
+    labelNames: ['upstream', 'outcome'],
+  });
+
+  const proxyOptions = {
+    bodyLimit: parseByteSize(config.BODY_LIMIT),
+    bodyLimitText: config.BODY_LIMIT,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    trustForwardedFor: trustProxy !== false,
+  };
+
+  app.use(API_PREFIX, ipRateLimit(config.RATE_LIMIT_IP_PER_MINUTE, rateLimited));
+
+  const document = JSON.stringify(openApiDocument);
+  app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('application/json').send(document);
+  });
+
+  const auth = authenticate(verifier, logger);
+  const playerLimit = playerRateLimit(config.RATE_LIMIT_PLAYER_PER_MINUTE, rateLimited);
+  for (const area of AREAS) {
+    const client = new UpstreamClient({
+      name: area.upstream,
+      baseUrl: new URL(config[area.urlVariable]),
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      bodyLimit: proxyOptions.bodyLimit,
+    });
+    for (const outcome of OUTCOMES) upstreamRequests.inc({ upstream: area.upstream, outcome }, 0);
+    service.health.register(
+      area.upstream,
+      (signal) => client.healthCheck(signal),
+      UPSTREAM_HEALTH_TIMEOUT_MS,
+    );
+    service.onShutdown(`${area.upstream} connections`, () => client.close());
+    const handlers = [auth, playerLimit, proxyTo(client, upstreamRequests, logger, proxyOptions)];
+    // Two routes, so the route label is a template (`/api/v1/players/*path`), never the raw path.
+    app.all(`${API_PREFIX}/${area.area}`, ...handlers);
+    app.all(`${API_PREFIX}/${area.area}/*path`, ...handlers);
+  }
+
+  logger.info('routing', {
+    areas: AREAS.map((a) => `${API_PREFIX}/${a.area} -> ${a.upstream}`),
+    token_keys: verifier.source,
+  });
+  const { url, port } = await service.listen();
+  return { service, url, port, stop: () => service.stop() };
+}
