@@ -183,7 +183,7 @@ function prometheus(): ComponentSpec {
         join(dir(ctx), 'prometheus.yml'),
         prometheusConfig({
           jobs,
-          ruleFiles: await ruleFiles(ctx.root),
+          ruleFiles: ruleFiles(ctx.root),
           alertmanager: `127.0.0.1:${ctx.port('alertmanager')}`,
         }),
       );

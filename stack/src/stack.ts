@@ -21,7 +21,7 @@ import { readSloStatus } from './slo-integration';
 import { createStackServer, listen, StackMetrics } from './stack-server';
 import { findLeftovers, readState, writeState } from './state-file';
 import type { StackState } from './state-file';
-import { readTargets, renderCompact, renderStatus, sloRows } from './status';
+import { readTargets, renderCompact, renderStatus } from './status';
 import type { TargetHealth } from './status';
 import { StartError, Supervisor } from './supervisor';
 
@@ -308,12 +308,10 @@ export class LocalStack {
       const url = this.ctx.url('prometheus');
       if (this.supervisor.get('prometheus')?.state === 'ready') {
         this.targets = await readTargets(url).catch(() => this.targets);
-        this.slos = await readSloStatus(url)
-          .then(sloRows)
-          .catch((err: unknown) => {
-            this.options.console.warn(`could not read SLO status from Prometheus: ${describeError(err)}`);
-            return this.slos;
-          });
+        this.slos = await readSloStatus(url).catch((err: unknown) => {
+          this.options.console.warn(`could not read SLO status from Prometheus: ${describeError(err)}`);
+          return this.slos;
+        });
       }
       this.writeState();
     } finally {

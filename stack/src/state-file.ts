@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { ComponentKind } from './component';
+import type { SloRow } from './slo-integration';
 import { commandLineOf, isAlive } from './child-process';
 
 export type ComponentState =
@@ -43,7 +44,8 @@ export interface StackState {
   components: ComponentRecord[];
   /** Prometheus scrape-target health by job, from /api/v1/targets. */
   targets: Record<string, { health: string; last_error: string; last_scrape: string }>;
-  slos: { service: string; slo: string; burn_rate: number | null; budget_remaining: number | null }[];
+  /** Each SLO's objective, burn rates and remaining budget, read from Prometheus. */
+  slos: SloRow[];
 }
 
 export function writeState(file: string, state: StackState): void {

@@ -1,7 +1,7 @@
 // The status the stack prints: a table of components with their scrape-target health, and each
 // SLO's burn rate and remaining budget, both read from Prometheus.
 
-import type { SloStatus } from './slo-integration';
+import type { SloRow } from './slo-integration';
 import type { ComponentRecord, StackState } from './state-file';
 
 export interface TargetHealth {
@@ -46,16 +46,24 @@ export function renderTable(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-const percent = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
-const ratio = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+const percent = (v: number | null, digits = 1) =>
+  v === null ? 'no data yet' : `${(v * 100).toFixed(digits)}%`;
+const burn = (v: number | null) => (v === null ? 'no data yet' : `${v.toFixed(2)}×`);
 
-export function sloRows(slos: SloStatus[]): StackState['slos'] {
-  return slos.map((s) => ({
-    service: s.service,
-    slo: s.slo,
-    burn_rate: s.burnRate ?? null,
-    budget_remaining: s.budgetRemaining ?? null,
-  }));
+export function renderSlos(slos: SloRow[]): string {
+  if (slos.length === 0) {
+    return 'SLOs: no data yet (Prometheus has not evaluated the SLO recording rules; are alerts/generated/*.slo.rules.yml there?)';
+  }
+  return renderTable(
+    ['slo', 'objective', 'burn 5m', 'burn 1h', 'budget left'],
+    slos.map((s) => [
+      `${s.service}/${s.slo}`,
+      percent(s.objective, 2),
+      burn(s.burn_rate),
+      burn(s.burn_rate_1h),
+      percent(s.budget_remaining),
+    ]),
+  );
 }
 
 function componentRow(c: ComponentRecord): string[] {
@@ -76,13 +84,7 @@ export function renderStatus(state: StackState): string {
     ['component', 'kind', 'pid', 'url', 'restarts', 'scrape', 'state'],
     state.components.map(componentRow),
   );
-  const slos =
-    state.slos.length === 0
-      ? 'SLOs: no data yet (the SLO recording rules have not produced a value; they need a few minutes of traffic)'
-      : renderTable(
-          ['slo', 'burn rate', 'budget left'],
-          state.slos.map((s) => [`${s.service}/${s.slo}`, ratio(s.burn_rate), percent(s.budget_remaining)]),
-        );
+  const slos = renderSlos(state.slos);
   return [
     components,
     '',
@@ -110,7 +112,7 @@ export function renderCompact(state: StackState): string {
     });
   const slos = state.slos.length
     ? state.slos.map(
-        (s) => `${s.service}/${s.slo} burn ${ratio(s.burn_rate)} budget ${percent(s.budget_remaining)}`,
+        (s) => `${s.service}/${s.slo} burn ${burn(s.burn_rate)} budget ${percent(s.budget_remaining)}`,
       )
     : ['SLOs: no data yet'];
   return [parts.join(' · '), slos.join(' · ')].join('\n        ');
