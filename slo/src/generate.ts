@@ -1,0 +1,119 @@
+// The pipeline, pure: spec sources in, file contents out. No file-system access here, so the bench
+// and the tests can run it in memory; files.ts does the reading, writing and --check.
+import { defaultLinks, type Links } from './describe';
+import { SpecError, wrap, type SpecProblem } from './errors';
+import type { Period, ServiceSlos, Slo } from './model';
+import { paths, ruleGroupName } from './naming';
+import { renderPromtoolTests } from './render/promtool-tests';
+import { renderKustomization, renderPrometheusRule, renderRuleFile } from './render/prometheus-rules';
+import { renderRunbook } from './render/runbook';
+import { alertRules } from './rules/alert-rules';
+import { metadataRecordingRules } from './rules/meta-rules';
+import { sliRecordingRules } from './rules/sli-rules';
+import type { RuleGroup } from './rules/types';
+import { parseSpec, type SpecSource } from './spec/parse-spec';
+import { loadWindows, type PeriodWindows } from './windows';
+
+export interface GenerateOptions {
+  /** Where runbook_url and dashboard_url point; defaults to the gameday repository and local Grafana. */
+  links?: Partial<Links>;
+  /** Alert windows per period; defaults to the files in slo/windows. */
+  windows?: Map<Period, PeriodWindows>;
+  /** Skip the promtool test files (the bench measures rule generation alone). */
+  skipTests?: boolean;
+}
+
+export interface GeneratedFile {
+  /** Relative to the repository root. */
+  path: string;
+  content: string;
+  /** Written only when missing, never overwritten: runbooks belong to people once created. */
+  createOnly?: boolean;
+}
+
+export interface GenerateResult {
+  services: ServiceSlos[];
+  files: GeneratedFile[];
+  /** Things that do not stop generation but deserve a look (e.g. an SLO no test could be derived for). */
+  warnings: string[];
+}
+
+/** The rule group of one SLO: SLI recordings, then metadata, then alerts, so one evaluation sees fresh values. */
+export function sloRuleGroup(slo: Slo, windows: PeriodWindows, links: Links = defaultLinks): RuleGroup {
+  try {
+    return {
+      name: ruleGroupName(slo.service, slo.name),
+      rules: [...sliRecordingRules(slo, windows), ...metadataRecordingRules(slo), ...alertRules(slo, windows, links)],
+    };
+  } catch (err) {
+    throw wrap(`could not generate "${slo.service}/${slo.name}"`, err);
+  }
+}
+
+/** Parses every spec and renders every output. Throws a SpecError naming every bad spec; returns nothing partial. */
+export function generateFromSpecs(sources: SpecSource[], options: GenerateOptions = {}): GenerateResult {
+  const windows = options.windows ?? loadWindows();
+  const links: Links = { ...defaultLinks, ...options.links };
+  const windowsOf = (slo: Slo): PeriodWindows => windows.get(slo.period)!;
+
+  const problems: SpecProblem[] = [];
+  const services: ServiceSlos[] = [];
+  for (const source of sources) {
+    try {
+      services.push(parseSpec(source, { windows }));
+    } catch (err) {
+      if (err instanceof SpecError) problems.push(...err.problems);
+      else throw wrap(`could not read ${source.file}`, err);
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const s of services) {
+    const other = seen.get(s.service);
+    if (other !== undefined) {
+      problems.push({ file: s.source, path: '', message: `service "${s.service}" is already specified in ${other}` });
+    }
+    seen.set(s.service, s.source);
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+
+  const files: GeneratedFile[] = [];
+  const warnings: string[] = [];
+  for (const service of services) {
+    try {
+      const groups = service.slos.map((slo) => sloRuleGroup(slo, windowsOf(slo), links));
+      const ruleFile = paths.rulesFile(service.service);
+      files.push({ path: ruleFile, content: renderRuleFile(groups, service.source) });
+      files.push({
+        path: paths.prometheusRuleFile(service.service),
+        content: renderPrometheusRule(service.service, groups, service.source),
+      });
+      if (!options.skipTests) {
+        const tests = renderPromtoolTests(service, windowsOf, ruleFile.split('/').pop()!, (kind) =>
+          paths.testFile(service.service, kind).split('/').pop()!,
+        );
+        for (const test of tests.files) {
+          files.push({ path: `${paths.generatedRulesDir}/${test.name}`, content: test.content });
+        }
+        for (const slo of tests.untested) {
+          warnings.push(
+            `${slo.source}: no promtool test for "${slo.service}/${slo.name}": give its ratio SLI testSeries ` +
+              '(the counters of good and bad events) so the alerts can be tested',
+          );
+        }
+      }
+      for (const slo of service.slos) {
+        files.push({
+          path: paths.runbookFile(slo.service, slo.name),
+          content: renderRunbook(slo, windowsOf(slo), links),
+          createOnly: true,
+        });
+      }
+    } catch (err) {
+      throw wrap(`could not generate outputs for ${service.source}`, err);
+    }
+  }
+  if (services.length > 0) {
+    files.push({ path: paths.kustomizationFile, content: renderKustomization(services.map((s) => s.service)) });
+  }
+  return { services, files, warnings };
+}

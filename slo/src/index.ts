@@ -1,0 +1,27 @@
+// Public API of @gameday/slo: specs in, Prometheus rules, PrometheusRules, promtool tests and
+// runbooks out; plus what the local stack needs to load them and show SLO status.
+export { generateFromSpecs, sloRuleGroup } from './generate';
+export type { GenerateOptions, GeneratedFile, GenerateResult } from './generate';
+export { generateSlos, readSpecSources, linksFromEnv } from './files';
+export type { GenerateSlosOptions, GenerateSlosResult, StaleFile } from './files';
+export { parseSpec } from './spec/parse-spec';
+export type { SpecSource } from './spec/parse-spec';
+export { SpecError, formatProblem } from './errors';
+export type { SpecProblem } from './errors';
+export { loadWindows, parsePeriodWindows, burnFactor, DEFAULT_WINDOWS_DIR } from './windows';
+export type { AlertWindow, PeriodWindows } from './windows';
+export { readSloStatus, formatSloStatus } from './status';
+export type { SloStatus } from './status';
+export { ruleFiles, localAlertmanagerConfig, alertmanagerConfig } from './rule-files';
+export * from './model';
+export {
+  ALERT_NAME,
+  DEFAULT_GRAFANA_URL,
+  DEFAULT_RUNBOOK_BASE_URL,
+  GENERATED_HEADER,
+  GRAFANA_URL_ENV,
+  HISTOGRAM_BUCKETS,
+  RUNBOOK_BASE_URL_ENV,
+  paths,
+  record,
+} from './naming';

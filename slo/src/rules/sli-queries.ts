@@ -1,0 +1,93 @@
+// Turns an SLI into PromQL for any window. HTTP kinds are built from the standard histogram so
+// spec authors never write PromQL for them.
+import type { HttpSelection, Sli } from '../model';
+import {
+  HTTP_METHOD_LABEL,
+  HTTP_METRIC,
+  HTTP_ROUTE_LABEL,
+  HTTP_STATUS_LABEL,
+  NON_PLAYER_ROUTES,
+  SERVICE_SELECTOR_LABEL,
+  WINDOW_PLACEHOLDER,
+} from '../naming';
+
+export interface SliQueries {
+  /** Share of events that were bad over the window, between 0 and 1. */
+  errorRatio(window: string): string;
+  /** Events per second over the window (what the low-traffic guard compares). */
+  totalRate(window: string): string;
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `label="v"` for one value, `label=~"a|b"` for several (regex-escaped: gateway routes contain `*`). */
+function oneOf(label: string, values: readonly string[]): string {
+  return values.length === 1
+    ? `${label}=${quote(values[0]!)}`
+    : `${label}=~${quote(values.map(escapeRegex).join('|'))}`;
+}
+
+export function httpMatchers(selection: HttpSelection): string[] {
+  const matchers = [`${SERVICE_SELECTOR_LABEL}=${quote(selection.job)}`];
+  matchers.push(
+    selection.routes.length > 0
+      ? oneOf(HTTP_ROUTE_LABEL, selection.routes)
+      : `${HTTP_ROUTE_LABEL}!~${quote(NON_PLAYER_ROUTES.map(escapeRegex).join('|'))}`,
+  );
+  if (selection.methods.length > 0) matchers.push(oneOf(HTTP_METHOD_LABEL, selection.methods));
+  return matchers;
+}
+
+function rate(metric: string, matchers: string[], window: string): string {
+  return `sum(rate(${metric}{${matchers.join(',')}}[${window}]))`;
+}
+
+/** bad / total; a missing bad series means no bad events, not no data. */
+function badOverTotal(bad: string, total: string): string {
+  return `(${bad} or vector(0))\n/\n${total}`;
+}
+
+/** 1 - good / total; a missing good series means every event was bad. */
+function oneMinusGoodOverTotal(good: string, total: string): string {
+  return `1 - (\n  (${good} or vector(0))\n  /\n  ${total}\n)`;
+}
+
+export function sliQueries(sli: Sli): SliQueries {
+  switch (sli.kind) {
+    case 'http-availability': {
+      const all = httpMatchers(sli);
+      // Only 5xx is the service's fault. 4xx (400, 401, 404, 409, 422 and 429 rate limiting) are
+      // answers to the client's request and must not burn the budget.
+      const errors = [...all, `${HTTP_STATUS_LABEL}=~"5.."`];
+      return {
+        errorRatio: (w) => badOverTotal(rate(`${HTTP_METRIC}_count`, errors, w), rate(`${HTTP_METRIC}_count`, all, w)),
+        totalRate: (w) => rate(`${HTTP_METRIC}_count`, all, w),
+      };
+    }
+    case 'http-latency': {
+      const all = httpMatchers(sli);
+      // JavaScript formats the bucket bound as prom-client writes the `le` label (0.25, 1, 2.5).
+      const fast = [...all, `le="${String(sli.threshold)}"`];
+      return {
+        errorRatio: (w) =>
+          oneMinusGoodOverTotal(rate(`${HTTP_METRIC}_bucket`, fast, w), rate(`${HTTP_METRIC}_count`, all, w)),
+        totalRate: (w) => rate(`${HTTP_METRIC}_count`, all, w),
+      };
+    }
+    case 'ratio': {
+      const fill = (query: string, w: string): string => `sum(${query.trim().replace(WINDOW_PLACEHOLDER, w)})`;
+      const { good, bad, total } = sli;
+      return {
+        errorRatio: (w) =>
+          bad !== undefined ? badOverTotal(fill(bad, w), fill(total, w)) : oneMinusGoodOverTotal(fill(good!, w), fill(total, w)),
+        totalRate: (w) => fill(total, w),
+      };
+    }
+  }
+}
