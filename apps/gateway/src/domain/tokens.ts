@@ -1,6 +1,7 @@
 // Access-token verification: EdDSA (Ed25519) JWTs issued by accounts. Only EdDSA is accepted, so
 // `alg: none` and HS256-signed-with-the-public-key tokens fail before any key is used.
 import { z } from '@gameday/telemetry';
+import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import type { JWTVerifyGetKey, KeyObject } from 'jose' with { 'resolution-mode': 'import' };
 
 export type Role = 'player' | 'admin';
@@ -50,7 +51,7 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 
 export class TokenVerifier {
   private constructor(
-    private readonly jose: typeof import('jose', { with: { 'resolution-mode': 'import' } }),
+    private readonly jose: typeof Jose,
     private readonly key: KeyObject | JWTVerifyGetKey,
     private readonly options: TokenVerifierOptions,
     /** `static` (a configured key) or `jwks` (fetched from accounts and cached). */
