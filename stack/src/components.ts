@@ -215,7 +215,7 @@ function backgroundLoad(): ComponentSpec {
     kind: 'load',
     description: 'k6 background load against the gateway',
     dependsOn: ['gateway'],
-    skip: () => 'not built yet: k6 background load comes with the load issue',
+    skip: () => 'k6 background load arrives with the load issue',
     command: () => {
       throw new Error('background load is not implemented yet');
     },

@@ -1,0 +1,161 @@
+// Runs `node stack/dist/main.js` as a real child process for the tests, in a temporary GAMEDAY_HOME
+// on shifted ports, and reads what it reports (stack.json, its console output, /proc).
+
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { StackState } from '../src/state-file';
+
+export const root = resolve(__dirname, '..', '..');
+const main = join(root, 'stack', 'dist', 'main.js');
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function requireBuilt(files: string[]): void {
+  for (const file of [main, ...files.map((f) => join(root, f))]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npx tsc -b\` before this test.`);
+  }
+}
+
+/** A state directory PostgreSQL (running as the postgres user when we are root) can reach. */
+export function tempHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'gameday-stack-test-'));
+  chmodSync(home, 0o755);
+  return home;
+}
+
+/** Far from the defaults (and, very likely, from a parallel run) but below 65535 - 9095. */
+export function randomOffset(): number {
+  return 20_000 + Math.floor(Math.random() * 600) * 50;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every live process whose process group is one of `groups` (a child's grandchildren included). */
+export function processesInGroups(groups: Iterable<number>): string[] {
+  const wanted = new Set(groups);
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp ...: comm may contain spaces, so split after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z' && wanted.has(Number(fields[2]))) found.push(stat.slice(0, 60));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+export type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+export class StackProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<Exit>;
+  output = '';
+  private exit: Exit | undefined;
+
+  constructor(
+    readonly home: string,
+    readonly offset: number,
+    extraEnv: Record<string, string> = {},
+  ) {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      GAMEDAY_HOME: home,
+      GAMEDAY_PORT_OFFSET: String(offset),
+      GAMEDAY_STATUS_INTERVAL_MS: '0',
+      ...extraEnv,
+    };
+    if (!('DATABASE_URL' in extraEnv)) delete env.DATABASE_URL;
+    if (!('GAMEDAY_SKIP' in extraEnv)) delete env.GAMEDAY_SKIP;
+    this.child = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.exited = new Promise((r) =>
+      this.child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        r(this.exit);
+      }),
+    );
+    this.child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
+    this.child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
+  }
+
+  get running(): boolean {
+    return this.exit === undefined;
+  }
+
+  state(): StackState | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.home, 'stack.json'), 'utf8')) as StackState;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Polls until `check` returns a value; fails with the stack's output when it does not in time. */
+  async until<T>(
+    what: string,
+    timeoutMs: number,
+    check: () => T | undefined | Promise<T | undefined>,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined) return value;
+      const why = this.exit ? `the stack exited (${this.exit.code ?? this.exit.signal})` : undefined;
+      if (why || Date.now() > deadline) {
+        throw new Error(`${what}: ${why ?? `not within ${timeoutMs} ms`}.\nstack output:\n${this.output}`);
+      }
+      await sleep(250);
+    }
+  }
+
+  /** Resolves with the stack's state once every started component is ready and every service scraped. */
+  waitUntilUp(timeoutMs = 150_000): Promise<StackState> {
+    return this.until(
+      'the stack did not report every component ready and every service scraped',
+      timeoutMs,
+      () => {
+        const s = this.state();
+        if (s?.state !== 'running' || s.pid !== this.child.pid) return undefined;
+        const started = s.components.filter((c) => c.state !== 'skipped');
+        if (!started.every((c) => c.state === 'ready' && c.pid !== null)) return undefined;
+        const services = started.filter((c) => c.kind === 'service');
+        if (!services.every((c) => s.targets[c.name]?.health === 'up')) return undefined;
+        return s;
+      },
+    );
+  }
+
+  /** The exit, or 'timeout'. */
+  async waitForExit(timeoutMs: number): Promise<Exit | 'timeout'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  /** Cleanup after a failed test: SIGKILL the stack and every process group it reported. */
+  killEverything(pids: Iterable<number>): void {
+    if (this.running) this.child.kill('SIGKILL');
+    for (const pid of pids) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+}
