@@ -108,6 +108,11 @@ function num(value: number): string {
   return String(round(value, 12));
 }
 
+/** Numbers in case titles: three significant digits are enough to read. */
+function pretty(value: number): string {
+  return String(round(value, 3));
+}
+
 /** promtool's expanding notation for a counter over consecutive phases. */
 function values(counter: Counter, phases: Phase[], interval: number): string {
   const parts: string[] = [];
@@ -195,7 +200,7 @@ function scenarios(slo: Slo, windows: PeriodWindows): Scenario[] {
   const ticketed = windows.ticket.some((w) => slow > w.factor * 1.05);
   const ticketClear = windows.ticket.every((w) => slow > w.factor * 1.05 || slow < w.factor * 0.95);
   out.push({
-    title: `a steady ${slow}× burn (${num(slow * budget * 100)}% of ${badEventsOf(slo)}) never pages${ticketed ? ' but opens a ticket' : ''}`,
+    title: `a steady ${pretty(slow)}× burn (${pretty(slow * budget * 100)}% of ${badEventsOf(slo)}) never pages${ticketed ? ' but opens a ticket' : ''}`,
     interval: LONG_INTERVAL_SECONDS,
     phases: [{ seconds: slowEnd, rps, bad: slow * budget }],
     checks: [
@@ -210,7 +215,7 @@ function scenarios(slo: Slo, windows: PeriodWindows): Scenario[] {
   const quiet = round(Math.min(...all.map((w) => w.factor)) / 2, 6);
   const quietEnd = 3 * 3600;
   out.push({
-    title: `${num(quiet * budget * 100)}% of ${badEventsOf(slo)} (${quiet}× the budget rate) fires nothing and leaves ${num((1 - quiet) * 100)}% of the budget`,
+    title: `${pretty(quiet * budget * 100)}% of ${badEventsOf(slo)} (${pretty(quiet)}× the budget rate) fires nothing and leaves ${pretty((1 - quiet) * 100)}% of the budget`,
     interval: LONG_INTERVAL_SECONDS,
     phases: [{ seconds: quietEnd, rps, bad: quiet * budget }],
     checks: [
@@ -224,7 +229,7 @@ function scenarios(slo: Slo, windows: PeriodWindows): Scenario[] {
   if (guard !== undefined) {
     const low = guard / 2;
     out.push({
-      title: `${incident} at ${num(low)} requests per second, under the low-traffic guard of ${num(guard)}, never pages`,
+      title: `${incident} at ${pretty(low)} requests per second, under the low-traffic guard of ${pretty(guard)}, never pages`,
       interval: LONG_INTERVAL_SECONDS,
       phases: [
         { seconds: 3600, rps: low, bad: 0 },

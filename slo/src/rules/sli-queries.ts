@@ -81,7 +81,11 @@ export function sliQueries(sli: Sli): SliQueries {
       };
     }
     case 'ratio': {
-      const fill = (query: string, w: string): string => `sum(${query.trim().replace(WINDOW_PLACEHOLDER, w)})`;
+      // Wrapped in sum() so the result is one label-free series the SLO labels attach to.
+      const fill = (query: string, w: string): string => {
+        const filled = query.trim().replace(WINDOW_PLACEHOLDER, w);
+        return isPlainSum(filled) ? filled : `sum(${filled})`;
+      };
       const { good, bad, total } = sli;
       return {
         errorRatio: (w) =>
@@ -90,4 +94,15 @@ export function sliQueries(sli: Sli): SliQueries {
       };
     }
   }
+}
+
+/** Whether the whole query is one `sum(...)` without `by`/`without`, i.e. already a single series. */
+function isPlainSum(query: string): boolean {
+  if (!query.startsWith('sum(')) return false;
+  let depth = 0;
+  for (let i = 3; i < query.length; i++) {
+    if (query[i] === '(') depth++;
+    else if (query[i] === ')' && --depth === 0) return i === query.length - 1;
+  }
+  return false;
 }

@@ -1,0 +1,5 @@
+import type { CommandModule } from '../command-module';
+import { sloCommands } from './slo';
+
+/** Every command group of `gameday`. A new group (e.g. chaos) is one module and one line here. */
+export const commands: CommandModule[] = [sloCommands];
