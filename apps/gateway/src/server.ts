@@ -58,6 +58,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
 
   app.use(API_PREFIX, ipRateLimit(config.RATE_LIMIT_IP_PER_MINUTE, rateLimited));
 
+  // The gateway's own routes (GATEWAY_ROUTES): the API description.
   const document = JSON.stringify(openApiDocument);
   app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');

@@ -16,6 +16,11 @@ export const AREAS = [
 
 export const API_PREFIX = '/api/v1';
 
+/** Routes the gateway answers itself under /api/v1 (everything else goes to an area's upstream). */
+export const GATEWAY_ROUTES: readonly { method: string; path: string }[] = [
+  { method: 'GET', path: `${API_PREFIX}/openapi.json` },
+];
+
 /**
  * Requests that need no token: registering, logging in and reading the API description. Everything
  * else under /api/v1 requires a verified bearer token.
