@@ -4,7 +4,11 @@ import { commands as defaultCommands } from './commands';
 import { EXIT, type Io } from './io';
 
 /** Builds the `gameday` program from command modules. */
-export function createProgram(io: Io, setExitCode: (code: number) => void, modules: CommandModule[]): Command {
+export function createProgram(
+  io: Io,
+  setExitCode: (code: number) => void,
+  modules: CommandModule[],
+): Command {
   const program = new Command('gameday')
     .description('gameday operations: SLOs as code (and, later, chaos experiments)')
     .showHelpAfterError()
@@ -15,7 +19,11 @@ export function createProgram(io: Io, setExitCode: (code: number) => void, modul
 }
 
 /** Runs `gameday <argv>` and resolves to the exit code instead of exiting, so tests can call it. */
-export async function run(argv: string[], io: Io, modules: CommandModule[] = defaultCommands): Promise<number> {
+export async function run(
+  argv: string[],
+  io: Io,
+  modules: CommandModule[] = defaultCommands,
+): Promise<number> {
   let code: number = EXIT.ok;
   const program = createProgram(io, (c) => (code = c), modules);
   try {

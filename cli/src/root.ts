@@ -8,7 +8,9 @@ export function findRoot(from: string): string {
     if (existsSync(join(dir, 'slo', 'specs'))) return dir;
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new Error(`no slo/specs folder at or above ${from}; run inside the gameday repository or pass --root`);
+      throw new Error(
+        `no slo/specs folder at or above ${from}; run inside the gameday repository or pass --root`,
+      );
     }
     dir = parent;
   }

@@ -7,7 +7,9 @@ export function scopeOf(slo: Slo): string {
   if (sli.kind === 'ratio') return slo.service;
   const methods = sli.methods.length > 0 ? `${sli.methods.join('|')} ` : '';
   const routes = sli.routes.length > 0 ? sli.routes.join(', ') : '';
-  return routes === '' && methods === '' ? slo.service : `${methods}${routes || 'all routes'} on ${slo.service}`;
+  return routes === '' && methods === ''
+    ? slo.service
+    : `${methods}${routes || 'all routes'} on ${slo.service}`;
 }
 
 /** What a bad event is, completing "the share of ...". */
@@ -34,7 +36,10 @@ export interface Links {
   grafanaUrl: string;
 }
 
-export const defaultLinks: Links = { runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL, grafanaUrl: DEFAULT_GRAFANA_URL };
+export const defaultLinks: Links = {
+  runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
+  grafanaUrl: DEFAULT_GRAFANA_URL,
+};
 
 export function runbookUrl(slo: Slo, links: Links): string {
   return `${links.runbookBaseUrl.replace(/\/+$/, '')}/${paths.runbookFile(slo.service, slo.name)}`;

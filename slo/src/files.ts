@@ -33,7 +33,8 @@ export interface GenerateSlosResult {
 /** Reads slo/specs/*.yaml under rootDir. */
 export function readSpecSources(rootDir: string): SpecSource[] {
   const dir = join(rootDir, paths.specsDir);
-  if (!existsSync(dir)) throw new Error(`no ${paths.specsDir} folder under ${rootDir}; run from the repository root`);
+  if (!existsSync(dir))
+    throw new Error(`no ${paths.specsDir} folder under ${rootDir}; run from the repository root`);
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()

@@ -43,7 +43,11 @@ export function sloRuleGroup(slo: Slo, windows: PeriodWindows, links: Links = de
   try {
     return {
       name: ruleGroupName(slo.service, slo.name),
-      rules: [...sliRecordingRules(slo, windows), ...metadataRecordingRules(slo), ...alertRules(slo, windows, links)],
+      rules: [
+        ...sliRecordingRules(slo, windows),
+        ...metadataRecordingRules(slo),
+        ...alertRules(slo, windows, links),
+      ],
     };
   } catch (err) {
     throw wrap(`could not generate "${slo.service}/${slo.name}"`, err);
@@ -70,7 +74,11 @@ export function generateFromSpecs(sources: SpecSource[], options: GenerateOption
   for (const s of services) {
     const other = seen.get(s.service);
     if (other !== undefined) {
-      problems.push({ file: s.source, path: '', message: `service "${s.service}" is already specified in ${other}` });
+      problems.push({
+        file: s.source,
+        path: '',
+        message: `service "${s.service}" is already specified in ${other}`,
+      });
     }
     seen.set(s.service, s.source);
   }
@@ -113,7 +121,10 @@ export function generateFromSpecs(sources: SpecSource[], options: GenerateOption
     }
   }
   if (services.length > 0) {
-    files.push({ path: paths.kustomizationFile, content: renderKustomization(services.map((s) => s.service)) });
+    files.push({
+      path: paths.kustomizationFile,
+      content: renderKustomization(services.map((s) => s.service)),
+    });
   }
   return { services, files, warnings };
 }

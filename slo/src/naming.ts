@@ -55,7 +55,9 @@ export const paths = {
   rulesFile: (service: string): string => `alerts/generated/${service}.slo.rules.yml`,
   /** promtool tests: `long` cases evaluate every minute, `detection` cases every 15s. */
   testFile: (service: string, kind: 'detection' | 'long'): string =>
-    kind === 'long' ? `alerts/generated/${service}.slo.test.yml` : `alerts/generated/${service}.slo.${kind}.test.yml`,
+    kind === 'long'
+      ? `alerts/generated/${service}.slo.test.yml`
+      : `alerts/generated/${service}.slo.${kind}.test.yml`,
   prometheusRuleDir: 'argocd/slo-rules',
   prometheusRuleFile: (service: string): string => `argocd/slo-rules/${service}.yaml`,
   kustomizationFile: 'argocd/slo-rules/kustomization.yaml',

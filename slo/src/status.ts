@@ -22,8 +22,7 @@ async function query(prometheusUrl: string, promql: string, signal?: AbortSignal
   const url = `${prometheusUrl.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(promql)}`;
   const response = await fetch(url, { signal: signal ?? AbortSignal.timeout(5000) });
   const body = (await response.json().catch(() => undefined)) as
-    | { status: string; error?: string; data?: { resultType: string; result: VectorSample[] } }
-    | undefined;
+    { status: string; error?: string; data?: { resultType: string; result: VectorSample[] } } | undefined;
   if (!response.ok || body?.status !== 'success' || body.data?.resultType !== 'vector') {
     throw new Error(`query ${promql} failed: HTTP ${response.status} ${body?.error ?? ''}`.trim());
   }
@@ -34,7 +33,10 @@ async function query(prometheusUrl: string, promql: string, signal?: AbortSignal
  * Reads every SLO's objective, burn rates and remaining budget from Prometheus (the generated
  * recording rules must be loaded). Used by `npm start` and `gameday slo status`.
  */
-export async function readSloStatus(prometheusUrl: string, options: { signal?: AbortSignal } = {}): Promise<SloStatus[]> {
+export async function readSloStatus(
+  prometheusUrl: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<SloStatus[]> {
   const on = `on(${SLO_SERVICE_LABEL}, ${SLO_NAME_LABEL})`;
   try {
     const [objectives, current, hour, remaining] = await Promise.all([
@@ -58,9 +60,12 @@ export async function readSloStatus(prometheusUrl: string, options: { signal?: A
       }))
       .sort((a, b) => a.service.localeCompare(b.service) || a.slo.localeCompare(b.slo));
   } catch (err) {
-    throw new Error(`could not read SLO status from Prometheus at ${prometheusUrl}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new Error(
+      `could not read SLO status from Prometheus at ${prometheusUrl}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -84,5 +89,12 @@ export function formatSloStatus(rows: SloStatus[]): string {
   ]);
   if (lines.length === 0) return 'no SLOs found in Prometheus (are the generated rules loaded?)';
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  return [header, ...lines].map((l) => l.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...lines]
+    .map((l) =>
+      l
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -69,7 +69,12 @@ export function parsePeriodWindows(text: string, file: string): PeriodWindows {
         fail(`${where}.budgetShare must be a number in (0, 1]`);
       }
       const budgetShare = share as number;
-      return { shortWindow, longWindow, budgetShare, factor: burnFactor(budgetShare, period as string, longWindow) };
+      return {
+        shortWindow,
+        longWindow,
+        budgetShare,
+        factor: burnFactor(budgetShare, period as string, longWindow),
+      };
     });
   };
   return { period: period as Period, page: list('page'), ticket: list('ticket') };
@@ -91,7 +96,8 @@ export function loadWindows(dir: string = DEFAULT_WINDOWS_DIR): Map<Period, Peri
       throw new Error(`could not read alert windows for ${period} from ${file}: ${(err as Error).message}`);
     }
     const windows = parsePeriodWindows(text, file);
-    if (windows.period !== period) throw new Error(`${file}: period is ${windows.period}, expected ${period}`);
+    if (windows.period !== period)
+      throw new Error(`${file}: period is ${windows.period}, expected ${period}`);
     byPeriod.set(period, windows);
   }
   cache.set(dir, byPeriod);

@@ -6,7 +6,10 @@ import { fixtureSources } from './helpers';
 // Whole generated files are compared with checked-in golden files. After an intended change,
 // regenerate them with UPDATE_GOLDEN=1 npx jest slo/test/golden and review the diff.
 const goldenDir = join(__dirname, 'golden');
-const links = { runbookBaseUrl: 'https://runbooks.example.test/gameday', grafanaUrl: 'https://grafana.example.test' };
+const links = {
+  runbookBaseUrl: 'https://runbooks.example.test/gameday',
+  grafanaUrl: 'https://grafana.example.test',
+};
 const result = generateFromSpecs(fixtureSources(), { links });
 
 function golden(path: string): string {
@@ -19,11 +22,15 @@ describe('the generator, run on the fixture specs', () => {
     for (const file of result.files) writeFileSync(golden(file.path), file.content);
   }
 
-  it.each(result.files.map((f) => [f.path, f] as const))('renders %s exactly as its golden file', (_path, file) => {
-    const expected = golden(file.path);
-    if (!existsSync(expected)) throw new Error(`no golden file ${expected}: run UPDATE_GOLDEN=1 npx jest slo/test/golden`);
-    expect(file.content).toBe(readFileSync(expected, 'utf8'));
-  });
+  it.each(result.files.map((f) => [f.path, f] as const))(
+    'renders %s exactly as its golden file',
+    (_path, file) => {
+      const expected = golden(file.path);
+      if (!existsSync(expected))
+        throw new Error(`no golden file ${expected}: run UPDATE_GOLDEN=1 npx jest slo/test/golden`);
+      expect(file.content).toBe(readFileSync(expected, 'utf8'));
+    },
+  );
 
   it('produces the rule file, PrometheusRule, promtool tests and runbooks for each service, and one kustomization', () => {
     expect(result.files.map((f) => f.path)).toEqual([

@@ -12,7 +12,9 @@ const REASONS = {
 
 export const sloCommands: CommandModule = {
   register(program: Command, io, setExitCode) {
-    const slo = program.command('slo').description('SLOs as code: specs in slo/specs → rules, alerts, runbooks');
+    const slo = program
+      .command('slo')
+      .description('SLOs as code: specs in slo/specs → rules, alerts, runbooks');
 
     slo
       .command('generate')
@@ -44,7 +46,9 @@ export const sloCommands: CommandModule = {
             return;
           }
           for (const file of result.stale) io.stderr(`stale: ${file.path} ${REASONS[file.reason]}\n`);
-          io.stderr(`${result.stale.length} stale file(s): run \`gameday slo generate\` and commit the result.\n`);
+          io.stderr(
+            `${result.stale.length} stale file(s): run \`gameday slo generate\` and commit the result.\n`,
+          );
           setExitCode(EXIT.failed);
           return;
         }
@@ -59,7 +63,11 @@ export const sloCommands: CommandModule = {
     slo
       .command('status')
       .description("each SLO's burn rate and remaining error budget, read from Prometheus")
-      .option('--prometheus <url>', 'Prometheus base URL', io.env.GAMEDAY_PROMETHEUS_URL ?? 'http://127.0.0.1:9090')
+      .option(
+        '--prometheus <url>',
+        'Prometheus base URL',
+        io.env.GAMEDAY_PROMETHEUS_URL ?? 'http://127.0.0.1:9090',
+      )
       .action(async (options: { prometheus: string }) => {
         try {
           io.stdout(`${formatSloStatus(await readSloStatus(options.prometheus))}\n`);

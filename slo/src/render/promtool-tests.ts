@@ -150,7 +150,9 @@ function firing(slo: Slo, severity: Severity): { labels: string; value: number }
 /** A recorded value rounded in PromQL, so float noise (0.5000000000000092) does not fail an exact comparison. */
 function roundedCheck(slo: Slo, name: string, seconds: number, value: number): Check {
   const labels = `${SLO_NAME_LABEL}="${slo.name}",${SLO_SERVICE_LABEL}="${slo.service}"`;
-  return check(`round(${name}{${labels}}, 0.0001)`, seconds, [{ labels: `{${labels}}`, value: round(value, 4) }]);
+  return check(`round(${name}{${labels}}, 0.0001)`, seconds, [
+    { labels: `{${labels}}`, value: round(value, 4) },
+  ]);
 }
 
 function check(expr: string, seconds: number, exp: Check['exp_samples']): Check {
@@ -207,7 +209,9 @@ function scenarios(slo: Slo, windows: PeriodWindows): Scenario[] {
       check(alertsOf(slo, 'critical'), 3600, []),
       check(alertsOf(slo, 'critical'), slowEnd / 2, []),
       check(alertsOf(slo, 'critical'), slowEnd, []),
-      ...(ticketClear ? [check(alertsOf(slo, 'warning'), slowEnd, ticketed ? [firing(slo, 'warning')] : [])] : []),
+      ...(ticketClear
+        ? [check(alertsOf(slo, 'warning'), slowEnd, ticketed ? [firing(slo, 'warning')] : [])]
+        : []),
     ],
   });
 
@@ -278,7 +282,10 @@ export function renderPromtoolTests(
     for (const scenario of scenarios(slo, windowsOf(slo))) {
       const group = {
         interval: formatDuration(scenario.interval),
-        input_series: counters.map((c) => ({ series: c.series, values: values(c, scenario.phases, scenario.interval) })),
+        input_series: counters.map((c) => ({
+          series: c.series,
+          values: values(c, scenario.phases, scenario.interval),
+        })),
         promql_expr_test: scenario.checks,
       };
       const body = toYaml([group])

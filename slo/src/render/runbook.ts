@@ -21,7 +21,9 @@ export function renderRunbook(slo: Slo, windows: PeriodWindows, links: Links): s
     sli.kind === 'ratio'
       ? [
           '# The SLI itself (from the spec), over the last 5 minutes',
-          sli.bad !== undefined ? `${sli.bad} / ${sli.total}`.replace(/\{\{\s*\.?window\s*\}\}/g, '5m') : `1 - (${sli.good} / ${sli.total})`.replace(/\{\{\s*\.?window\s*\}\}/g, '5m'),
+          sli.bad !== undefined
+            ? `${sli.bad} / ${sli.total}`.replace(/\{\{\s*\.?window\s*\}\}/g, '5m')
+            : `1 - (${sli.good} / ${sli.total})`.replace(/\{\{\s*\.?window\s*\}\}/g, '5m'),
         ]
       : sli.kind === 'http-availability'
         ? [

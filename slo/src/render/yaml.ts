@@ -5,5 +5,10 @@ import { stringify } from 'yaml';
  * single quotes. It is also what prettier produces, so generated files under argocd/ pass format checks.
  */
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, singleQuote: true, blockQuote: 'literal', aliasDuplicateObjects: false });
+  return stringify(value, {
+    lineWidth: 0,
+    singleQuote: true,
+    blockQuote: 'literal',
+    aliasDuplicateObjects: false,
+  });
 }

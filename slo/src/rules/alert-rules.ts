@@ -39,7 +39,9 @@ function alertRule(slo: Slo, severity: Severity, pairs: AlertWindow[], links: Li
     )
     .join(', or ');
   const guardText =
-    guard !== undefined ? ` It does not page while ${slo.service} serves fewer than ${guard} requests per second.` : '';
+    guard !== undefined
+      ? ` It does not page while ${slo.service} serves fewer than ${guard} requests per second.`
+      : '';
   return {
     alert: ALERT_NAME,
     expr: conditions.join('\nor\n'),

@@ -66,7 +66,8 @@ export function sliQueries(sli: Sli): SliQueries {
       // answers to the client's request and must not burn the budget.
       const errors = [...all, `${HTTP_STATUS_LABEL}=~"5.."`];
       return {
-        errorRatio: (w) => badOverTotal(rate(`${HTTP_METRIC}_count`, errors, w), rate(`${HTTP_METRIC}_count`, all, w)),
+        errorRatio: (w) =>
+          badOverTotal(rate(`${HTTP_METRIC}_count`, errors, w), rate(`${HTTP_METRIC}_count`, all, w)),
         totalRate: (w) => rate(`${HTTP_METRIC}_count`, all, w),
       };
     }
@@ -89,7 +90,9 @@ export function sliQueries(sli: Sli): SliQueries {
       const { good, bad, total } = sli;
       return {
         errorRatio: (w) =>
-          bad !== undefined ? badOverTotal(fill(bad, w), fill(total, w)) : oneMinusGoodOverTotal(fill(good!, w), fill(total, w)),
+          bad !== undefined
+            ? badOverTotal(fill(bad, w), fill(total, w))
+            : oneMinusGoodOverTotal(fill(good!, w), fill(total, w)),
         totalRate: (w) => fill(total, w),
       };
     }

@@ -13,7 +13,11 @@ interface Query {
 
 /** Maps a schema-checked OpenSLO v1 `SLO` document (ratioMetric, Occurrences, rolling window) onto the model. */
 export function openSloToSlo(doc: Record<string, unknown>, file: string): Slo {
-  const metadata = doc.metadata as { name: string; displayName?: string; annotations?: Record<string, string> };
+  const metadata = doc.metadata as {
+    name: string;
+    displayName?: string;
+    annotations?: Record<string, string>;
+  };
   const spec = doc.spec as {
     description?: string;
     service: string;
@@ -32,7 +36,8 @@ export function openSloToSlo(doc: Record<string, unknown>, file: string): Slo {
     name: metadata.name,
     description: spec.description ?? metadata.displayName ?? '',
     objective:
-      objective.targetPercent ?? (objective.target !== undefined ? Number((objective.target * 100).toPrecision(12)) : NaN),
+      objective.targetPercent ??
+      (objective.target !== undefined ? Number((objective.target * 100).toPrecision(12)) : NaN),
     period: spec.timeWindow[0]?.duration ?? DEFAULT_PERIOD,
     ...(guard !== undefined ? { minRequestsPerSecond: Number(guard) } : {}),
     sli: {

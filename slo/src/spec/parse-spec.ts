@@ -46,7 +46,9 @@ export function parseSpec(source: SpecSource, options: ParseOptions = {}): Servi
   if (problems.length > 0) throw new SpecError(problems);
   const documents = docList.filter((d) => d.contents !== null);
   if (documents.length === 0) {
-    throw new SpecError([{ file: source.file, path: '', message: 'the file is empty; expected an SLO spec' }]);
+    throw new SpecError([
+      { file: source.file, path: '', message: 'the file is empty; expected an SLO spec' },
+    ]);
   }
 
   const at =
@@ -125,7 +127,11 @@ export function parseSpec(source: SpecSource, options: ParseOptions = {}): Servi
   const services = new Set(slos.map((s) => s.service));
   if (services.size !== 1) {
     throw new SpecError([
-      { file: source.file, path: '', message: `all SLOs of a file must belong to one service, got ${[...services].join(', ')}` },
+      {
+        file: source.file,
+        path: '',
+        message: `all SLOs of a file must belong to one service, got ${[...services].join(', ')}`,
+      },
     ]);
   }
   return { service: slos[0]!.service, source: source.file, slos };
@@ -147,7 +153,8 @@ function openSloSliPath(path: PathSegment[]): PathSegment[] {
     const key = sub === 'good' ? OPENSLO_ANNOTATIONS.testGoodSeries : OPENSLO_ANNOTATIONS.testBadSeries;
     return ['..', 'metadata', 'annotations', key];
   }
-  if (field === 'good' || field === 'bad' || field === 'total') return [field, 'metricSource', 'spec', 'query'];
+  if (field === 'good' || field === 'bad' || field === 'total')
+    return [field, 'metricSource', 'spec', 'query'];
   return path;
 }
 
@@ -169,7 +176,9 @@ function checkAndCollect(
     );
   }
   if (slos.some((s) => s.name === slo.name)) {
-    problems.push(problem(where.name ?? ['metadata', 'name'], `duplicate SLO name "${slo.name}" in this file`));
+    problems.push(
+      problem(where.name ?? ['metadata', 'name'], `duplicate SLO name "${slo.name}" in this file`),
+    );
   }
   for (const issue of checkSlo(slo, windows.get(slo.period)!)) {
     let path: PathSegment[];

@@ -75,7 +75,11 @@ const prometheusQuery = {
       required: ['type', 'spec'],
       properties: {
         type: { type: 'string', pattern: '^[Pp]rometheus$' },
-        spec: { type: 'object', required: ['query'], properties: { query: { type: 'string', minLength: 1 } } },
+        spec: {
+          type: 'object',
+          required: ['query'],
+          properties: { query: { type: 'string', minLength: 1 } },
+        },
       },
     },
   },

@@ -72,7 +72,10 @@ function describe(error: ErrorObject): SchemaIssue {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { path, message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${show(error.data)}` };
+      return {
+        path,
+        message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${show(error.data)}`,
+      };
     case 'minItems':
       return { path, message: `must have at least ${String(params.limit)} item(s)` };
     case 'maxItems':

@@ -19,7 +19,11 @@ export function checkSlo(slo: Slo, windows: PeriodWindows): SloIssue[] {
   const { sli } = slo;
 
   if (!(slo.objective > 0 && slo.objective < 100)) {
-    issues.push({ on: 'objective', path: [], message: 'set an objective between 0 and 100 percent (exclusive)' });
+    issues.push({
+      on: 'objective',
+      path: [],
+      message: 'set an objective between 0 and 100 percent (exclusive)',
+    });
   } else {
     // An alert whose threshold needs more than 100% errors can never fire: refuse rather than stay silent.
     const budget = 1 - slo.objective / 100;
@@ -68,7 +72,8 @@ export function checkSlo(slo: Slo, windows: PeriodWindows): SloIssue[] {
           issues.push({
             on: 'sli',
             path: [field],
-            message: 'has no {{window}} placeholder; write the range as [{{window}}], e.g. sum(rate(metric[{{window}}]))',
+            message:
+              'has no {{window}} placeholder; write the range as [{{window}}], e.g. sum(rate(metric[{{window}}]))',
           });
         }
       }
@@ -78,7 +83,8 @@ export function checkSlo(slo: Slo, windows: PeriodWindows): SloIssue[] {
             issues.push({
               on: 'sli',
               path: ['testSeries', field],
-              message: 'must be a counter series like metric{label="value"} (only = matchers) that the tests can feed',
+              message:
+                'must be a counter series like metric{label="value"} (only = matchers) that the tests can feed',
             });
           }
         }

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatSloStatus, paths, readSloStatus, type SloStatus } from '../src';
+import { repoRoot, requireTool } from './helpers';
+
+jest.setTimeout(60_000);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// A real Prometheus loads the checked-in accounts rules and scrapes a fake accounts whose counters
+// grow by 99 good and 1 failed request per scrape: 1% errors, ten times the 0.1% budget.
+describe('readSloStatus against a real Prometheus running the generated rules', () => {
+  const prometheus = requireTool('prometheus');
+  let child: ChildProcess | undefined;
+  let target: Server;
+  let dir: string;
+  let url: string;
+  let output = '';
+
+  beforeAll(async () => {
+    let scrapes = 0;
+    target = createServer((_req, res) => {
+      scrapes++;
+      const labels = (code: string): string =>
+        `job="accounts",http_route="/api/v1/players/me",http_request_method="GET",http_response_status_code="${code}"`;
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      res.end(
+        [
+          '# TYPE http_server_request_duration_seconds histogram',
+          `http_server_request_duration_seconds_bucket{${labels('200')},le="0.25"} ${99 * scrapes}`,
+          `http_server_request_duration_seconds_count{${labels('200')}} ${99 * scrapes}`,
+          `http_server_request_duration_seconds_bucket{${labels('500')},le="0.25"} ${scrapes}`,
+          `http_server_request_duration_seconds_count{${labels('500')}} ${scrapes}`,
+          '',
+        ].join('\n'),
+      );
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const targetPort = (target.address() as { port: number }).port;
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    dir = mkdtempSync(join(tmpdir(), 'gameday-prometheus-'));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      [
+        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+        `rule_files: ['${join(repoRoot, paths.rulesFile('accounts'))}']`,
+        'scrape_configs:',
+        // honor_labels keeps the target's job label, as the accounts service is scraped with job="accounts".
+        `  - { job_name: accounts, honor_labels: true, static_configs: [{ targets: ['127.0.0.1:${targetPort}'] }] }`,
+        '',
+      ].join('\n'),
+    );
+    child = spawn(
+      prometheus,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await new Promise((r) => target.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reports each SLO's objective, burn rates and remaining budget", async () => {
+    let rows: SloStatus[] = [];
+    const deadline = Date.now() + 40_000;
+    const availability = (): SloStatus | undefined => rows.find((r) => r.slo === 'availability');
+    while (Date.now() < deadline) {
+      rows = await readSloStatus(url).catch(() => []);
+      if (Number.isFinite(availability()?.burnRate) && Number.isFinite(availability()?.budgetRemaining))
+        break;
+      if (child?.exitCode !== null) throw new Error(`prometheus exited:\n${output}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(rows.map((r) => `${r.service}/${r.slo}`)).toEqual([
+      'accounts/availability',
+      'accounts/latency',
+      'accounts/login-availability',
+    ]);
+    const row = availability()!;
+    expect(row.objective).toBe(0.999);
+    expect(row.burnRate).toBeCloseTo(10, 5);
+    expect(row.burnRate1h).toBeCloseTo(10, 5);
+    expect(row.budgetRemaining).toBeCloseTo(-9, 5);
+    expect(formatSloStatus(rows).split('\n')[1]).toBe(
+      'accounts/availability        99.90%     10.00×   10.00×   -900.0%',
+    );
+  });
+
+  it('says which Prometheus it could not reach', async () => {
+    const port = await freePort();
+    await expect(readSloStatus(`http://127.0.0.1:${port}`)).rejects.toThrow(
+      `could not read SLO status from Prometheus at http://127.0.0.1:${port}`,
+    );
+  });
+});
