@@ -101,6 +101,16 @@ describe('forwarding', () => {
     expect(res.text).toBe('upstream exploded');
   });
 
+  it('streams an answer larger than it holds back, intact', async () => {
+    const res = await fetch(url('/api/v1/players/behave/large'), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.length).toBe(3 * 1024 * 1024);
+    expect(body.every((b) => b === 'g'.charCodeAt(0))).toBe(true);
+  });
+
   it('routes only known areas: anything else under /api/v1 is a 404 problem', async () => {
     const before = upstream.seen.length;
     for (const path of ['/api/v1/wallet/balance', '/api/v1', '/api/v1/', '/api/v1/playersx']) {

@@ -115,6 +115,13 @@ export class StandInUpstream {
       res.writeHead(418, { 'content-type': 'application/problem+json', 'x-upstream-header': 'kept' });
       res.end('{"type":"about:blank","title":"I\'m a teapot","status":418,"detail":"short and stout"}');
     },
+    /** 3 MiB in 64 KiB chunks (more than the gateway holds before it streams). */
+    large: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 'g');
+      for (let i = 0; i < 48; i++) res.write(chunk);
+      res.end();
+    },
     /** A 500 with a body that is not JSON. */
     error: (_req, res) => {
       res.writeHead(500, { 'content-type': 'text/plain' });

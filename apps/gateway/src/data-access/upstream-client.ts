@@ -261,6 +261,9 @@ export class UpstreamClient {
       writeHead();
       for (const c of chunks.splice(0)) res.write(c);
       upstreamRes.pipe(res);
+      res.once('close', () => {
+        if (!res.writableFinished) upstreamRes.destroy();
+      });
       succeed('ok');
       upstreamRes.setTimeout(this.options.timeoutMs, () => upstreamRes.destroy());
     });
