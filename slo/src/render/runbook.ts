@@ -55,8 +55,8 @@ rolling **${slo.period}**, so the budget is ${Number((budget * 100).toPrecision(
 ${slo.minRequestsPerSecond !== undefined ? `- Below ${slo.minRequestsPerSecond} requests per second it does not page (low-traffic guard); it still opens tickets.\n` : ''}
 ## Player impact
 
-Players calling ${scopeOf(slo)} see ${sli.kind === 'http-latency' ? 'slow responses' : 'failed requests'}. Check the gateway SLOs too:
-if they burn as well, players notice it across the game.
+Players calling ${scopeOf(slo)} see ${sli.kind === 'http-latency' ? 'slow responses' : 'failed requests'}. The gateway SLOs
+show what reaches players end to end: if they burn too, players notice it across the game.
 
 ## Dashboard
 
