@@ -40,7 +40,7 @@ export function service(opts: ServiceOptions): ComponentSpec {
     async prepare(ctx) {
       if (!existsSync(main(ctx))) {
         throw new Error(
-          `${relative(ctx.root, main(ctx))} does not exist. Build it with \`npx tsc -b\` (npm start does) and start again.`,
+          `${shown(ctx, main(ctx))} does not exist. Build it with \`npx tsc -b\` (npm start does) and start again.`,
         );
       }
       if (opts.database) await ctx.ensureDatabase(opts.database);
@@ -61,9 +61,16 @@ export function service(opts: ServiceOptions): ComponentSpec {
     },
     readiness: (ctx) => ({ kind: 'http', url: `${ctx.url(opts.name)}/readyz` }),
     hint: (ctx) =>
-      `Look at ${relative(ctx.root, join(ctx.home, 'logs', `${opts.name}.log`))}; ` +
-      `\`curl ${ctx.url(opts.name)}/readyz\` names the dependency that is down.`,
+      `read ${shown(ctx, join(ctx.home, 'logs', `${opts.name}.log`))} (its end is above). When the process runs ` +
+      `but is not ready, \`curl ${ctx.url(opts.name)}/readyz\` names the dependency that is down. To run it ` +
+      `from your editor instead: GAMEDAY_SKIP=${opts.name} npm start.`,
   };
+}
+
+/** A path as short as it can be: relative to the repository when inside it. */
+function shown(ctx: StackContext, file: string): string {
+  const rel = relative(ctx.root, file);
+  return rel.startsWith('..') ? file : rel;
 }
 
 /** Finds an executable in PATH; the error says how to install it. */
@@ -128,7 +135,7 @@ function postgres(): ComponentSpec {
     shutdownPhase: 3,
     readyTimeoutMs: 60_000,
     hint: (ctx) =>
-      `Look at ${join(ctx.home, 'logs', 'postgres.log')}. If the data directory is damaged, delete ` +
+      `look at ${join(ctx.home, 'logs', 'postgres.log')}. If the data directory is damaged, delete ` +
       `${dataDir(ctx)} (local data only). To use another server, set DATABASE_URL.`,
   };
 }
@@ -163,7 +170,7 @@ function alertmanager(): ComponentSpec {
     readiness: (ctx) => ({ kind: 'http', url: `${ctx.url('alertmanager')}/-/ready` }),
     shutdownPhase: 2,
     hint: (ctx) =>
-      `Check the configuration: amtool check-config ${join(dir(ctx), 'alertmanager.yml')}; log: ${join(ctx.home, 'logs', 'alertmanager.log')}`,
+      `check the configuration: amtool check-config ${join(dir(ctx), 'alertmanager.yml')}; log: ${join(ctx.home, 'logs', 'alertmanager.log')}`,
   };
 }
 
@@ -200,7 +207,7 @@ function prometheus(): ComponentSpec {
     readiness: (ctx) => ({ kind: 'http', url: `${ctx.url('prometheus')}/-/ready` }),
     shutdownPhase: 2,
     hint: (ctx) =>
-      `Check the configuration and rules: promtool check config ${join(dir(ctx), 'prometheus.yml')}; ` +
+      `check the configuration and rules: promtool check config ${join(dir(ctx), 'prometheus.yml')}; ` +
       `log: ${join(ctx.home, 'logs', 'prometheus.log')}`,
   };
 }

@@ -34,8 +34,8 @@ async function main(): Promise<number> {
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
       out.warn(`${signal} again: killing everything now.`);
-      stack.killAll();
-      process.exit(130);
+      void stack.killAll().finally(() => process.exit(130));
+      return;
     }
     out.info(`${signal}: stopping (services, then Prometheus and Alertmanager, then PostgreSQL)…`);
     stopping = stack.stop();

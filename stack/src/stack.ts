@@ -166,11 +166,14 @@ export class LocalStack {
       // A signal during start: the stop it triggered reports the outcome.
       if (this.stopping) return;
       this.state = 'failed';
+      if (err instanceof StartError)
+        this.options.console.warn(`${err.component} did not start; stopping the rest…`);
       await this.stop('failed');
       throw err;
     }
     if (this.stopping) return;
     this.state = 'running';
+    this.supervisor.watchReadiness(5_000);
     await this.waitForFirstScrape();
     this.options.console.block(renderStatus(this.snapshot()));
     this.options.console.info(
@@ -209,8 +212,8 @@ export class LocalStack {
     this.writeState();
   }
 
-  killAll(): void {
-    this.supervisor.killAll();
+  async killAll(): Promise<void> {
+    await this.supervisor.killAll();
     this.state = 'stopped';
     this.writeState();
   }

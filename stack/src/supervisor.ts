@@ -38,6 +38,8 @@ export interface ComponentRuntime {
   restartTimer?: NodeJS.Timeout;
   /** Set once the component was ready the first time: from then on a crash means a restart. */
   supervised: boolean;
+  /** A readiness probe of the watch is in flight. */
+  probing?: boolean;
 }
 
 /** A component did not start: which one, why, its last log lines and what to try. */
@@ -72,6 +74,7 @@ const seconds = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${Math.round(ms / 10
 export class Supervisor {
   readonly components: ComponentRuntime[];
   private stopping = false;
+  private watch: NodeJS.Timeout | undefined;
 
   constructor(
     specs: ComponentSpec[],
@@ -257,16 +260,50 @@ export class Supervisor {
     if (result === 'ready') {
       this.options.log(`${c.spec.name} ready again in ${seconds(Date.now() - began)} (pid ${c.child?.pid})`);
     } else if (c.child && !this.stopping) {
+      // The readiness watch keeps probing: the state turns "ready" when it passes.
       this.set(c, 'unready', result);
       this.options.warn(`${c.spec.name} restarted but is ${result}; still waiting for it.`);
-      // Keep probing in the background: the state turns "ready" when it passes.
-      void this.waitReady(c, Number.MAX_SAFE_INTEGER);
     }
+  }
+
+  /**
+   * Keeps probing readiness of every running component (like a Kubernetes readiness probe): the
+   * state and gameday_stack_component_ready follow it. A failing probe does not restart anything;
+   * only a process exit does.
+   */
+  watchReadiness(intervalMs: number): void {
+    this.watch = setInterval(() => {
+      for (const c of this.components) {
+        if ((c.state !== 'ready' && c.state !== 'unready') || !c.child || c.probing) continue;
+        const child = c.child;
+        c.probing = true;
+        probeOnce(c.spec.readiness(this.ctx))
+          .then(
+            () => {
+              if (c.child !== child || this.stopping || c.state === 'ready') return;
+              this.options.log(`${c.spec.name} is ready again`);
+              c.readyAt = new Date();
+              c.backoff.ready(Date.now());
+              this.options.metrics.ready.set({ component: c.spec.name }, 1);
+              this.set(c, 'ready');
+            },
+            (err: unknown) => {
+              if (c.child !== child || this.stopping) return;
+              const why = (err as Error).message;
+              if (c.state === 'ready') this.options.warn(`${c.spec.name} is not ready: ${why}`);
+              this.options.metrics.ready.set({ component: c.spec.name }, 0);
+              if (c.state !== 'unready' || c.reason !== why) this.set(c, 'unready', why);
+            },
+          )
+          .finally(() => (c.probing = false));
+      }
+    }, intervalMs);
   }
 
   /** Stops every running component: load, then services, then observability, then data. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.watch) clearInterval(this.watch);
     for (const c of this.components) {
       if (c.restartTimer) clearTimeout(c.restartTimer);
       if (c.state === 'backoff') this.set(c, 'stopped');
@@ -309,13 +346,19 @@ export class Supervisor {
     }
   }
 
-  /** Second Ctrl-C: SIGKILL every process group at once. */
-  killAll(): void {
+  /** Second Ctrl-C: SIGKILL every process group at once; resolves when they are gone (at most 3 s). */
+  async killAll(): Promise<void> {
     this.stopping = true;
+    if (this.watch) clearInterval(this.watch);
+    const exits: Promise<unknown>[] = [];
     for (const c of this.components) {
       if (c.restartTimer) clearTimeout(c.restartTimer);
-      if (c.child) signalGroup(c.child.pid, 'SIGKILL');
+      if (c.child) {
+        signalGroup(c.child.pid, 'SIGKILL');
+        exits.push(c.child.exited);
+      }
     }
+    await Promise.race([Promise.all(exits), sleep(3_000)]);
   }
 
   records(): ComponentRecord[] {
