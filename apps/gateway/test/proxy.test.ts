@@ -241,7 +241,7 @@ describe('an upstream that is down', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 503, upstream: 'accounts', title: 'Service unavailable' });
     expect(res.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(2500); // no waiting for a timeout: refused at once
     const metrics = await request(`${lonely.url}/metrics`);
     expect(
       sample(
