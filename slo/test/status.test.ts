@@ -35,7 +35,7 @@ describe('readSloStatus against a real Prometheus running the generated rules', 
     target = createServer((_req, res) => {
       scrapes++;
       const labels = (code: string): string =>
-        `job="accounts",http_route="/api/v1/players/me",http_request_method="GET",http_response_status_code="${code}"`;
+        `http_route="/api/v1/players/me",http_request_method="GET",http_response_status_code="${code}"`;
       res.setHeader('content-type', 'text/plain; version=0.0.4');
       res.end(
         [
@@ -59,8 +59,8 @@ describe('readSloStatus against a real Prometheus running the generated rules', 
         'global: { scrape_interval: 1s, evaluation_interval: 1s }',
         `rule_files: ['${join(repoRoot, paths.rulesFile('accounts'))}']`,
         'scrape_configs:',
-        // honor_labels keeps the target's job label, as the accounts service is scraped with job="accounts".
-        `  - { job_name: accounts, honor_labels: true, static_configs: [{ targets: ['127.0.0.1:${targetPort}'] }] }`,
+        // Scraped as the stack scrapes services: job = the service name.
+        `  - { job_name: accounts, static_configs: [{ targets: ['127.0.0.1:${targetPort}'] }] }`,
         '',
       ].join('\n'),
     );
