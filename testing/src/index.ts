@@ -1,6 +1,6 @@
 export { startPostgres } from './postgres';
 export type { TestPostgres } from './postgres';
-export { startService, REPO_ROOT } from './process';
+export { startService, startNodeProcess, REPO_ROOT } from './process';
 export type { ServiceProcess, StartOptions } from './process';
 export { OtlpReceiver } from './otlp';
 export type { ReceivedSpan } from './otlp';

@@ -2,7 +2,7 @@
 // its JSON log lines for assertions.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './ports';
 
@@ -26,10 +26,20 @@ export interface StartOptions {
   /** Wait for /readyz to answer 200 (default) or only /healthz. */
   waitFor?: 'ready' | 'alive' | 'none';
   timeoutMs?: number;
+  /** Append stdout and stderr to this file instead of collecting them. */
+  logFile?: string;
 }
 
 export async function startService(name: string, options: StartOptions = {}): Promise<ServiceProcess> {
-  const entry = join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
+  return startNodeProcess(name, join(REPO_ROOT, 'apps', name, 'dist', 'main.js'), options);
+}
+
+/** Runs any compiled Node entry point like a service (PORT from a free port, readiness wait). */
+export async function startNodeProcess(
+  name: string,
+  entry: string,
+  options: StartOptions = {},
+): Promise<ServiceProcess> {
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npx tsc -b\` first`);
   const port = await freePort();
   const env: Record<string, string> = {};
@@ -41,11 +51,14 @@ export async function startService(name: string, options: StartOptions = {}): Pr
     ...pickDefined(options.env),
   });
   env.PORT = options.env?.PORT ?? String(port);
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT });
+  // With logFile, output goes straight to a file (benchmarks: no parsing in this process).
+  const out = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
+  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', out, out], cwd: REPO_ROOT });
+  if (typeof out === 'number') closeSync(out);
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   let partial = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout?.on('data', (d: Buffer) => {
     partial += d.toString('utf8');
     const lines = partial.split('\n');
     partial = lines.pop() ?? '';
@@ -58,7 +71,7 @@ export async function startService(name: string, options: StartOptions = {}): Pr
       }
     }
   });
-  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
   const exit = new Promise<number | string>((res) =>
     child.once('exit', (code, sig) => res(code ?? sig ?? -1)),
   );

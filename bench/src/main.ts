@@ -1,0 +1,123 @@
+// `npm run bench`: prints each benchmark as a table and writes bench/results/latest.json.
+//   npm run bench                      everything
+//   npm run bench -- trivial metrics   only some (trivial, gateway, metrics, slo)
+//   BENCH_ROUNDS=5 BENCH_DURATION=10 npm run bench
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@gameday/testing';
+import { DEFAULT_SAMPLE_RATIO } from '@gameday/telemetry';
+import { gatewayPlayersMe, trivialRoute } from './telemetry-overhead';
+import type { BenchOptions, ScenarioResult } from './telemetry-overhead';
+import { metricsRender } from './metrics-render';
+import { benchSloGeneration } from './slo';
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [
+    line(headers),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.slice(1).map(line),
+  ].join('\n');
+}
+
+function overheadRows(r: ScenarioResult, targets: { full: number; default: number }): (string | number)[][] {
+  const bare = r.median.bare.rps;
+  const row = (label: string, m: 'bare' | 'full' | 'default', target?: number) => {
+    const x = r.median[m];
+    const ratio = x.rps / bare;
+    return [
+      r.scenario,
+      label,
+      x.rps.toFixed(0),
+      x.p99,
+      m === 'bare' ? '1.00' : ratio.toFixed(2),
+      target === undefined ? '' : `≥ ${target.toFixed(2)} ${ratio >= target ? 'PASS' : 'FAIL'}`,
+    ];
+  };
+  return [
+    row('bare (telemetry off)', 'bare'),
+    row('instrumented, 100% sampling', 'full', targets.full),
+    row(`instrumented, default (parent-based ${DEFAULT_SAMPLE_RATIO * 100}%)`, 'default', targets.default),
+  ];
+}
+
+async function main(): Promise<void> {
+  const only = new Set(process.argv.slice(2));
+  const want = (name: string) => only.size === 0 || only.has(name);
+  const opts: BenchOptions = {
+    rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    durationSeconds: Number(process.env.BENCH_DURATION ?? 6),
+    warmupSeconds: Number(process.env.BENCH_WARMUP ?? 2),
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
+    log: (l) => process.stderr.write(`${l}\n`),
+  };
+  const results: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    options: { ...opts, log: undefined },
+  };
+  const out: string[] = [];
+  process.stderr.write(
+    `gameday bench: ${opts.rounds} rounds × ${opts.durationSeconds} s (+${opts.warmupSeconds} s warm-up), ${opts.connections} connections, autocannon\n`,
+  );
+
+  const overhead: (string | number)[][] = [];
+  if (want('gateway')) {
+    process.stderr.write('gateway → accounts (PostgreSQL, JWT, proxy)…\n');
+    const r = await gatewayPlayersMe(opts);
+    results.gateway = r;
+    overhead.push(...overheadRows(r, { full: 0.7, default: 0.85 }));
+  }
+  if (want('trivial')) {
+    process.stderr.write('trivial JSON route…\n');
+    const r = await trivialRoute(opts);
+    results.trivial = r;
+    overhead.push(...overheadRows(r, { full: 0.55, default: 0.75 }));
+  }
+  if (overhead.length > 0) {
+    out.push('## Telemetry overhead (median of rounds; ratio = instrumented / bare throughput)\n');
+    out.push(table(['scenario', 'mode', 'req/s', 'p99 ms', 'ratio', 'target'], overhead));
+  }
+
+  if (want('metrics')) {
+    const r = await metricsRender();
+    results.metricsRender = r;
+    out.push('\n## /metrics render, 50 routes × 5 status codes (target p99 < 5 ms)\n');
+    out.push(
+      table(
+        ['format', 'series', 'bytes', 'p50 ms', 'p99 ms', 'target'],
+        r.map((x) => [
+          x.format,
+          x.series,
+          x.bytes,
+          x.p50.toFixed(2),
+          x.p99.toFixed(2),
+          x.p99 < 5 ? 'PASS' : 'FAIL',
+        ]),
+      ),
+    );
+  }
+
+  if (want('slo')) {
+    const r = await benchSloGeneration();
+    results.sloGeneration = r;
+    out.push('\n## SLO rule generation (target < 2 s for 50 SLOs)\n');
+    out.push(
+      table(
+        ['SLOs', 'runs', 'median ms', 'target'],
+        [[r.slos, r.runs, r.medianMs.toFixed(1), r.medianMs < 2000 ? 'PASS' : 'FAIL']],
+      ),
+    );
+  }
+
+  const dir = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+  process.stdout.write(`${out.join('\n')}\n\n(raw results: bench/results/latest.json)\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,204 @@
+// Telemetry overhead, A/B: the same build with telemetry off (GAMEDAY_TELEMETRY=off, the bare
+// baseline) and on, at 100% trace sampling and at the production default (parent-based 10%), with
+// spans exported over OTLP/HTTP to a sink and log lines written to a file. Modes alternate within
+// each round (in rotating order) and the median of the rounds is reported.
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { REPO_ROOT, request, startNodeProcess, startPostgres, startService } from '@gameday/testing';
+import type { ServiceProcess, TestPostgres } from '@gameday/testing';
+
+export type Mode = 'bare' | 'full' | 'default';
+export const MODES: Mode[] = ['bare', 'full', 'default'];
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  runs: Record<Mode, LoadResult[]>;
+  median: Record<Mode, LoadResult>;
+}
+
+export interface BenchOptions {
+  rounds: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  log: (line: string) => void;
+}
+
+function modeEnv(mode: Mode, sink: string): Record<string, string | undefined> {
+  switch (mode) {
+    case 'bare':
+      return { GAMEDAY_TELEMETRY: 'off' };
+    case 'full':
+      return { OTEL_EXPORTER_OTLP_ENDPOINT: sink, OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
+    case 'default':
+      // Unset sampler variables: the telemetry library's default (parent-based, 10%).
+      return {
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink,
+        OTEL_TRACES_SAMPLER: undefined,
+        OTEL_TRACES_SAMPLER_ARG: undefined,
+      };
+  }
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
+  const r = await autocannon({ url, headers, duration: seconds, connections, pipelining: 1 });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+function median(values: LoadResult[]): LoadResult {
+  const sorted = [...values].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'otlp-sink.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port)),
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+interface Subject {
+  /** Starts the processes for one mode and returns the URL and headers to load. */
+  start(
+    mode: Mode,
+    env: Record<string, string | undefined>,
+    logDir: string,
+  ): Promise<{ url: string; headers: Record<string, string>; procs: ServiceProcess[] }>;
+}
+
+async function runScenario(name: string, subject: Subject, opts: BenchOptions): Promise<ScenarioResult> {
+  const sink = await startSink();
+  const logDir = mkdtempSync(join(tmpdir(), 'gameday-bench-logs-'));
+  const runs: Record<Mode, LoadResult[]> = { bare: [], full: [], default: [] };
+  try {
+    for (let round = 0; round < opts.rounds; round++) {
+      // Rotate the order so no mode always runs first (or on a warmer machine).
+      const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
+      for (const mode of order) {
+        const { url, headers, procs } = await subject.start(mode, modeEnv(mode, sink.url), logDir);
+        try {
+          await load(url, headers, opts.warmupSeconds, opts.connections);
+          const r = await load(url, headers, opts.durationSeconds, opts.connections);
+          runs[mode].push(r);
+          opts.log(
+            `  ${name} round ${round + 1}/${opts.rounds} ${mode.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p99 ${r.p99} ms` +
+              (r.errors + r.non2xx > 0 ? `  (${r.errors} errors, ${r.non2xx} non-2xx!)` : ''),
+          );
+        } finally {
+          for (const p of procs.reverse()) await p.stop();
+        }
+      }
+    }
+  } finally {
+    await sink.stop();
+  }
+  return {
+    scenario: name,
+    runs,
+    median: { bare: median(runs.bare), full: median(runs.full), default: median(runs.default) },
+  };
+}
+
+/** A trivial JSON route on one service. */
+export function trivialRoute(opts: BenchOptions): Promise<ScenarioResult> {
+  const entry = join(REPO_ROOT, 'bench', 'dist', 'fixtures', 'trivial-service.js');
+  return runScenario(
+    'trivial JSON route',
+    {
+      async start(mode, env, logDir) {
+        const p = await startNodeProcess('bench-trivial', entry, {
+          env,
+          waitFor: 'ready',
+          logFile: join(logDir, `trivial-${mode}.log`),
+        });
+        return { url: `${p.url}/api/v1/ping`, headers: {}, procs: [p] };
+      },
+    },
+    opts,
+  );
+}
+
+/** gateway → accounts GET /api/v1/players/me: JWT verification, proxying, one indexed read. */
+export async function gatewayPlayersMe(opts: BenchOptions): Promise<ScenarioResult> {
+  const pg: TestPostgres = await startPostgres();
+  await pg.createDatabase('accounts');
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keys = {
+    JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+  const limits = { RATE_LIMIT_IP_PER_MINUTE: '100000000', RATE_LIMIT_PLAYER_PER_MINUTE: '100000000' };
+  let token = '';
+  try {
+    return await runScenario(
+      'gateway → accounts GET /players/me',
+      {
+        async start(mode, env, logDir) {
+          const accounts = await startService('accounts', {
+            env: { ...env, DATABASE_URL: pg.url('accounts'), JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY },
+            logFile: join(logDir, `accounts-${mode}.log`),
+          });
+          const gateway = await startService('gateway', {
+            env: { ...env, ...limits, ACCOUNTS_URL: accounts.url, JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY },
+            logFile: join(logDir, `gateway-${mode}.log`),
+          });
+          if (!token) {
+            const body = {
+              email: 'bench@example.com',
+              display_name: 'Bench',
+              password: 'a long enough password',
+            };
+            await request(`${gateway.url}/api/v1/players`, { body });
+          }
+          const login = await request(`${gateway.url}/api/v1/players/login`, {
+            body: { email: 'bench@example.com', password: 'a long enough password' },
+          });
+          token = String(login.body.access_token);
+          if (!token || login.status !== 200)
+            throw new Error(`bench login failed: ${login.status} ${login.text}`);
+          return {
+            url: `${gateway.url}/api/v1/players/me`,
+            headers: { authorization: `Bearer ${token}` },
+            procs: [accounts, gateway],
+          };
+        },
+      },
+      opts,
+    );
+  } finally {
+    await pg.destroy();
+  }
+}
