@@ -111,19 +111,28 @@ export class Supervisor {
       }
       c.url = c.state === 'skipped' ? undefined : this.displayUrl(c);
     }
+    // Before starting anything: a component cannot run without a skipped service it depends on
+    // (a skipped infra component is fine: DATABASE_URL or KAFKA_BROKERS stands in for it).
     for (const c of this.components) {
-      if (this.stopping) return;
       if (c.state === 'skipped') continue;
-      const blocked = (c.spec.dependsOn ?? []).filter((d) => this.get(d)?.state === 'skipped');
-      if (blocked.length > 0 && blocked.some((d) => this.get(d)?.spec.kind !== 'infra')) {
+      const blocked = (c.spec.dependsOn ?? []).filter((d) => {
+        const dep = this.get(d);
+        return dep?.state === 'skipped' && dep.spec.kind !== 'infra';
+      });
+      if (blocked.length > 0) {
+        this.set(c, 'failed', `needs ${blocked.join(', ')}`);
         throw new StartError(
           c.spec.name,
           `it depends on ${blocked.join(', ')}, which is skipped`,
           undefined,
           [],
-          undefined,
+          `skip it too (GAMEDAY_SKIP=${[...blocked, c.spec.name].join(',')}), or do not skip ${blocked.join(', ')}.`,
         );
       }
+    }
+    for (const c of this.components) {
+      if (this.stopping) return;
+      if (c.state === 'skipped') continue;
       await this.startFirst(c);
     }
   }
