@@ -14,6 +14,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   UnsupportedMediaTypeError,
 } from './errors';
+import { context } from '@opentelemetry/api';
 import { activeSampledSpan } from './tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -50,7 +51,11 @@ export function routeOf(req: Request): string {
 export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler {
   return (req, res, next) => {
     const start = performance.now();
-    const done = (aborted: boolean) => {
+    // The request's trace context, restored when the response ends: response events are not bound
+    // to a context (see RequestContextManager in tracing.ts), and the exemplar and the log line's
+    // trace_id must belong to this request.
+    const requestContext = context.active();
+    const record = (aborted: boolean) => {
       const seconds = (performance.now() - start) / 1000;
       const route = routeOf(req);
       // 499: the client went away before the response was complete (nginx's convention).
@@ -68,6 +73,7 @@ export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler
         duration_ms: Math.round(seconds * 1e4) / 10,
       });
     };
+    const done = (aborted: boolean) => context.with(requestContext, record, undefined, aborted);
     res.once('finish', () => done(false));
     res.once('close', () => {
       if (!res.writableFinished) done(true);
@@ -94,7 +100,32 @@ export function jsonBody(limit = '64kb'): RequestHandler {
     if (!type || !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
       return next(new UnsupportedMediaTypeError(type));
     }
-    parser(req, res, next);
+    // The body arrives in socket events, outside the request's trace context: continue in it.
+    const requestContext = context.active();
+    parser(req, res, (err?: unknown) => context.with(requestContext, next, undefined, err));
+  };
+}
+
+/**
+ * Runs several middleware functions as ONE Express layer. Each layer costs a little on every request
+ * (and more once OpenTelemetry's express instrumentation wraps it), so the standard middleware of
+ * every service is a single layer.
+ */
+export function compose(...handlers: RequestHandler[]): RequestHandler {
+  if (handlers.length === 1) return handlers[0]!;
+  return (req, res, next) => {
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err !== undefined && err !== null) return next(err);
+      const handler = handlers[i++];
+      if (handler === undefined) return next();
+      try {
+        void handler(req, res, step);
+      } catch (e) {
+        next(e);
+      }
+    };
+    step();
   };
 }
 

@@ -1,14 +1,11 @@
 // Prometheus metrics for a service: the standard HTTP histogram (DESIGN §3), default process metrics,
 // `gameday_*` domain metrics, and the /metrics handler (Prometheus text or OpenMetrics with exemplars).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { HttpHistogram } from './http-histogram';
 import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration } from 'prom-client';
 import type { Request, Response } from 'express';
 
-/** The OpenTelemetry default HTTP duration buckets (DESIGN §3, contract). */
-export const HTTP_DURATION_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
-export const HTTP_DURATION_METRIC = 'http_server_request_duration_seconds';
+export { HTTP_DURATION_BUCKETS, HTTP_DURATION_METRIC } from './http-histogram';
 /** The route label of requests that matched no route: unknown paths collapse into this one series. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
@@ -16,15 +13,13 @@ const OPENMETRICS = Registry.OPENMETRICS_CONTENT_TYPE;
 const PROMETHEUS_TEXT = Registry.PROMETHEUS_CONTENT_TYPE;
 const DOMAIN_PREFIX = 'gameday_';
 
-type Labels<T extends string> = Partial<Record<T, string | number>>;
-
 export class ServiceMetrics {
   /**
-   * One registry in OpenMetrics mode: prom-client only keeps exemplars on such a registry. Plain-text
-   * scrapes get the same samples converted (see `render`).
+   * One registry in OpenMetrics mode, so domain metrics may keep exemplars too. Plain-text scrapes
+   * get the same samples converted (see `render`).
    */
   readonly registry: Registry<typeof OPENMETRICS>;
-  private readonly http: Histogram<'http_request_method' | 'http_route' | 'http_response_status_code'>;
+  private readonly http = new HttpHistogram();
 
   constructor(
     readonly service: string,
@@ -33,24 +28,11 @@ export class ServiceMetrics {
     this.registry = new Registry<typeof OPENMETRICS>();
     this.registry.setContentType(OPENMETRICS);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.http = new Histogram({
-      name: HTTP_DURATION_METRIC,
-      help: 'Duration of HTTP server requests.',
-      labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
-      buckets: HTTP_DURATION_BUCKETS,
-      registers: [this.registry],
-      enableExemplars: true,
-    });
   }
 
   /** Records one HTTP request. `traceId` (a sampled trace) becomes the bucket's exemplar. */
   observeHttp(method: string, route: string, status: number, seconds: number, traceId?: string): void {
-    const labels = { http_request_method: method, http_route: route, http_response_status_code: status };
-    this.http.observe({
-      labels,
-      value: seconds,
-      exemplarLabels: traceId === undefined ? EMPTY : { trace_id: traceId },
-    });
+    this.http.observe(method, route, status, seconds, traceId);
   }
 
   counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
@@ -72,10 +54,11 @@ export class ServiceMetrics {
    * Renders every metric. OpenMetrics (with exemplars) when `openMetrics` is true, otherwise the
    * Prometheus text format 0.0.4, derived from the OpenMetrics rendering.
    */
-  async render(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+  async render(openMetrics: boolean): Promise<{ contentType: string; body: Buffer }> {
     const om = await this.registry.metrics();
-    if (openMetrics) return { contentType: OPENMETRICS, body: om };
-    return { contentType: PROMETHEUS_TEXT, body: openMetricsToText(om) };
+    const http = this.http.render(openMetrics);
+    const rest = Buffer.from(openMetrics ? om : `\n${openMetricsToText(om)}`);
+    return { contentType: openMetrics ? OPENMETRICS : PROMETHEUS_TEXT, body: Buffer.concat([http, rest]) };
   }
 
   /** Express handler for GET /metrics; negotiates OpenMetrics from the Accept header like Prometheus does. */
@@ -89,8 +72,6 @@ export class ServiceMetrics {
     };
   }
 }
-
-const EMPTY: Labels<string> = {};
 
 function checkDomainName(name: string): void {
   if (!name.startsWith(DOMAIN_PREFIX)) {

@@ -4,13 +4,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { Health } from './health';
-import { errorHandler, jsonBody, notFound, observe, requestId } from './http';
+import { compose, errorHandler, jsonBody, notFound, observe, requestId } from './http';
 import { telemetryEnabled, tracingHandle } from './tracing';
 
 export class ConfigError extends Error {
@@ -100,13 +100,14 @@ export class Service<C> {
     this.app.disable('x-powered-by');
     this.app.set('etag', false);
     this.app.set('query parser', 'simple');
-    this.app.use(requestId());
     // Bare mode (GAMEDAY_TELEMETRY=off) is the benchmark baseline: no histogram, no access log.
-    if (this.telemetry) this.app.use(observe(this.metrics, this.logger));
+    const standard: RequestHandler[] = [requestId()];
+    if (this.telemetry) standard.push(observe(this.metrics, this.logger));
+    if (options.parseJson !== false) standard.push(jsonBody(config.BODY_LIMIT));
+    this.app.use(compose(...standard));
     this.app.get('/metrics', this.metrics.handler());
     this.app.get('/healthz', this.health.livenessHandler());
     this.app.get('/readyz', this.health.readinessHandler());
-    if (options.parseJson !== false) this.app.use(jsonBody(config.BODY_LIMIT));
   }
 
   /** Registers work to do at shutdown after requests drained (close pools, consumers); runs in reverse order. */

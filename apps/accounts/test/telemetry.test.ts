@@ -1,4 +1,5 @@
 // What the real OpenTelemetry exporter sends from the real service process.
+import http from 'node:http';
 import { OtlpReceiver, request, startPostgres, startService } from '@gameday/testing';
 import type { ServiceProcess, TestPostgres } from '@gameday/testing';
 
@@ -65,6 +66,47 @@ describe('traces', () => {
     const line = accounts.logs.find((l) => l.message === 'request' && l.trace_id === traceId);
     expect(line).toMatchObject({ service: 'accounts', http_route: '/api/v1/players/me', level: 'info' });
     expect(typeof line?.span_id).toBe('string');
+  });
+
+  it('keep the request’s context across JSON body parsing: the INSERT is a child of the POST’s server span', async () => {
+    const traceId = '5bf92f3577b34da6a3ce929d0e0e4737';
+    // The body follows the headers 100 ms later, so it arrives in a later socket event.
+    const body = JSON.stringify({
+      email: 'body@example.com',
+      display_name: 'Body',
+      password: 'a long enough password',
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${accounts.url}/api/v1/players`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          traceparent: `00-${traceId}-00f067aa0ba902b8-01`,
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+      setTimeout(() => req.end(body), 100);
+    });
+    expect(status).toBe(201);
+    const server = await receiver.waitFor((s) => s.traceId === traceId && s.kind === 2);
+    const insert = await receiver.waitFor(
+      (s) =>
+        s.traceId === traceId &&
+        String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? '').startsWith('INSERT'),
+    );
+    expect(insert.parentSpanId).toBe(server.spanId);
+    const line = accounts.logs.find((l) => l.message === 'request' && l.trace_id === traceId);
+    expect(line).toMatchObject({
+      http_route: '/api/v1/players',
+      http_response_status_code: 201,
+      span_id: server.spanId,
+    });
   });
 
   it('are not made for scrapes and probes', async () => {
