@@ -160,7 +160,7 @@ export async function gatewayPlayersMe(opts: BenchOptions): Promise<ScenarioResu
     JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
-  const limits = { RATE_LIMIT_IP_PER_MINUTE: '100000000', RATE_LIMIT_PLAYER_PER_MINUTE: '100000000' };
+  const limits = { RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_PLAYER_PER_MINUTE: '1000000' };
   let token = '';
   try {
     return await runScenario(
@@ -174,6 +174,9 @@ export async function gatewayPlayersMe(opts: BenchOptions): Promise<ScenarioResu
           const gateway = await startService('gateway', {
             env: { ...env, ...limits, ACCOUNTS_URL: accounts.url, JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY },
             logFile: join(logDir, `gateway-${mode}.log`),
+          }).catch(async (err: unknown) => {
+            await accounts.stop();
+            throw err;
           });
           if (!token) {
             const body = {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger';
+import { logDirect } from './logger';
 import type { ServiceMetrics } from './metrics';
 import { UNMATCHED_ROUTE } from './metrics';
 import {
@@ -64,7 +65,7 @@ export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler
       metrics.observeHttp(req.method, route, status, seconds, span?.spanContext().traceId);
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
       const level = status >= 500 ? 'error' : 'info';
-      logger.log(level, 'request', {
+      logDirect(logger, level, 'request', {
         request_id: req.id,
         http_request_method: req.method,
         http_route: route,

@@ -9,7 +9,7 @@ export {
   UNMATCHED_ROUTE,
   openMetricsToText,
 } from './metrics';
-export { createLogger, BufferedStdoutTransport, parseLogLevel } from './logger';
+export { createLogger, BufferedStdoutTransport, parseLogLevel, logDirect } from './logger';
 export type { Logger, LoggerOptions } from './logger';
 export { Health } from './health';
 export type { Check, CheckResult, Readiness } from './health';

@@ -1,10 +1,12 @@
 // winston JSON logger: one object per line on stdout with timestamp, level, message, service, and
 // trace_id/span_id (injected by the OpenTelemetry winston instrumentation while a span is active).
 import { writeSync } from 'node:fs';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import winston from 'winston';
 import Transport from 'winston-transport';
 
 const MESSAGE = Symbol.for('message');
+const LEVEL = Symbol.for('level');
 const LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 
 export type Logger = winston.Logger;
@@ -111,4 +113,39 @@ export function createLogger(options: LoggerOptions): Logger {
     transports: [options.transport ?? new BufferedStdoutTransport()],
     exitOnError: false,
   });
+}
+
+const noop = () => undefined;
+
+/**
+ * Logs one record through the logger's own format and transports, without winston's object-stream
+ * pipeline (Transform → pipe → Writable per line), which is most of what a log line costs. For the
+ * per-request access log. Adds trace_id/span_id/trace_flags from the active span exactly as the
+ * OpenTelemetry winston instrumentation does (it hooks the pipeline this skips).
+ */
+export function logDirect(
+  logger: Logger,
+  level: string,
+  message: string,
+  meta: Record<string, unknown>,
+): void {
+  if (!logger.isLevelEnabled(level)) return;
+  const info: Record<string | symbol, unknown> = { level, message, ...meta, [LEVEL]: level };
+  const span = trace.getSpan(context.active());
+  if (span) {
+    const sc = span.spanContext();
+    if (isSpanContextValid(sc)) {
+      info.trace_id = sc.traceId;
+      info.span_id = sc.spanId;
+      info.trace_flags = `0${sc.traceFlags.toString(16)}`;
+    }
+  }
+  const formatted = logger.format.transform(info as winston.Logform.TransformableInfo, {});
+  if (!formatted) return;
+  const levels = logger.levels;
+  for (const transport of logger.transports) {
+    if (transport.silent) continue;
+    if (transport.level !== undefined && levels[transport.level]! < levels[level]!) continue;
+    transport.log?.(formatted, noop);
+  }
 }

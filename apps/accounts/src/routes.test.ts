@@ -1,10 +1,11 @@
 import type { Accounts } from './domain/accounts';
-import { playersRouter } from './entry-points/http';
+import { Router } from 'express';
+import { playerRoutes } from './entry-points/http';
 import { routes } from './routes';
 
 describe('the route table', () => {
-  it('lists exactly the routes the players router serves', () => {
-    const router = playersRouter({} as Accounts);
+  it('lists exactly the player routes the service serves', () => {
+    const router = playerRoutes(Router(), {} as Accounts);
     const served = router.stack
       .filter((layer) => layer.route)
       .flatMap((layer) => {

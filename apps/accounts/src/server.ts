@@ -9,7 +9,7 @@ import { LoginThrottle } from './domain/login-throttle';
 import { TokenIssuer } from './domain/tokens';
 import { migrate } from './data-access/migrations';
 import { PgPlayersRepository } from './data-access/players-repository';
-import { jwksRouter, playersRouter } from './entry-points/http';
+import { jwksRoute, playerRoutes } from './entry-points/http';
 
 export interface AccountsServer {
   service: Service<AccountsConfig>;
@@ -60,8 +60,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   );
   const accounts = new Accounts(new PgPlayersRepository(pool), tokens, throttle, admins);
 
-  service.app.use(jwksRouter(tokens));
-  service.app.use(playersRouter(accounts));
+  jwksRoute(service.app, tokens);
+  playerRoutes(service.app, accounts);
   const { url, port } = await service.listen();
   return { service, url, port, stop: () => service.stop() };
 }

@@ -56,11 +56,13 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     trustForwardedFor: trustProxy !== false,
   };
 
-  app.use(API_PREFIX, ipRateLimit(config.RATE_LIMIT_IP_PER_MINUTE, rateLimited));
+  // Per-IP limiting runs as the first handler of each route rather than as its own app.use() layer:
+  // every Express layer is wrapped by the OpenTelemetry instrumentation, at a cost on each request.
+  const ipLimit = ipRateLimit(config.RATE_LIMIT_IP_PER_MINUTE, rateLimited);
 
   // The gateway's own routes (GATEWAY_ROUTES): the API description.
   const document = JSON.stringify(openApiDocument);
-  app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {
+  app.get(`${API_PREFIX}/openapi.json`, ipLimit, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type('application/json').send(document);
   });
@@ -81,7 +83,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       UPSTREAM_HEALTH_TIMEOUT_MS,
     );
     service.onShutdown(`${area.upstream} connections`, () => client.close());
-    const handlers = [auth, playerLimit, proxyTo(client, upstreamRequests, logger, proxyOptions)];
+    const handlers = [ipLimit, auth, playerLimit, proxyTo(client, upstreamRequests, logger, proxyOptions)];
     // Two routes, so the route label is a template (`/api/v1/players/*path`), never the raw path.
     app.all(`${API_PREFIX}/${area.area}`, ...handlers);
     app.all(`${API_PREFIX}/${area.area}/*path`, ...handlers);

@@ -1,5 +1,5 @@
 // HTTP entry points: parse and validate input, call the use case, shape the response.
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { Request } from 'express';
 import { body, parse, text, UnauthorizedError, z } from '@gameday/telemetry';
 import type { Accounts, Identity } from '../domain/accounts';
@@ -43,9 +43,15 @@ function identity(req: Request): Identity {
   return { playerId: parsed.data['x-player-id'], role: parsed.data['x-player-role'] };
 }
 
-export function playersRouter(accounts: Accounts): Router {
-  const r = Router();
+/** Something routes can be added to: the app itself, or a Router. */
+type Routes = Pick<Router, 'get' | 'post' | 'patch' | 'put'>;
 
+/**
+ * Adds the player routes to `r`. The service adds them to the app itself rather than through a
+ * Router: each mounted router is one more Express layer on every request, and layers are what the
+ * OpenTelemetry express instrumentation wraps.
+ */
+export function playerRoutes<R extends Routes>(r: R, accounts: Accounts): R {
   r.post('/api/v1/players', async (req, res) => {
     const input = body(req, registerBody);
     const player = await accounts.register({
@@ -89,8 +95,7 @@ export function playersRouter(accounts: Accounts): Router {
   return r;
 }
 
-export function jwksRouter(tokens: TokenIssuer): Router {
-  const r = Router();
+export function jwksRoute<R extends Routes>(r: R, tokens: TokenIssuer): R {
   r.get('/.well-known/jwks.json', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.json(tokens.jwks());
