@@ -28,6 +28,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Append stdout and stderr to this file instead of collecting them. */
   logFile?: string;
+  /** Extra arguments for node itself (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export async function startService(name: string, options: StartOptions = {}): Promise<ServiceProcess> {
@@ -53,7 +55,7 @@ export async function startNodeProcess(
   env.PORT = options.env?.PORT ?? String(port);
   // With logFile, output goes straight to a file (benchmarks: no parsing in this process).
   const out = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', out, out], cwd: REPO_ROOT });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], { env, stdio: ['ignore', out, out], cwd: REPO_ROOT });
   if (typeof out === 'number') closeSync(out);
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
