@@ -1,7 +1,10 @@
 // One jest run for every workspace package. Sources are compiled by swc (fast on two cores);
 // `tsc -b` has already type-checked them and emitted dist/, which tests that spawn real
 // service processes run (OpenTelemetry cannot patch modules inside jest's module registry).
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

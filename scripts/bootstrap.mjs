@@ -2,7 +2,7 @@
 // Makes a fresh clone runnable: installs npm packages when the lock file changed and, with --system,
 // the Debian packages the local stack and the tests need (Prometheus, promtool, Alertmanager, amtool).
 // Plain Node with no dependencies, because it runs before `npm ci`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,10 @@ if (major < 20) fail(`Node.js ${process.versions.node} is too old: gameday needs
 
 function run(cmd, cmdArgs, opts = {}) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts });
-  if (r.status !== 0) fail(`\`${cmd} ${cmdArgs.join(' ')}\` failed (exit ${r.status ?? r.signal}). Fix the error above and run again.`);
+  if (r.status !== 0)
+    fail(
+      `\`${cmd} ${cmdArgs.join(' ')}\` failed (exit ${r.status ?? r.signal}). Fix the error above and run again.`,
+    );
 }
 
 // npm packages: reinstall when package-lock.json is newer than the installed tree.
@@ -69,6 +72,6 @@ if (args.has('--system') || args.has('--stack')) {
       }
     }
   }
-  for (const bins of Object.values(debian)) for (const b of bins) if (!have(b)) fail(`${b} is still missing after install.`);
+  for (const bins of Object.values(debian))
+    for (const b of bins) if (!have(b)) fail(`${b} is still missing after install.`);
 }
-

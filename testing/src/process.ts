@@ -55,7 +55,11 @@ export async function startNodeProcess(
   env.PORT = options.env?.PORT ?? String(port);
   // With logFile, output goes straight to a file (benchmarks: no parsing in this process).
   const out = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], { env, stdio: ['ignore', out, out], cwd: REPO_ROOT });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
+    env,
+    stdio: ['ignore', out, out],
+    cwd: REPO_ROOT,
+  });
   if (typeof out === 'number') closeSync(out);
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
