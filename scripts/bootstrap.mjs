@@ -3,7 +3,8 @@
 // the Debian packages the local stack and the tests need (Prometheus, promtool, Alertmanager, amtool).
 // Plain Node with no dependencies, because it runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,14 +28,27 @@ function run(cmd, cmdArgs, opts = {}) {
     );
 }
 
-// npm packages: reinstall when package-lock.json is newer than the installed tree.
-const lock = join(root, 'package-lock.json');
-const installed = join(root, 'node_modules', '.package-lock.json');
-const needInstall =
-  !existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs + 1000);
-if (needInstall) {
-  step(existsSync(lock) ? 'installing npm packages (npm ci)…' : 'installing npm packages (npm install)…');
-  run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+// npm packages: install when package-lock.json or any package.json changed since the last install
+// (a hash of them is kept in node_modules). `npm install`, not `npm ci`: the registry reachable here
+// serves only this platform's optional binaries (swc, unrs), so the lock file cannot list the others
+// and `npm ci` would refuse it as out of sync.
+function manifestHash() {
+  const h = createHash('sha256');
+  const files = ['package.json', 'package-lock.json'];
+  const listed = spawnSync('git', ['ls-files', '*package.json'], { cwd: root, encoding: 'utf8' });
+  if (listed.status === 0) files.push(...listed.stdout.split('\n').filter(Boolean));
+  for (const f of [...new Set(files)].sort()) {
+    const p = join(root, f);
+    if (existsSync(p)) h.update(f).update(readFileSync(p));
+  }
+  return h.digest('hex');
+}
+const stamp = join(root, 'node_modules', '.gameday-install');
+const wanted = manifestHash();
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
+  step('installing npm packages (npm install)…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
+  writeFileSync(stamp, manifestHash());
 }
 
 function have(bin) {
