@@ -213,20 +213,24 @@ function prometheus(): ComponentSpec {
 }
 
 /**
- * The slot for "a little background load" (DESIGN §6): a k6 script against the gateway, added by the
- * load issue. Until then it is registered and skipped, so the status table says where it will be.
+ * "A little background load" (DESIGN §6): one player journey at a few requests per second through
+ * the gateway, so SLIs and burn rates have data. GAMEDAY_LOAD_RPS sets the rate (0 turns it off).
+ * The k6 scenarios of the load issue can take this slot.
  */
 function backgroundLoad(): ComponentSpec {
   return {
     name: 'load',
     kind: 'load',
-    description: 'k6 background load against the gateway',
+    description: 'background player traffic against the gateway',
     dependsOn: ['gateway'],
-    skip: () => 'k6 background load arrives with the load issue',
-    command: () => {
-      throw new Error('background load is not implemented yet');
-    },
-    readiness: () => ({ kind: 'custom', describe: 'k6 started', check: async () => undefined }),
+    skip: (ctx) => (ctx.env.GAMEDAY_LOAD_RPS === '0' ? 'GAMEDAY_LOAD_RPS=0' : undefined),
+    command: (ctx) => ({
+      command: process.execPath,
+      args: [join(ctx.root, 'stack', 'dist', 'background-load.js')],
+      cwd: ctx.root,
+      env: { GATEWAY_URL: ctx.url('gateway'), LOAD_RPS: ctx.env.GAMEDAY_LOAD_RPS ?? '4' },
+    }),
+    readiness: () => ({ kind: 'custom', describe: 'load started', check: async () => undefined }),
     restart: 'on-failure',
   };
 }
@@ -242,7 +246,11 @@ export function registry(): ComponentSpec[] {
       port: 8081,
       database: 'accounts',
       description: 'players, login, JWT issue',
-      env: (ctx) => ({ JWT_PRIVATE_KEY: ctx.jwtKeys().privateKeyPem }),
+      env: (ctx) => ({
+        JWT_PRIVATE_KEY: ctx.jwtKeys().privateKeyPem,
+        // Who may use the admin endpoints locally (register with this email to get the admin role).
+        ACCOUNTS_ADMIN_EMAILS: ctx.env.ACCOUNTS_ADMIN_EMAILS ?? 'admin@gameday.local',
+      }),
     }),
     service({
       name: 'gateway',

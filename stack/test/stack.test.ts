@@ -49,7 +49,7 @@ describe('the local stack', () => {
       expect(byName.get(name)).toMatchObject({ state: 'ready', pid: expect.any(Number) });
     }
     expect(byName.get('accounts')!.port).toBe(8081 + stack.offset);
-    expect(byName.get('load')).toMatchObject({ kind: 'load', state: 'skipped', pid: null });
+    expect(byName.get('load')).toMatchObject({ kind: 'load', state: 'ready', pid: expect.any(Number) });
     expect(Object.fromEntries(Object.entries(started.targets).map(([job, t]) => [job, t.health]))).toEqual({
       accounts: 'up',
       gateway: 'up',
@@ -59,6 +59,20 @@ describe('the local stack', () => {
     });
     expect(stack.output).toMatch(/component\s+kind\s+pid\s+url\s+restarts\s+scrape\s+state/);
     expect(stack.output).toMatch(/gateway\s+service\s+\d+\s+http:\/\/127\.0\.0\.1:\d+\s+0\s+up\s+ready/);
+  });
+
+  it('sends a little background traffic through the gateway, so the SLIs have data', async () => {
+    const metrics = `${component('gateway').url!}/metrics`;
+    const served = async () => {
+      const text = await (await fetch(metrics)).text();
+      const m = text.match(
+        /^http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/api\/v1\/players\/\*path",http_response_status_code="200"\} (\d+)$/m,
+      );
+      return m ? Number(m[1]) : 0;
+    };
+    const deadline = Date.now() + 20_000;
+    while ((await served()) < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await served()).toBeGreaterThanOrEqual(5);
   });
 
   it('serves the player API through the gateway with the key pair it generated', async () => {
@@ -142,6 +156,7 @@ describe('the local stack', () => {
       'accounts',
       'alertmanager',
       'gateway',
+      'load',
       'postgres',
       'prometheus',
     ]);
@@ -153,6 +168,7 @@ describe('the local stack', () => {
     expect(processesInGroups(seenPids)).toEqual([]);
     expect(stack.state()!.state).toBe('stopped');
     const order = [...stack.output.matchAll(/stopping (\w+) \(pid/g)].map((m) => m[1]);
+    expect(order.indexOf('load')).toBeLessThan(order.indexOf('gateway'));
     expect(order.indexOf('gateway')).toBeLessThan(order.indexOf('accounts'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('prometheus'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('alertmanager'));

@@ -1,0 +1,101 @@
+// A little background load for the local stack (DESIGN §6), so the SLIs and the burn rates that
+// `npm start` shows have data: one player journey at a few requests per second through the gateway
+// (register once, log in, read and update the profile). Bounded: it stops by itself after
+// LOAD_MAX_SECONDS, and on SIGTERM. k6 scenarios replace it with the load issue; this keeps to
+// loopback and to a rate no one notices.
+const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
+const rps = Number(process.env.LOAD_RPS ?? 4);
+const maxSeconds = Number(process.env.LOAD_MAX_SECONDS ?? 12 * 3600);
+if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(gateway)) {
+  process.stderr.write(`GATEWAY_URL must be a loopback http URL, got "${gateway}"\n`);
+  process.exit(2);
+}
+if (!(rps > 0 && rps <= 50)) {
+  process.stderr.write(`LOAD_RPS must be between 0 and 50, got "${process.env.LOAD_RPS}"\n`);
+  process.exit(2);
+}
+
+const email = 'background-load@gameday.local';
+const password = 'background load password';
+let token = '';
+const counts = new Map<string, number>();
+let stopping = false;
+
+function log(message: string, extra: Record<string, unknown> = {}): void {
+  process.stdout.write(
+    `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'info', message, service: 'load', ...extra })}\n`,
+  );
+}
+
+async function call(method: string, path: string, body?: unknown, auth = true): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (auth && token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(gateway + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  await res.arrayBuffer();
+  const key = `${method} ${path.replace(/\/[0-9a-f-]{36}/, '/:id')} ${res.status}`;
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+  return res;
+}
+
+async function login(): Promise<void> {
+  await call('POST', '/api/v1/players', { email, display_name: 'Background Load', password }, false);
+  const res = await fetch(`${gateway}/api/v1/players/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+    signal: AbortSignal.timeout(5000),
+  });
+  const json = (await res.json()) as { access_token?: string };
+  token = json.access_token ?? '';
+}
+
+async function step(i: number): Promise<void> {
+  if (!token || i % 600 === 0) await login();
+  const roll = i % 20;
+  const res =
+    roll === 0
+      ? await call('PATCH', '/api/v1/players/me', { display_name: `Background Load ${i % 7}` })
+      : roll === 1
+        ? await call('GET', '/api/v1/openapi.json', undefined, false)
+        : roll === 2
+          ? await call('GET', '/api/v1/nothing-here')
+          : await call('GET', '/api/v1/players/me');
+  if (res.status === 401) token = '';
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const interval = 1000 / rps;
+  let lastReport = started;
+  log('background load started', { gateway, rps, max_seconds: maxSeconds });
+  for (let i = 0; !stopping && Date.now() - started < maxSeconds * 1000; i++) {
+    const t = Date.now();
+    try {
+      await step(i);
+    } catch (err) {
+      const key = `error ${(err as Error).name}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    if (Date.now() - lastReport > 60_000) {
+      log('background load', { requests: Object.fromEntries(counts) });
+      counts.clear();
+      lastReport = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - t))));
+  }
+  log('background load stopped', { after_seconds: Math.round((Date.now() - started) / 1000) });
+}
+
+process.on('SIGTERM', () => {
+  stopping = true;
+});
+process.on('SIGINT', () => {
+  stopping = true;
+});
+void main();
