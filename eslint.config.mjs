@@ -40,6 +40,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS files loaded by tools (jest reporters and config).
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
