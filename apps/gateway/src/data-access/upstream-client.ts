@@ -173,15 +173,20 @@ export class UpstreamClient {
       res.on('close', onClientClose);
 
       const send = (attempt: number) => {
+        const fullPath = this.basePath + path;
+        const query = fullPath.indexOf('?');
         const upstreamReq = this.transport.request({
           protocol: this.options.baseUrl.protocol,
           hostname: this.options.baseUrl.hostname,
           port: this.options.baseUrl.port,
           method: req.method,
-          path: this.basePath + path,
+          path: fullPath,
+          // Not used by node:http. The OpenTelemetry http instrumentation reads it instead of
+          // parsing `path` with new URL() on every request (~15 µs of the gateway's overhead).
+          pathname: query === -1 ? fullPath : fullPath.slice(0, query),
           headers,
           agent: this.agent,
-        });
+        } as http.RequestOptions);
         current = upstreamReq;
         let answered = false;
 
