@@ -31,6 +31,9 @@ export async function metricsRender(iterations = 2000): Promise<RenderResult[]> 
     const times: number[] = [];
     let bytes = 0;
     for (let i = 0; i < iterations; i++) {
+      // Every series changed since the last scrape: the worst case for a renderer that caches.
+      for (let r = 0; r < 50; r++)
+        for (const st of statuses) metrics.observeHttp('GET', `/api/v1/area${r}/:id`, st, 0.002 * (i % 7));
       const t = performance.now();
       const { body } = await metrics.render(openMetrics);
       times.push(performance.now() - t);

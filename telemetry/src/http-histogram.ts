@@ -1,9 +1,9 @@
-// The standard HTTP duration histogram (DESIGN §3), kept and rendered by hand because it sits on the
-// hot path of every request and is most of every scrape: a series is found by one string key, its
-// buckets are a typed array, each exposition line's label text is encoded once per series, and a
-// scrape is written straight into one buffer (no per-line strings). With 50 routes × 5 status codes,
-// prom-client's generic formatting took ~30 ms per scrape at p99; see `npm run bench -- metrics` for
-// this. Everything else stays in prom-client.
+// The standard HTTP duration histogram (DESIGN §3). Its samples live in a prom-client Histogram (the
+// one source of truth, observed on every request); only its exposition is done here, because it is
+// most of every scrape: prom-client's generic formatting of 50 routes × 5 status codes (250 series
+// of 17 samples) took ~30 ms per scrape at p99. Here each series' label text is encoded once and a
+// scrape is written straight into one buffer (see `npm run bench -- metrics`).
+import { Histogram } from 'prom-client';
 
 export const HTTP_DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
@@ -11,36 +11,49 @@ export const HTTP_DURATION_BUCKETS = [
 export const HTTP_DURATION_METRIC = 'http_server_request_duration_seconds';
 const HELP = 'Duration of HTTP server requests.';
 
-interface Exemplar {
-  traceId: string;
-  value: number;
-  /** Seconds since the epoch, as OpenMetrics wants it. */
-  timestamp: number;
+type HttpLabel = 'http_request_method' | 'http_route' | 'http_response_status_code';
+
+/** prom-client's per-series state (Histogram#hashMap values). */
+interface PromSeries {
+  labels: Record<HttpLabel, string | number>;
+  bucketValues: Record<string, number>;
+  sum: number;
+  count: number;
+  /** Keyed by upper bound; "-1" holds the exemplar of values above the largest bound (+Inf). */
+  bucketExemplars?: Record<
+    string,
+    { labelSet: Record<string, string>; value: number; timestamp: number } | null
+  >;
 }
 
-class Series {
-  /** Non-cumulative counts per bucket; the last slot is +Inf. */
-  readonly counts = new Float64Array(HTTP_DURATION_BUCKETS.length + 1);
-  readonly exemplars: (Exemplar | undefined)[] = new Array(HTTP_DURATION_BUCKETS.length + 1);
-  sum = 0;
-  count = 0;
+/** The encoded label text of one series, built the first time a scrape sees it. */
+class SeriesText {
   readonly bucketPrefixes: Buffer[];
   readonly sumPrefix: Buffer;
   readonly countPrefix: Buffer;
   /** Bytes of all prefixes, to size the scrape buffer. */
   readonly prefixBytes: number;
 
-  constructor(labels: string) {
+  constructor(labels: Record<HttpLabel, string | number>) {
+    const l =
+      `http_request_method="${escapeLabel(String(labels.http_request_method))}",` +
+      `http_route="${escapeLabel(String(labels.http_route))}",` +
+      `http_response_status_code="${escapeLabel(String(labels.http_response_status_code))}"`;
     const les = [...HTTP_DURATION_BUCKETS.map(String), '+Inf'];
-    this.bucketPrefixes = les.map((le) =>
-      Buffer.from(`${HTTP_DURATION_METRIC}_bucket{${labels},le="${le}"} `),
-    );
-    this.sumPrefix = Buffer.from(`${HTTP_DURATION_METRIC}_sum{${labels}} `);
-    this.countPrefix = Buffer.from(`${HTTP_DURATION_METRIC}_count{${labels}} `);
+    this.bucketPrefixes = les.map((le) => Buffer.from(`${HTTP_DURATION_METRIC}_bucket{${l},le="${le}"} `));
+    this.sumPrefix = Buffer.from(`${HTTP_DURATION_METRIC}_sum{${l}} `);
+    this.countPrefix = Buffer.from(`${HTTP_DURATION_METRIC}_count{${l}} `);
     this.prefixBytes =
       this.bucketPrefixes.reduce((n, b) => n + b.length, 0) + this.sumPrefix.length + this.countPrefix.length;
   }
 }
+
+/** Escapes a label value for both exposition formats. */
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+const NO_EXEMPLAR: Record<string, string> = {};
 
 const HEADER = Buffer.from(
   `# HELP ${HTTP_DURATION_METRIC} ${HELP}\n# TYPE ${HTTP_DURATION_METRIC} histogram\n`,
@@ -72,57 +85,65 @@ function writeUint(buf: Buffer, offset: number, n: number): number {
   return offset;
 }
 
-/** Escapes a label value for both exposition formats. */
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
 export class HttpHistogram {
-  private readonly series = new Map<string, Series>();
+  /** The prom-client histogram holding the samples. */
+  readonly metric = new Histogram<HttpLabel>({
+    name: HTTP_DURATION_METRIC,
+    help: HELP,
+    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
+    buckets: HTTP_DURATION_BUCKETS,
+    enableExemplars: true,
+    // Not in a registry: ServiceMetrics renders this family itself, ahead of the registry's output.
+    registers: [],
+  });
+  private readonly text = new Map<string, SeriesText>();
 
   observe(method: string, route: string, status: number, seconds: number, traceId?: string): void {
-    const key = `${method}\u0000${route}\u0000${status}`;
-    let s = this.series.get(key);
-    if (s === undefined) {
-      s = new Series(
-        `http_request_method="${escapeLabel(method)}",http_route="${escapeLabel(route)}",http_response_status_code="${status}"`,
-      );
-      this.series.set(key, s);
-    }
-    let i = 0;
-    while (i < HTTP_DURATION_BUCKETS.length && seconds > HTTP_DURATION_BUCKETS[i]!) i++;
-    s.counts[i]!++;
-    s.sum += seconds;
-    s.count++;
-    if (traceId !== undefined) s.exemplars[i] = { traceId, value: seconds, timestamp: Date.now() / 1000 };
+    this.metric.observe({
+      labels: { http_request_method: method, http_route: route, http_response_status_code: status },
+      value: seconds,
+      exemplarLabels: traceId === undefined ? NO_EXEMPLAR : { trace_id: traceId },
+    });
   }
 
   /** The metric family as exposition text; OpenMetrics adds exemplars to bucket lines. */
   render(openMetrics: boolean): Buffer {
+    const series = Object.entries(
+      (this.metric as unknown as { hashMap: Record<string, PromSeries> }).hashMap,
+    );
+    const texts: SeriesText[] = [];
     let size = HEADER.length;
-    for (const s of this.series.values()) {
+    for (const [hash, s] of series) {
+      let t = this.text.get(hash);
+      if (t === undefined) {
+        t = new SeriesText(s.labels);
+        this.text.set(hash, t);
+      }
+      texts.push(t);
       size +=
-        s.prefixBytes +
-        (s.counts.length + 2) * NUMBER_ROOM +
-        (openMetrics ? s.counts.length * EXEMPLAR_ROOM : 0);
+        t.prefixBytes +
+        (HTTP_DURATION_BUCKETS.length + 3) * (NUMBER_ROOM + (openMetrics ? EXEMPLAR_ROOM : 0));
     }
     const buf = Buffer.allocUnsafe(size);
     let off = HEADER.copy(buf, 0);
-    for (const s of this.series.values()) {
+    for (let n = 0; n < series.length; n++) {
+      const s = series[n]![1];
+      const t = texts[n]!;
       let cumulative = 0;
-      for (let i = 0; i < s.counts.length; i++) {
-        cumulative += s.counts[i]!;
-        off += s.bucketPrefixes[i]!.copy(buf, off);
+      for (let i = 0; i <= HTTP_DURATION_BUCKETS.length; i++) {
+        const bound = i < HTTP_DURATION_BUCKETS.length ? HTTP_DURATION_BUCKETS[i]! : -1;
+        cumulative = bound === -1 ? s.count : cumulative + (s.bucketValues[bound] ?? 0);
+        off += t.bucketPrefixes[i]!.copy(buf, off);
         off = writeUint(buf, off, cumulative);
-        const e = openMetrics ? s.exemplars[i] : undefined;
-        if (e !== undefined)
-          off += buf.write(` # {trace_id="${e.traceId}"} ${e.value} ${e.timestamp}`, off, 'latin1');
+        const e = openMetrics ? s.bucketExemplars?.[bound] : undefined;
+        if (e)
+          off += buf.write(` # {trace_id="${e.labelSet.trace_id}"} ${e.value} ${e.timestamp}`, off, 'latin1');
         buf[off++] = NEWLINE;
       }
-      off += s.sumPrefix.copy(buf, off);
+      off += t.sumPrefix.copy(buf, off);
       off += buf.write(String(s.sum), off, 'latin1');
       buf[off++] = NEWLINE;
-      off += s.countPrefix.copy(buf, off);
+      off += t.countPrefix.copy(buf, off);
       off = writeUint(buf, off, s.count);
       buf[off++] = NEWLINE;
     }
