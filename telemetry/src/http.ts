@@ -15,8 +15,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   UnsupportedMediaTypeError,
 } from './errors';
-import { context } from '@opentelemetry/api';
-import { activeSampledSpan } from './tracing';
+import { context, trace } from '@opentelemetry/api';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -52,32 +51,39 @@ export function routeOf(req: Request): string {
 export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler {
   return (req, res, next) => {
     const start = performance.now();
-    // The request's trace context, restored when the response ends: response events are not bound
-    // to a context (see RequestContextManager in tracing.ts), and the exemplar and the log line's
-    // trace_id must belong to this request.
-    const requestContext = context.active();
-    const record = (aborted: boolean) => {
+    // The request's span, taken now: response events are not bound to a trace context (see
+    // RequestContextManager in tracing.ts), and the exemplar and the log line's trace_id must be
+    // this request's.
+    const span = trace.getSpan(context.active());
+    // 'close' follows 'finish' on every response, and comes alone when the client went away first.
+    res.once('close', () => {
       const seconds = (performance.now() - start) / 1000;
       const route = routeOf(req);
       // 499: the client went away before the response was complete (nginx's convention).
-      const status = aborted ? 499 : res.statusCode;
-      const span = activeSampledSpan();
-      metrics.observeHttp(req.method, route, status, seconds, span?.spanContext().traceId);
+      const status = res.writableFinished ? res.statusCode : 499;
+      const sc = span?.spanContext();
+      metrics.observeHttp(
+        req.method,
+        route,
+        status,
+        seconds,
+        sc && sc.traceFlags & 1 ? sc.traceId : undefined,
+      );
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-      const level = status >= 500 ? 'error' : 'info';
-      logDirect(logger, level, 'request', {
-        request_id: req.id,
-        http_request_method: req.method,
-        http_route: route,
-        url_path: req.path,
-        http_response_status_code: status,
-        duration_ms: Math.round(seconds * 1e4) / 10,
-      });
-    };
-    const done = (aborted: boolean) => context.with(requestContext, record, undefined, aborted);
-    res.once('finish', () => done(false));
-    res.once('close', () => {
-      if (!res.writableFinished) done(true);
+      logDirect(
+        logger,
+        status >= 500 ? 'error' : 'info',
+        'request',
+        {
+          request_id: req.id,
+          http_request_method: req.method,
+          http_route: route,
+          url_path: req.path,
+          http_response_status_code: status,
+          duration_ms: Math.round(seconds * 1e4) / 10,
+        },
+        span,
+      );
     });
     next();
   };

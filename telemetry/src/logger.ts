@@ -2,6 +2,7 @@
 // trace_id/span_id (injected by the OpenTelemetry winston instrumentation while a span is active).
 import { writeSync } from 'node:fs';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import winston from 'winston';
 import Transport from 'winston-transport';
 
@@ -132,10 +133,11 @@ export function logDirect(
   level: string,
   message: string,
   meta: Record<string, unknown>,
+  /** The span whose ids the line carries; default: the active span. */
+  span: Span | undefined = trace.getSpan(context.active()),
 ): void {
   if (!logger.isLevelEnabled(level)) return;
   const info: Record<string | symbol, unknown> = { level, message, ...meta, [LEVEL]: level };
-  const span = trace.getSpan(context.active());
   if (span) {
     const sc = span.spanContext();
     if (isSpanContextValid(sc)) {
