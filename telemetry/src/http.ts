@@ -16,6 +16,7 @@ import {
   UnsupportedMediaTypeError,
 } from './errors';
 import { context, trace } from '@opentelemetry/api';
+import { unsampledTrace } from './tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -70,20 +71,22 @@ export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler
         sc && sc.traceFlags & 1 ? sc.traceId : undefined,
       );
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-      logDirect(
-        logger,
-        status >= 500 ? 'error' : 'info',
-        'request',
-        {
-          request_id: req.id,
-          http_request_method: req.method,
-          http_route: route,
-          url_path: req.path,
-          http_response_status_code: status,
-          duration_ms: Math.round(seconds * 1e4) / 10,
-        },
-        span,
-      );
+      const meta: Record<string, unknown> = {
+        request_id: req.id,
+        http_request_method: req.method,
+        http_route: route,
+        url_path: req.path,
+        http_response_status_code: status,
+        duration_ms: Math.round(seconds * 1e4) / 10,
+      };
+      // An unsampled request has no span, but its line still carries the trace id the services
+      // along its path share (trace_flags 00: there is no recorded trace to jump to).
+      const unsampled = span === undefined ? unsampledTrace(req) : undefined;
+      if (unsampled) {
+        meta.trace_id = unsampled.traceId;
+        meta.trace_flags = '00';
+      }
+      logDirect(logger, status >= 500 ? 'error' : 'info', 'request', meta, span);
     });
     next();
   };

@@ -27,4 +27,14 @@ export {
 } from './http';
 export { instrumentPool } from './database';
 export type { PoolLike } from './database';
-export { activeSampledSpan, tracingHandle, telemetryEnabled, DEFAULT_SAMPLE_RATIO } from './tracing';
+export {
+  activeSampledSpan,
+  tracingHandle,
+  telemetryEnabled,
+  DEFAULT_SAMPLE_RATIO,
+  decideHead,
+  samplingPolicyFromEnv,
+  unsampledTrace,
+  unsampledTraceparent,
+} from './tracing';
+export type { HeadDecision, SamplingPolicy } from './tracing';

@@ -55,20 +55,34 @@ export class ServiceMetrics {
    * Prometheus text format 0.0.4, derived from the OpenMetrics rendering.
    */
   async render(openMetrics: boolean): Promise<{ contentType: string; body: Buffer }> {
+    const { contentType, chunks } = await this.renderChunks(openMetrics);
+    return { contentType, body: Buffer.concat(chunks) };
+  }
+
+  /** The exposition as chunks in order (the HTTP histogram, then the registry), without copying them together. */
+  async renderChunks(openMetrics: boolean): Promise<{ contentType: string; chunks: Buffer[] }> {
     const om = await this.registry.metrics();
     const http = this.http.render(openMetrics);
     const rest = Buffer.from(openMetrics ? om : `\n${openMetricsToText(om)}`);
-    return { contentType: openMetrics ? OPENMETRICS : PROMETHEUS_TEXT, body: Buffer.concat([http, rest]) };
+    return { contentType: openMetrics ? OPENMETRICS : PROMETHEUS_TEXT, chunks: [http, rest] };
   }
 
   /** Express handler for GET /metrics; negotiates OpenMetrics from the Accept header like Prometheus does. */
   handler() {
     return async (req: Request, res: Response): Promise<void> => {
       const accept = req.headers.accept ?? '';
-      const { contentType, body } = await this.render(accept.includes('application/openmetrics-text'));
+      const { contentType, chunks } = await this.renderChunks(
+        accept.includes('application/openmetrics-text'),
+      );
       res.setHeader('Content-Type', contentType);
       res.setHeader('Cache-Control', 'no-store');
-      res.end(body);
+      res.setHeader(
+        'Content-Length',
+        chunks.reduce((n, c) => n + c.length, 0),
+      );
+      res.cork();
+      for (const chunk of chunks) res.write(chunk);
+      res.end();
     };
   }
 }

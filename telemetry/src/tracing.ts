@@ -14,7 +14,6 @@ import {
   BatchSpanProcessor,
   NoopSpanProcessor,
   ParentBasedSampler,
-  TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -25,6 +24,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Context } from '@opentelemetry/api';
@@ -82,11 +82,20 @@ export function telemetryEnabled(env: NodeJS.ProcessEnv = process.env): boolean 
   return v === 'on';
 }
 
+/** How requests are head-sampled: from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`. */
+export interface SamplingPolicy {
+  /** Follow the caller's sampled flag when a valid `traceparent` comes in. */
+  parentBased: boolean;
+  /** Share of new (root) traces to record. */
+  ratio: number;
+  description: string;
+}
+
 /**
- * Chooses the sampler from the standard `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG` variables,
- * defaulting to parent-based 10%. Validates the ratio so a typo fails at start, not silently.
+ * Reads the standard `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG` variables, defaulting to
+ * parent-based 10%. Validates the ratio so a typo fails at start, not silently.
  */
-export function samplerFromEnv(env: NodeJS.ProcessEnv): { sampler: Sampler; description: string } {
+export function samplingPolicyFromEnv(env: NodeJS.ProcessEnv): SamplingPolicy {
   const name = (env.OTEL_TRACES_SAMPLER ?? 'parentbased_traceidratio').trim();
   const argRaw = env.OTEL_TRACES_SAMPLER_ARG;
   const ratio = argRaw === undefined || argRaw === '' ? DEFAULT_SAMPLE_RATIO : Number(argRaw);
@@ -95,21 +104,74 @@ export function samplerFromEnv(env: NodeJS.ProcessEnv): { sampler: Sampler; desc
   }
   switch (name) {
     case 'always_on':
-      return { sampler: new AlwaysOnSampler(), description: 'always_on' };
+      return { parentBased: false, ratio: 1, description: name };
     case 'parentbased_always_on':
-      return { sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), description: name };
+      return { parentBased: true, ratio: 1, description: name };
     case 'traceidratio':
-      return { sampler: new TraceIdRatioBasedSampler(ratio), description: `${name}(${ratio})` };
+      return { parentBased: false, ratio, description: `${name}(${ratio})` };
     case 'parentbased_traceidratio':
-      return {
-        sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
-        description: `${name}(${ratio})`,
-      };
+      return { parentBased: true, ratio, description: `${name}(${ratio})` };
     default:
       throw new Error(
         `OTEL_TRACES_SAMPLER "${name}" is not supported; use always_on, parentbased_always_on, traceidratio or parentbased_traceidratio`,
       );
   }
+}
+
+/**
+ * The SDK's sampler. Requests are head-sampled before the http instrumentation runs (`decideHead`),
+ * so whatever an HTTP request brings to the SDK is recorded. Entry points other than HTTP (Kafka
+ * consumers, jobs) take the same kind of decision where they start work.
+ */
+function sdkSampler(policy: SamplingPolicy): Sampler {
+  return policy.parentBased ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOnSampler();
+}
+
+/** The head-sampling decision of one incoming request. */
+export interface HeadDecision {
+  sampled: boolean;
+  /** For an unsampled request: the trace id its logs and downstream calls carry. */
+  traceId: string;
+}
+
+const HEAD = Symbol.for('gameday.trace.head');
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-|$)/;
+const INVALID_TRACE_ID = '0'.repeat(32);
+
+/**
+ * Decides, from the request headers alone, whether the request is traced: a valid incoming
+ * `traceparent` decides when the policy is parent-based; otherwise the ratio does. The same rule as
+ * ParentBased(TraceIdRatio), taken before any span exists, so an unsampled request costs the
+ * instrumentation almost nothing (see `startTracing`).
+ */
+export function decideHead(
+  traceparent: string | string[] | undefined,
+  policy: SamplingPolicy,
+  random = Math.random,
+): HeadDecision {
+  const m = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent) : null;
+  const incoming = m && m[1] !== INVALID_TRACE_ID && m[2] !== '0000000000000000' ? m : null;
+  const sampled =
+    incoming && policy.parentBased
+      ? (parseInt(incoming[3]!, 16) & 1) === 1
+      : policy.ratio >= 1 || random() < policy.ratio;
+  return { sampled, traceId: sampled ? '' : (incoming?.[1] ?? randomUUID().replace(/-/g, '')) };
+}
+
+/** The head decision taken for `req` when it was not sampled (undefined when it was, or tracing is off). */
+export function unsampledTrace(req: IncomingMessage): HeadDecision | undefined {
+  const d = (req as unknown as Record<symbol, HeadDecision | undefined>)[HEAD];
+  return d && !d.sampled ? d : undefined;
+}
+
+/**
+ * The `traceparent` an outgoing call made while serving an unsampled request must carry, so the
+ * next service keeps the decision and the trace id (the instrumentation does not inject in an
+ * unsampled request). Undefined when the instrumentation propagates by itself.
+ */
+export function unsampledTraceparent(req: IncomingMessage): string | undefined {
+  const d = unsampledTrace(req);
+  return d && `00-${d.traceId}-${randomUUID().replace(/-/g, '').slice(0, 16)}-00`;
 }
 
 /**
@@ -135,7 +197,9 @@ export function startTracing(options: TracingOptions): TracingHandle {
   process.env.OTEL_METRICS_EXPORTER = 'none';
   process.env.OTEL_LOGS_EXPORTER = 'none';
 
-  const { sampler, description } = samplerFromEnv(env);
+  const policy = samplingPolicyFromEnv(env);
+  const sampler = sdkSampler(policy);
+  const description = policy.description;
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const spanProcessors: SpanProcessor[] = [];
   if (!endpoint) {
@@ -167,7 +231,15 @@ export function startTracing(options: TracingOptions): TracingHandle {
     spanProcessors,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.has(pathOf(req.url)),
+        // Head sampling at the door: an unsampled request takes the instrumentation's cheap path (no
+        // span, no attributes, no pg or client spans under it). Its access-log line still carries
+        // a trace id, and outgoing calls pass the decision on (unsampledTraceparent).
+        ignoreIncomingRequestHook: (req: IncomingMessage) => {
+          if (UNTRACED_PATHS.has(pathOf(req.url))) return true;
+          const decision = decideHead(req.headers.traceparent, policy);
+          (req as unknown as Record<symbol, HeadDecision>)[HEAD] = decision;
+          return !decision.sampled;
+        },
         // Outgoing calls are traced only inside a trace (no orphan client spans from probes).
         requireParentforOutgoingSpans: true,
       }),

@@ -8,6 +8,7 @@ import {
   GatewayTimeoutError,
   PayloadTooLargeError,
   ServiceUnavailableError,
+  unsampledTraceparent,
 } from '@gameday/telemetry';
 import type { HttpError, Logger, ServiceMetrics } from '@gameday/telemetry';
 import { endToEndHeaders, UpstreamFailure } from '../data-access/upstream-client';
@@ -45,6 +46,10 @@ export function upstreamHeaders(
     headers['x-player-role'] = req.identity.role;
   }
   headers['x-request-id'] = req.id;
+  // A sampled request's client span injects traceparent; an unsampled one passes the decision and
+  // its trace id on here, so the next service neither records it nor starts a trace of its own.
+  const traceparent = unsampledTraceparent(req);
+  if (traceparent) headers.traceparent = traceparent;
   const peer = req.socket.remoteAddress ?? 'unknown';
   const incoming = req.headers['x-forwarded-for'];
   headers['x-forwarded-for'] =

@@ -1,0 +1,51 @@
+import { decideHead, samplingPolicyFromEnv } from './tracing';
+
+const parentBased10 = samplingPolicyFromEnv({});
+const sampledParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const unsampledParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00';
+
+describe('the sampling policy', () => {
+  it('defaults to parent-based 10% and reads the standard variables', () => {
+    expect(parentBased10).toEqual({
+      parentBased: true,
+      ratio: 0.1,
+      description: 'parentbased_traceidratio(0.1)',
+    });
+    expect(samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER: 'always_on' })).toMatchObject({
+      parentBased: false,
+      ratio: 1,
+    });
+    expect(() => samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+    expect(() => samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/not supported/);
+  });
+});
+
+describe('the head decision', () => {
+  it('follows a valid incoming traceparent when parent-based, whatever the ratio', () => {
+    expect(decideHead(sampledParent, parentBased10, () => 0.99)).toEqual({ sampled: true, traceId: '' });
+    expect(decideHead(unsampledParent, parentBased10, () => 0)).toEqual({
+      sampled: false,
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    });
+  });
+
+  it('uses the ratio for new traces and gives an unsampled one a fresh trace id', () => {
+    expect(decideHead(undefined, parentBased10, () => 0.05).sampled).toBe(true);
+    const d = decideHead(undefined, parentBased10, () => 0.5);
+    expect(d.sampled).toBe(false);
+    expect(d.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(decideHead(undefined, parentBased10, () => 0.5).traceId).not.toBe(d.traceId);
+  });
+
+  it('treats a malformed or all-zero traceparent as absent', () => {
+    for (const bad of ['garbage', '00-00000000000000000000000000000000-00f067aa0ba902b7-01', '01-xyz']) {
+      expect(decideHead(bad, parentBased10, () => 0.5).sampled).toBe(false);
+      expect(decideHead(bad, parentBased10, () => 0.01).sampled).toBe(true);
+    }
+  });
+
+  it('ignores the parent when the policy is not parent-based', () => {
+    const always = samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER: 'always_on' });
+    expect(decideHead(unsampledParent, always).sampled).toBe(true);
+  });
+});
