@@ -19,6 +19,7 @@ import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
@@ -80,6 +81,40 @@ export function telemetryEnabled(env: NodeJS.ProcessEnv = process.env): boolean 
     throw new Error(`GAMEDAY_TELEMETRY must be "on" or "off", got "${env.GAMEDAY_TELEMETRY}"`);
   }
   return v === 'on';
+}
+
+type Handle = ((...args: unknown[]) => unknown) & { __original?: (...args: unknown[]) => unknown };
+interface ExpressLayer {
+  handle: Handle;
+}
+
+/**
+ * The express instrumentation with a fast path for unsampled requests. Its per-layer work (route
+ * bookkeeping, layer metadata) runs on every request, even when head sampling already decided
+ * that nothing is recorded (tracing is suppressed); in that case this goes straight to the
+ * original handler. Sampled requests get exactly the instrumentation's behaviour.
+ */
+export class HeadSampledExpressInstrumentation extends ExpressInstrumentation {
+  constructor(config: ConstructorParameters<typeof ExpressInstrumentation>[0]) {
+    super(config);
+    const self = this as unknown as { _applyPatch(layer: ExpressLayer, layerPath?: unknown): void };
+    const applyPatch = self._applyPatch;
+    self._applyPatch = function (layer: ExpressLayer, layerPath?: unknown) {
+      applyPatch.call(this, layer, layerPath);
+      const patched = layer.handle;
+      const original = patched.__original;
+      // Error handlers (arity 4) are left unpatched by the instrumentation; Express reads the arity.
+      if (original === undefined || original.length === 4) return;
+      const fast: Handle = function (this: unknown, req: unknown, res: unknown, next: unknown) {
+        return isTracingSuppressed(context.active())
+          ? original.call(this, req, res, next)
+          : patched.call(this, req, res, next);
+      };
+      Object.defineProperty(fast, '__original', { value: original, configurable: true });
+      Object.defineProperty(fast, '__wrapped', { value: true, configurable: true });
+      layer.handle = fast;
+    };
+  }
 }
 
 /** How requests are head-sampled: from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`. */
@@ -247,7 +282,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
       // sets http.route even for ignored layers. Per-layer spans (middleware, router, handler) would
       // each time the same interval as the server span at a cost on every request, so none is made;
       // database and outgoing HTTP spans still hang off the server span.
-      new ExpressInstrumentation({
+      new HeadSampledExpressInstrumentation({
         ignoreLayersType: [
           ExpressLayerType.MIDDLEWARE,
           ExpressLayerType.ROUTER,
