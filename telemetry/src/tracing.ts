@@ -289,7 +289,9 @@ export function startTracing(options: TracingOptions): TracingHandle {
           ExpressLayerType.REQUEST_HANDLER,
         ],
       }),
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Query spans only: a pool checkout span per query doubles the database spans of every request;
+      // pool waiting is measured by gameday_db_pool_connections{state="waiting"} instead.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new KafkaJsInstrumentation(),
       // Injects trace_id/span_id into log records; logs are written to stdout by our logger.
       new WinstonInstrumentation({ disableLogSending: true }),
