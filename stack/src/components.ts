@@ -223,7 +223,11 @@ function backgroundLoad(): ComponentSpec {
     kind: 'load',
     description: 'background player traffic against the gateway',
     dependsOn: ['gateway'],
-    skip: (ctx) => (ctx.env.GAMEDAY_LOAD_RPS === '0' ? 'GAMEDAY_LOAD_RPS=0' : undefined),
+    skip: (ctx) => {
+      if (ctx.env.GAMEDAY_LOAD_RPS === '0') return 'GAMEDAY_LOAD_RPS=0';
+      const skipped = (ctx.env.GAMEDAY_SKIP ?? '').split(',').map((s) => s.trim());
+      return skipped.includes('gateway') ? 'the gateway is skipped (GAMEDAY_SKIP)' : undefined;
+    },
     command: (ctx) => ({
       command: process.execPath,
       args: [join(ctx.root, 'stack', 'dist', 'background-load.js')],
