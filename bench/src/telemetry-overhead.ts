@@ -3,13 +3,12 @@
 // spans exported over OTLP/HTTP to a sink and log lines written to a file. Modes alternate within
 // each round (in rotating order) and the median of the rounds is reported.
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { REPO_ROOT, request, startNodeProcess, startPostgres, startService } from '@gameday/testing';
-import type { ServiceProcess, TestPostgres } from '@gameday/testing';
+import { REPO_ROOT, request, startNodeProcess, startPlayerApi, startPostgres } from '@gameday/testing';
+import type { TestPostgres } from '@gameday/testing';
 
 export type Mode = 'bare' | 'full' | 'default';
 export const MODES: Mode[] = ['bare', 'full', 'default'];
@@ -90,13 +89,18 @@ async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> 
   };
 }
 
+/** Something to stop after a mode's run: a service process, or the player API as a whole. */
+interface Stoppable {
+  stop(): Promise<unknown>;
+}
+
 interface Subject {
   /** Starts the processes for one mode and returns the URL and headers to load. */
   start(
     mode: Mode,
     env: Record<string, string | undefined>,
     logDir: string,
-  ): Promise<{ url: string; headers: Record<string, string>; procs: ServiceProcess[] }>;
+  ): Promise<{ url: string; headers: Record<string, string>; procs: Stoppable[] }>;
 }
 
 async function runScenario(name: string, subject: Subject, opts: BenchOptions): Promise<ScenarioResult> {
@@ -154,48 +158,37 @@ export function trivialRoute(opts: BenchOptions): Promise<ScenarioResult> {
 /** gateway → accounts GET /api/v1/players/me: JWT verification, proxying, one indexed read. */
 export async function gatewayPlayersMe(opts: BenchOptions): Promise<ScenarioResult> {
   const pg: TestPostgres = await startPostgres();
-  await pg.createDatabase('accounts');
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const keys = {
-    JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
   const limits = { RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_PLAYER_PER_MINUTE: '1000000' };
-  let token = '';
   try {
     return await runScenario(
       'gateway → accounts GET /players/me',
       {
         async start(mode, env, logDir) {
-          const accounts = await startService('accounts', {
-            env: { ...env, DATABASE_URL: pg.url('accounts'), JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY },
-            logFile: join(logDir, `accounts-${mode}.log`),
+          const api = await startPlayerApi({
+            pg,
+            env,
+            gatewayEnv: limits,
+            accountsOptions: { logFile: join(logDir, `accounts-${mode}.log`) },
+            gatewayOptions: { logFile: join(logDir, `gateway-${mode}.log`) },
           });
-          const gateway = await startService('gateway', {
-            env: { ...env, ...limits, ACCOUNTS_URL: accounts.url, JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY },
-            logFile: join(logDir, `gateway-${mode}.log`),
-          }).catch(async (err: unknown) => {
-            await accounts.stop();
-            throw err;
+          const body = {
+            email: 'bench@example.com',
+            display_name: 'Bench',
+            password: 'a long enough password',
+          };
+          await request(`${api.gateway.url}/api/v1/players`, { body });
+          const login = await request(`${api.gateway.url}/api/v1/players/login`, {
+            body: { email: body.email, password: body.password },
           });
-          if (!token) {
-            const body = {
-              email: 'bench@example.com',
-              display_name: 'Bench',
-              password: 'a long enough password',
-            };
-            await request(`${gateway.url}/api/v1/players`, { body });
-          }
-          const login = await request(`${gateway.url}/api/v1/players/login`, {
-            body: { email: 'bench@example.com', password: 'a long enough password' },
-          });
-          token = String(login.body.access_token);
-          if (!token || login.status !== 200)
+          const token = String(login.body.access_token);
+          if (login.status !== 200) {
+            await api.stop();
             throw new Error(`bench login failed: ${login.status} ${login.text}`);
+          }
           return {
-            url: `${gateway.url}/api/v1/players/me`,
+            url: `${api.gateway.url}/api/v1/players/me`,
             headers: { authorization: `Bearer ${token}` },
-            procs: [accounts, gateway],
+            procs: [{ stop: () => api.stop() }],
           };
         },
       },

@@ -7,3 +7,5 @@ export type { ReceivedSpan } from './otlp';
 export { freePort } from './ports';
 export { request } from './http';
 export type { HttpResponse, RequestOptions } from './http';
+export { startPlayerApi } from './player-api';
+export type { PlayerApi, PlayerApiOptions } from './player-api';

@@ -1,20 +1,16 @@
 // Head sampling at the door: an unsampled request records no spans anywhere, yet the access-log
 // lines of the gateway and of accounts carry one shared trace id; a sampled caller is still traced.
 import { randomBytes } from 'node:crypto';
-import { OtlpReceiver, request, startPostgres, startService } from '@gameday/testing';
-import type { ServiceProcess, TestPostgres } from '@gameday/testing';
-import { ed25519 } from './support';
+import { OtlpReceiver, request, startPlayerApi } from '@gameday/testing';
+import type { PlayerApi, ServiceProcess } from '@gameday/testing';
 
-const keys = ed25519();
-let pg: TestPostgres;
+let api: PlayerApi;
 let receiver: OtlpReceiver;
 let accounts: ServiceProcess;
 let gateway: ServiceProcess;
 let token: string;
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  await pg.createDatabase('accounts');
   receiver = new OtlpReceiver();
   await receiver.start();
   // Parent-based with a ratio of 0: no new trace is ever recorded; a sampled caller still is.
@@ -24,12 +20,8 @@ beforeAll(async () => {
     OTEL_TRACES_SAMPLER_ARG: '0',
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
-  accounts = await startService('accounts', {
-    env: { DATABASE_URL: pg.url('accounts'), JWT_PRIVATE_KEY: keys.privatePem, ...otel },
-  });
-  gateway = await startService('gateway', {
-    env: { ACCOUNTS_URL: accounts.url, JWT_PUBLIC_KEY: keys.publicPem, ...otel },
-  });
+  api = await startPlayerApi({ env: otel });
+  ({ accounts, gateway } = api);
   const credentials = { email: 'head@example.com', password: 'a long enough password' };
   await request(`${gateway.url}/api/v1/players`, { body: { ...credentials, display_name: 'Head' } });
   const login = await request<{ access_token: string }>(`${gateway.url}/api/v1/players/login`, {
@@ -39,10 +31,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await accounts?.stop();
+  await api?.stop();
   await receiver?.stop();
-  await pg?.destroy();
 });
 
 const accessLine = (svc: ServiceProcess, requestId: string) =>

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { request, startPostgres, startService } from '@gameday/testing';
-import type { HttpResponse, RequestOptions, ServiceProcess, TestPostgres } from '@gameday/testing';
+import { request, startPlayerApi } from '@gameday/testing';
+import type { HttpResponse, PlayerApi, RequestOptions, ServiceProcess } from '@gameday/testing';
 import { routes as accountsRoutes } from '@gameday/accounts';
 import { GATEWAY_ROUTES, PUBLIC_ROUTES, openApiDocument } from '@gameday/gateway';
 import { claims, ed25519, eddsaToken } from './support';
@@ -100,30 +100,20 @@ function expectDocumented(method: string, url: string, res: HttpResponse<unknown
 }
 
 const keys = ed25519();
-let pg: TestPostgres;
+let api: PlayerApi;
 let accounts: ServiceProcess;
 let gateway: ServiceProcess;
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  await pg.createDatabase('accounts');
-  accounts = await startService('accounts', {
-    env: {
-      DATABASE_URL: pg.url('accounts'),
-      JWT_PRIVATE_KEY: keys.privatePem,
-      ACCOUNTS_ADMIN_EMAILS: 'admin@example.com',
-      LOGIN_MAX_FAILURES: '3',
-    },
+  api = await startPlayerApi({
+    keys,
+    accountsEnv: { ACCOUNTS_ADMIN_EMAILS: 'admin@example.com', LOGIN_MAX_FAILURES: '3' },
   });
-  gateway = await startService('gateway', {
-    env: { ACCOUNTS_URL: accounts.url, JWT_PUBLIC_KEY: keys.publicPem },
-  });
+  ({ accounts, gateway } = api);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await accounts?.stop();
-  await pg?.destroy();
+  await api?.stop();
 });
 
 /** Calls the gateway, expects `status`, and checks the answer against the document. */

@@ -1,23 +1,19 @@
 // One trace across the gateway and accounts: the real processes, a real PostgreSQL, and the spans
 // the real OTLP exporter sends, decoded by a receiver in the test.
 import { randomBytes } from 'node:crypto';
-import { OtlpReceiver, request, startPostgres, startService } from '@gameday/testing';
-import type { ReceivedSpan, ServiceProcess, TestPostgres } from '@gameday/testing';
-import { ed25519 } from './support';
+import { OtlpReceiver, request, startPlayerApi } from '@gameday/testing';
+import type { PlayerApi, ReceivedSpan, ServiceProcess } from '@gameday/testing';
 
 const SERVER = 2;
 const CLIENT = 3;
 
-const keys = ed25519();
-let pg: TestPostgres;
+let api: PlayerApi;
 let receiver: OtlpReceiver;
 let accounts: ServiceProcess;
 let gateway: ServiceProcess;
 let token: string;
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  await pg.createDatabase('accounts');
   receiver = new OtlpReceiver();
   await receiver.start();
   const otel = {
@@ -25,12 +21,8 @@ beforeAll(async () => {
     OTEL_TRACES_SAMPLER: 'always_on',
     OTEL_BSP_SCHEDULE_DELAY: '100',
   };
-  accounts = await startService('accounts', {
-    env: { DATABASE_URL: pg.url('accounts'), JWT_PRIVATE_KEY: keys.privatePem, ...otel },
-  });
-  gateway = await startService('gateway', {
-    env: { ACCOUNTS_URL: accounts.url, JWT_PUBLIC_KEY: keys.publicPem, ...otel },
-  });
+  api = await startPlayerApi({ env: otel });
+  ({ accounts, gateway } = api);
   const credentials = { email: 'tracer@example.com', password: 'a long enough password' };
   const registered = await request(`${gateway.url}/api/v1/players`, {
     body: { ...credentials, display_name: 'Tracer' },
@@ -44,10 +36,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  await accounts?.stop();
+  await api?.stop();
   await receiver?.stop();
-  await pg?.destroy();
 });
 
 /** Follows parent links from `span` up to a span of `ancestor`, or fails. */
