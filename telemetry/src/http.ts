@@ -110,7 +110,9 @@ export function jsonBody(limit = '64kb'): RequestHandler {
     if (!type || !/^application\/([a-z.+-]+\+)?json\s*(;|$)/i.test(type)) {
       return next(new UnsupportedMediaTypeError(type));
     }
-    // The body arrives in socket events, outside the request's trace context: continue in it.
+    // The body may finish arriving in a socket event, outside the request's trace context (event
+    // emitters are not bound, see RequestContextManager): continue in it explicitly rather than
+    // rely on how the parser schedules its callback.
     const requestContext = context.active();
     parser(req, res, (err?: unknown) => context.with(requestContext, next, undefined, err));
   };

@@ -28,7 +28,6 @@ export {
 export { instrumentPool } from './database';
 export type { PoolLike } from './database';
 export {
-  activeSampledSpan,
   tracingHandle,
   telemetryEnabled,
   DEFAULT_SAMPLE_RATIO,

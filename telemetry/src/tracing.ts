@@ -6,7 +6,6 @@
 //
 // This file deliberately imports nothing but OpenTelemetry packages.
 import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
-import type { Span } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
@@ -336,14 +335,6 @@ function pathOf(url: string | undefined): string {
   if (!url) return '/';
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
-}
-
-/** The active span's ids, if it is sampled: used for log correlation and exemplars. */
-export function activeSampledSpan(): Span | undefined {
-  const span = trace.getSpan(context.active());
-  if (!span) return undefined;
-  const ctx = span.spanContext();
-  return ctx.traceFlags & 1 ? span : undefined;
 }
 
 export { context, propagation, trace };
