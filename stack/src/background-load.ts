@@ -56,7 +56,8 @@ async function login(): Promise<void> {
 }
 
 async function step(i: number): Promise<void> {
-  if (!token || i % 600 === 0) await login();
+  // A login every ~25 s at the default rate keeps the login SLI fed.
+  if (!token || i % 100 === 0) await login();
   const roll = i % 20;
   const res =
     roll === 0
