@@ -46,18 +46,7 @@ describe('the checked-in rule files', () => {
 
   it('pass every generated SLO case and the infrastructure cases under promtool test rules', async () => {
     const files = [...generatedTests(repoRoot), join(repoRoot, 'alerts', 'tests', 'infrastructure.test.yml')];
-    const results = await inBatches(files.map((f) => () => runTool(promtool, ['test', 'rules', f])));
-    results.forEach((result, i) => {
-      expect({
-        file: files[i],
-        code: result.code,
-        output: `${result.stdout}${result.stderr}`.trim(),
-      }).toEqual({
-        file: files[i],
-        code: 0,
-        output: expect.stringContaining('SUCCESS'),
-      });
-    });
+    await expectPromtoolTestsPass(promtool, files);
   });
 });
 
@@ -76,17 +65,18 @@ describe('the rules generated from the fixture specs (7d and 28d periods, ratio 
 
   it('pass their generated promtool cases', async () => {
     const files = generatedTests(dir);
-    const results = await inBatches(files.map((f) => () => runTool(promtool, ['test', 'rules', f])));
-    results.forEach((result, i) => {
-      expect({
-        file: files[i],
-        code: result.code,
-        output: `${result.stdout}${result.stderr}`.trim(),
-      }).toEqual({
-        file: files[i],
-        code: 0,
-        output: expect.stringContaining('SUCCESS'),
-      });
-    });
+    await expectPromtoolTestsPass(promtool, files);
   });
 });
+
+/** Runs `promtool test rules` on each file and expects every one to succeed, naming the file if not. */
+async function expectPromtoolTestsPass(promtool: string, files: string[]): Promise<void> {
+  const results = await inBatches(files.map((f) => () => runTool(promtool, ['test', 'rules', f])));
+  results.forEach((result, i) => {
+    expect({ file: files[i], code: result.code, output: `${result.stdout}${result.stderr}`.trim() }).toEqual({
+      file: files[i],
+      code: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
+  });
+}
