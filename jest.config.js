@@ -16,7 +16,7 @@ module.exports = {
     '^@gameday/telemetry$': '<rootDir>/telemetry/src/index.ts',
     '^@gameday/telemetry/(.*)$': '<rootDir>/telemetry/src/$1.ts',
     '^@gameday/(slo|cli|stack|bench|testing)$': '<rootDir>/$1/src/index.ts',
-    '^@gameday/(accounts|gateway)$': '<rootDir>/apps/$1/src/index.ts',
+    '^@gameday/(accounts|gateway|wallet|casino)$': '<rootDir>/apps/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 60000,

@@ -14,7 +14,7 @@ export type { Logger, LoggerOptions } from './logger';
 export { Health } from './health';
 export type { Check, CheckResult, Readiness } from './health';
 export * from './errors';
-export { text, parse, body, query, toFieldErrors, z } from './validation';
+export { text, parse, body, query, toFieldErrors, idempotencyKey, z } from './validation';
 export {
   requestId,
   routeOf,
@@ -37,3 +37,9 @@ export {
   unsampledTraceparent,
 } from './tracing';
 export type { HeadDecision, SamplingPolicy } from './tracing';
+export { money, formatCents, CURRENCY } from './money';
+export type { MoneyOptions } from './money';
+export { migrate } from './migrations';
+export type { Migration, MigrationPool } from './migrations';
+export { playerIdentity, adminIdentity, PLAYER_ROLES } from './identity';
+export type { PlayerIdentity, PlayerRole } from './identity';

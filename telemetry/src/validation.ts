@@ -88,3 +88,28 @@ export function query<S extends z.ZodType>(req: Request, schema: S): z.output<S>
 }
 
 export { z };
+
+// Printable ASCII without spaces, like the IETF draft's examples (UUIDs, ULIDs, "round:<id>:debit").
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The `Idempotency-Key` header of a money-moving request (DESIGN §2): required unless `required` is
+ * false, 1–255 printable ASCII characters. A bad or missing key is a 400 naming the header.
+ */
+export function idempotencyKey(req: Request, required: false): string | undefined;
+export function idempotencyKey(req: Request, required?: true): string;
+export function idempotencyKey(req: Request, required = true): string | undefined {
+  const value = req.headers['idempotency-key'];
+  const fail = (detail: string): never => {
+    throw new ValidationError([{ pointer: '/headers/idempotency-key', field: 'Idempotency-Key', detail }]);
+  };
+  if (value === undefined || value === '') {
+    return required
+      ? fail('is required: send a unique key (e.g. a UUID) and reuse it on retries')
+      : undefined;
+  }
+  if (Array.isArray(value) || !IDEMPOTENCY_KEY.test(value)) {
+    return fail('must be 1–255 printable ASCII characters without spaces');
+  }
+  return value;
+}

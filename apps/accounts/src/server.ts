@@ -1,13 +1,13 @@
 // Wires the accounts service: configuration, database pool and migrations, token issuer, routes.
 import { Pool } from 'pg';
-import { createService, instrumentPool } from '@gameday/telemetry';
+import { createService, instrumentPool, migrate } from '@gameday/telemetry';
 import type { Service } from '@gameday/telemetry';
 import { accountsConfig } from './config';
 import type { AccountsConfig } from './config';
 import { Accounts } from './domain/accounts';
 import { LoginThrottle } from './domain/login-throttle';
 import { TokenIssuer } from './domain/tokens';
-import { migrate } from './data-access/migrations';
+import { MIGRATIONS, MIGRATION_LOCK_KEY } from './data-access/migrations';
 import { PgPlayersRepository } from './data-access/players-repository';
 import { jwksRoute, playerRoutes } from './entry-points/http';
 
@@ -35,7 +35,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   instrumentPool(service, pool);
   service.onShutdown('database pool', () => pool.end());
 
-  const applied = await migrate(pool);
+  const applied = await migrate(pool, MIGRATIONS, MIGRATION_LOCK_KEY);
   logger.info('database migrated', { applied });
 
   if (config.NODE_ENV === 'production' && !config.JWT_PRIVATE_KEY) {
