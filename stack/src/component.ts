@@ -43,6 +43,8 @@ export interface StackContext {
   ensureDatabase(database: string): Promise<void>;
   /** The Ed25519 key pair services sign and verify JWTs with (PEM). */
   jwtKeys(): { privateKeyPem: string; publicKeyPem: string };
+  /** A random token, created once per state directory and reused (service-to-service credentials). */
+  secret(name: string): string;
   /** The LOG_LEVEL children get. */
   readonly logLevel: string;
   /** What Prometheus scrapes: every component with a scrapeJob that is not skipped, plus the supervisor. */

@@ -257,11 +257,35 @@ export function registry(): ComponentSpec[] {
       }),
     }),
     service({
+      name: 'wallet',
+      port: 8082,
+      database: 'wallet',
+      description: 'balances on a double-entry ledger',
+      env: (ctx) => ({ WALLET_SERVICE_TOKENS: `casino=${ctx.secret('casino-wallet-token')}` }),
+    }),
+    service({
+      name: 'casino',
+      port: 8083,
+      database: 'casino',
+      dependsOn: ['wallet'],
+      description: 'ten provably fair games, jackpot',
+      env: (ctx) => ({
+        WALLET_URL: ctx.url('wallet'),
+        WALLET_TOKEN: ctx.secret('casino-wallet-token'),
+        CASINO_GAMES: ctx.env.CASINO_GAMES ?? 'all',
+      }),
+    }),
+    service({
       name: 'gateway',
       port: 8080,
-      dependsOn: ['accounts'],
+      dependsOn: ['accounts', 'wallet', 'casino'],
       description: 'the public API: JWT check, rate limits, routing',
-      env: (ctx) => ({ ACCOUNTS_URL: ctx.url('accounts'), JWT_PUBLIC_KEY: ctx.jwtKeys().publicKeyPem }),
+      env: (ctx) => ({
+        ACCOUNTS_URL: ctx.url('accounts'),
+        WALLET_URL: ctx.url('wallet'),
+        CASINO_URL: ctx.url('casino'),
+        JWT_PUBLIC_KEY: ctx.jwtKeys().publicKeyPem,
+      }),
     }),
     backgroundLoad(),
   ];

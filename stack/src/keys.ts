@@ -1,7 +1,7 @@
 // The Ed25519 key pair accounts signs JWTs with and the gateway verifies them with. Generated once
 // per state directory and reused, so tokens survive a restart of the stack.
 
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,4 +28,14 @@ export function loadOrCreateJwtKeys(keysDir: string): JwtKeys {
   writeFileSync(publicFile, publicKey, { mode: 0o600 });
   chmodSync(privateFile, 0o600);
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
+}
+
+/** A random token kept in the keys directory (e.g. the casino's token for the wallet's internal API). */
+export function loadOrCreateSecret(keysDir: string, name: string): string {
+  const file = join(keysDir, `${name}.secret`);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(24).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }

@@ -11,7 +11,7 @@ import type { ComponentSpec, StackContext } from './component';
 import { registry, supervisorPort } from './components';
 import { ConfigError, portVariable, readConfig } from './config';
 import type { StackConfig } from './config';
-import { loadOrCreateJwtKeys } from './keys';
+import { loadOrCreateJwtKeys, loadOrCreateSecret } from './keys';
 import type { JwtKeys } from './keys';
 import { LogFollower } from './log-follower';
 import { databaseServer, readPassword } from './postgres';
@@ -128,6 +128,7 @@ export class LocalStack {
       databaseUrl: (name) => database().url(name),
       ensureDatabase: (name) => database().ensureDatabase(name),
       jwtKeys: () => (keys ??= loadOrCreateJwtKeys(join(config.home, 'keys'))),
+      secret: (name) => loadOrCreateSecret(join(config.home, 'keys'), name),
       progress: (m) => this.options.console.info(m),
       scrapeJobs: () => [
         ...this.specs

@@ -1,6 +1,6 @@
 // The player API as the tests and benchmarks run it: a real PostgreSQL, accounts and the gateway,
-// sharing one freshly generated Ed25519 key pair.
-import { generateKeyPairSync } from 'node:crypto';
+// sharing one freshly generated Ed25519 key pair; with `casino`, also the wallet and the casino.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { startPostgres } from './postgres';
 import type { TestPostgres } from './postgres';
 import { startService } from './process';
@@ -10,6 +10,11 @@ export interface PlayerApi {
   pg: TestPostgres;
   accounts: ServiceProcess;
   gateway: ServiceProcess;
+  /** Started when the `casino` option is given. */
+  wallet?: ServiceProcess;
+  casino?: ServiceProcess;
+  /** The casino's token for the wallet's internal API. */
+  walletToken: string;
   keys: { privatePem: string; publicPem: string };
   /** Stops the gateway, then accounts, then PostgreSQL (and deletes its data). */
   stop(): Promise<void>;
@@ -27,6 +32,13 @@ export interface PlayerApiOptions {
   pg?: TestPostgres;
   /** The key pair (PEM) to sign and verify tokens with; generated when absent. */
   keys?: { privatePem: string; publicPem: string };
+  /** Also start the wallet and the casino (each with its own database), routed by the gateway. */
+  casino?: {
+    walletEnv?: Record<string, string | undefined>;
+    casinoEnv?: Record<string, string | undefined>;
+    walletOptions?: Omit<StartOptions, 'env'>;
+    casinoOptions?: Omit<StartOptions, 'env'>;
+  };
 }
 
 function generatedKeys(): { privatePem: string; publicPem: string } {
@@ -40,12 +52,16 @@ function generatedKeys(): { privatePem: string; publicPem: string } {
 export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<PlayerApi> {
   const ownPg = options.pg === undefined;
   const pg = options.pg ?? (await startPostgres());
-  const database = `accounts_${Math.random().toString(36).slice(2, 10)}`;
+  const suffix = Math.random().toString(36).slice(2, 10);
+  const database = `accounts_${suffix}`;
+  const walletToken = randomBytes(18).toString('base64url');
   const keys = options.keys ?? generatedKeys();
   const stopPg = async () => {
     if (ownPg) await pg.destroy();
   };
   let accounts: ServiceProcess | undefined;
+  let wallet: ServiceProcess | undefined;
+  let casino: ServiceProcess | undefined;
   try {
     await pg.createDatabase(database);
     accounts = await startService('accounts', {
@@ -57,28 +73,61 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
         ...options.accountsEnv,
       },
     });
+    if (options.casino) {
+      await pg.createDatabase(`wallet_${suffix}`);
+      await pg.createDatabase(`casino_${suffix}`);
+      wallet = await startService('wallet', {
+        ...options.casino.walletOptions,
+        env: {
+          ...options.env,
+          DATABASE_URL: pg.url(`wallet_${suffix}`),
+          WALLET_SERVICE_TOKENS: `casino=${walletToken}`,
+          ...options.casino.walletEnv,
+        },
+      });
+      casino = await startService('casino', {
+        ...options.casino.casinoOptions,
+        env: {
+          ...options.env,
+          DATABASE_URL: pg.url(`casino_${suffix}`),
+          WALLET_URL: wallet.url,
+          WALLET_TOKEN: walletToken,
+          ...options.casino.casinoEnv,
+        },
+      });
+    }
     const gateway = await startService('gateway', {
       ...options.gatewayOptions,
       env: {
         ...options.env,
         ACCOUNTS_URL: accounts.url,
+        ...(wallet ? { WALLET_URL: wallet.url } : {}),
+        ...(casino ? { CASINO_URL: casino.url } : {}),
         JWT_PUBLIC_KEY: keys.publicPem,
         ...options.gatewayEnv,
       },
     });
     const running = accounts;
+    const [runningWallet, runningCasino] = [wallet, casino];
     return {
       pg,
       accounts: running,
       gateway,
+      ...(runningWallet ? { wallet: runningWallet } : {}),
+      ...(runningCasino ? { casino: runningCasino } : {}),
+      walletToken,
       keys,
       async stop() {
         await gateway.stop();
+        await runningCasino?.stop();
+        await runningWallet?.stop();
         await running.stop();
         await stopPg();
       },
     };
   } catch (err) {
+    await casino?.stop();
+    await wallet?.stop();
     await accounts?.stop();
     await stopPg();
     throw err;

@@ -11,10 +11,13 @@ const url = () =>
   });
 
 /** One URL variable per area's upstream (ACCOUNTS_URL, ...): the routing table decides which exist. */
-const upstreamUrls = Object.fromEntries(AREAS.map((a) => [a.urlVariable, url()])) as Record<
-  (typeof AREAS)[number]['urlVariable'],
-  ReturnType<typeof url>
->;
+const upstreamUrls = Object.fromEntries(
+  AREAS.map((a) => [a.urlVariable, a.required ? url() : url().optional()]),
+) as {
+  [A in (typeof AREAS)[number] as A['urlVariable']]: A['required'] extends true
+    ? ReturnType<typeof url>
+    : z.ZodOptional<ReturnType<typeof url>>;
+};
 
 /** Environment variables of the gateway (validated at start; a bad value fails fast naming it). */
 export const gatewayConfig = z.object({

@@ -3,34 +3,8 @@
 // PostgreSQL (status codes listed, bodies valid against these schemas), and every route the gateway
 // and accounts serve under /api/v1 must be described here.
 
-const problem = (description: string, headers?: Record<string, unknown>) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-
-const retryAfter = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } };
-
-const json = (schema: string) => ({
-  'application/json': { schema: { $ref: `#/components/schemas/${schema}` } },
-});
-
-const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
-
-/** Answers any call through the gateway can get: rate limited, or the upstream failed. */
-const gatewayResponses = {
-  '429': ref('TooManyRequests'),
-  '502': ref('BadGateway'),
-  '503': ref('ServiceUnavailable'),
-  '504': ref('GatewayTimeout'),
-};
-
-/** Answers of calls that send a JSON body. */
-const bodyResponses = {
-  '400': ref('BadRequest'),
-  '413': ref('PayloadTooLarge'),
-  '415': ref('UnsupportedMediaType'),
-};
+import { bodyResponses, gatewayResponses, json, problem, ref, retryAfter } from './openapi-common';
+import { moneyPaths, moneySchemas, moneyTags } from './openapi-money';
 
 const playerId = {
   name: 'id',
@@ -60,6 +34,7 @@ export const openApiDocument = {
   security: [{ bearerAuth: [] }],
   tags: [
     { name: 'players', description: 'Registration, login, profiles and roles (the accounts service).' },
+    ...moneyTags,
     { name: 'meta', description: 'This document.' },
   ],
   paths: {
@@ -161,6 +136,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...moneyPaths,
     '/api/v1/openapi.json': {
       get: {
         operationId: 'getOpenApiDocument',
@@ -206,15 +182,19 @@ export const openApiDocument = {
       ),
       Forbidden: problem('Your role does not allow this.'),
       NotFound: problem('No such resource.'),
-      Conflict: problem('The resource exists already (e.g. the email is registered).'),
+      Conflict: problem(
+        'A conflict: the resource exists already, an Idempotency-Key was reused with another body, or the round takes no such action.',
+      ),
       PayloadTooLarge: problem('The body is larger than the limit (64 KiB by default).'),
       UnsupportedMediaType: problem('The body is not `application/json`.'),
       TooManyRequests: problem('Rate limited (per address, per player, or failed logins).', retryAfter),
       BadGateway: problem('A service behind the gateway answered badly or broke off.'),
       ServiceUnavailable: problem('A service behind the gateway is down.', retryAfter),
       GatewayTimeout: problem('A service behind the gateway did not answer in time.'),
+      Unprocessable: problem('A domain rule refused it (e.g. `insufficient-funds`).'),
     },
     schemas: {
+      ...moneySchemas,
       Player: {
         type: 'object',
         additionalProperties: false,
@@ -290,6 +270,11 @@ export const openApiDocument = {
           request_id: { type: 'string', description: 'Quote it when reporting a problem.' },
           errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
           upstream: { type: 'string', description: 'The service that failed (502, 503, 504).' },
+          round_id: {
+            type: 'string',
+            format: 'uuid',
+            description: 'The round left to recovery (casino 503).',
+          },
         },
       },
       FieldError: {

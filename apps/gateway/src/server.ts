@@ -69,10 +69,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
 
   const auth = authenticate(verifier, logger);
   const playerLimit = playerRateLimit(config.RATE_LIMIT_PLAYER_PER_MINUTE, rateLimited);
-  for (const area of AREAS) {
+  const routed = AREAS.filter((a) => config[a.urlVariable] !== undefined);
+  for (const area of routed) {
     const client = new UpstreamClient({
       name: area.upstream,
-      baseUrl: new URL(config[area.urlVariable]),
+      baseUrl: new URL(config[area.urlVariable]!),
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       bodyLimit: proxyOptions.bodyLimit,
     });
@@ -90,7 +91,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   }
 
   logger.info('routing', {
-    areas: AREAS.map((a) => `${API_PREFIX}/${a.area} -> ${a.upstream}`),
+    areas: routed.map((a) => `${API_PREFIX}/${a.area} -> ${a.upstream}`),
+    not_routed: AREAS.filter((a) => !routed.includes(a)).map(
+      (a) => `${API_PREFIX}/${a.area} (${a.urlVariable} unset)`,
+    ),
     token_keys: verifier.source,
   });
   const { url, port } = await service.listen();

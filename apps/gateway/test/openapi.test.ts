@@ -8,6 +8,8 @@ import addFormats from 'ajv-formats';
 import { request, startPlayerApi } from '@gameday/testing';
 import type { HttpResponse, PlayerApi, RequestOptions, ServiceProcess } from '@gameday/testing';
 import { routes as accountsRoutes } from '@gameday/accounts';
+import { routes as walletRoutes } from '@gameday/wallet';
+import { routes as casinoRoutes } from '@gameday/casino';
 import { GATEWAY_ROUTES, PUBLIC_ROUTES, openApiDocument } from '@gameday/gateway';
 import { claims, ed25519, eddsaToken } from './support';
 
@@ -108,6 +110,7 @@ beforeAll(async () => {
   api = await startPlayerApi({
     keys,
     accountsEnv: { ACCOUNTS_ADMIN_EMAILS: 'admin@example.com', LOGIN_MAX_FAILURES: '3' },
+    casino: { walletEnv: { RECONCILE_INTERVAL_SECONDS: '0' } },
   });
   ({ accounts, gateway } = api);
 });
@@ -156,8 +159,8 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('describes exactly the routes served under /api/v1 (accounts’ and the gateway’s own)', () => {
-    const served = [...accountsRoutes, ...GATEWAY_ROUTES]
+  it('describes exactly the routes served under /api/v1 (accounts’, wallet’s, casino’s and the gateway’s own)', () => {
+    const served = [...accountsRoutes, ...walletRoutes, ...casinoRoutes, ...GATEWAY_ROUTES]
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
       .sort();
     const documented = operations.map((o) => `${o.method} ${o.path}`).sort();
@@ -281,6 +284,108 @@ describe('every operation answers as documented', () => {
       token: adminToken,
       body: { role: 'player' },
     });
+  });
+
+  it('the wallet: balance, deposits, history and reconciliation', async () => {
+    await call('GET', '/api/v1/wallet', 200, { token: playerToken });
+    await call('GET', '/api/v1/wallet', 401, {});
+    const key = randomUUID();
+    const deposit = { player_id: playerId, amount: '50.00' };
+    await call('POST', '/api/v1/wallet/deposits', 201, {
+      token: adminToken,
+      headers: { 'idempotency-key': key },
+      body: deposit,
+    });
+    await call('POST', '/api/v1/wallet/deposits', 409, {
+      token: adminToken,
+      headers: { 'idempotency-key': key },
+      body: { ...deposit, amount: '51.00' },
+    });
+    await call('POST', '/api/v1/wallet/deposits', 403, {
+      token: playerToken,
+      headers: { 'idempotency-key': key },
+      body: deposit,
+    });
+    await call('POST', '/api/v1/wallet/deposits', 400, {
+      token: adminToken,
+      headers: { 'idempotency-key': key },
+      body: { amount: 0 },
+    });
+    await call('GET', '/api/v1/wallet/transactions?limit=5', 200, { token: playerToken });
+    await call('GET', '/api/v1/wallet/transactions?limit=0', 400, { token: playerToken });
+    await call('GET', '/api/v1/wallet/reconciliation', 404, { token: adminToken });
+    await call('POST', '/api/v1/wallet/reconciliation', 200, { token: adminToken });
+    await call('GET', '/api/v1/wallet/reconciliation', 200, { token: adminToken });
+    await call('GET', '/api/v1/wallet/reconciliation', 403, { token: playerToken });
+  });
+
+  it('the casino: games, rounds, blackjack actions, seeds, verification and the jackpot', async () => {
+    await call('GET', '/api/v1/casino/games', 200, { token: playerToken });
+    await call('GET', '/api/v1/casino/jackpot', 200, { token: playerToken });
+    await call('GET', '/api/v1/casino/seeds', 200, { token: playerToken });
+    const flip = await call('POST', '/api/v1/casino/games/coin-flip/rounds', 201, {
+      token: playerToken,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { stake: '1.00', bet: { side: 'heads' } },
+    });
+    await call('POST', '/api/v1/casino/games/coin-flip/rounds', 400, {
+      token: playerToken,
+      body: { stake: '1.001', bet: {} },
+    });
+    await call('POST', '/api/v1/casino/games/poker/rounds', 404, {
+      token: playerToken,
+      body: { stake: '1.00', bet: {} },
+    });
+    await call('POST', '/api/v1/casino/games/coin-flip/rounds', 422, {
+      token: playerToken,
+      body: { stake: '999.00', bet: { side: 'heads' } },
+    });
+    await call('GET', `/api/v1/casino/rounds/${String(flip.body.id)}`, 200, { token: playerToken });
+    await call('GET', `/api/v1/casino/rounds/${randomUUID()}`, 404, { token: playerToken });
+    await call('GET', '/api/v1/casino/rounds/not-a-uuid', 400, { token: playerToken });
+    await call('GET', '/api/v1/casino/rounds?limit=2&game=coin-flip', 200, { token: playerToken });
+    await call('GET', '/api/v1/casino/rounds?limit=1000', 400, { token: playerToken });
+    await call('GET', `/api/v1/casino/rounds/${String(flip.body.id)}/verification`, 409, {
+      token: playerToken,
+    });
+
+    let open: Record<string, unknown> | undefined;
+    for (let i = 0; i < 20 && !open; i++) {
+      const dealt = await call('POST', '/api/v1/casino/games/blackjack/rounds', 201, {
+        token: playerToken,
+        body: { stake: '1.00', bet: {} },
+      });
+      if (dealt.body.status === 'open') open = dealt.body;
+    }
+    const actions = `/api/v1/casino/rounds/${String(open!.id)}/actions`;
+    await call('POST', '/api/v1/casino/seeds/rotate', 409, { token: playerToken, body: {} });
+    await call('POST', actions, 400, { token: playerToken, body: { action: 'split' } });
+    await call('POST', actions, 200, { token: playerToken, body: { action: 'stand' } });
+    await call('POST', actions, 409, { token: playerToken, body: { action: 'hit' } });
+
+    const rotated = await call('POST', '/api/v1/casino/seeds/rotate', 200, {
+      token: playerToken,
+      body: { client_seed: 'openapi-test' },
+    });
+    await call('POST', '/api/v1/casino/seeds/rotate', 400, {
+      token: playerToken,
+      body: { client_seed: 'has:colon' },
+    });
+    await call('GET', `/api/v1/casino/rounds/${String(flip.body.id)}/verification`, 200, {
+      token: playerToken,
+    });
+    const fairness = flip.body.fairness as Record<string, unknown>;
+    await call('POST', '/api/v1/casino/verify', 200, {
+      token: playerToken,
+      body: {
+        game: 'coin-flip',
+        server_seed: (rotated.body.previous as Record<string, unknown>).server_seed,
+        client_seed: fairness.client_seed,
+        nonce: fairness.nonce,
+        bet: { side: 'heads' },
+      },
+    });
+    await call('POST', '/api/v1/casino/verify', 400, { token: playerToken, body: { game: 'coin-flip' } });
   });
 
   it('429 after repeated failed logins, with Retry-After', async () => {

@@ -8,10 +8,17 @@ export interface Area {
   readonly upstream: string;
   /** The environment variable holding the upstream's base URL. */
   readonly urlVariable: string;
+  /**
+   * Whether the gateway refuses to start without it. Accounts is required (it issues the tokens);
+   * an optional area whose URL is unset is not routed (its paths are 404s) and the start log says so.
+   */
+  readonly required: boolean;
 }
 
 export const AREAS = [
-  { area: 'players', upstream: 'accounts', urlVariable: 'ACCOUNTS_URL' },
+  { area: 'players', upstream: 'accounts', urlVariable: 'ACCOUNTS_URL', required: true },
+  { area: 'wallet', upstream: 'wallet', urlVariable: 'WALLET_URL', required: false },
+  { area: 'casino', upstream: 'casino', urlVariable: 'CASINO_URL', required: false },
 ] as const satisfies readonly Area[];
 
 export const API_PREFIX = '/api/v1';
