@@ -1,6 +1,6 @@
 // `npm run bench`: prints each benchmark as a table and writes bench/results/latest.json.
 //   npm run bench                      everything
-//   npm run bench -- trivial metrics   only some (trivial, gateway, metrics, slo)
+//   npm run bench -- trivial metrics   only some (trivial, gateway, casino, metrics, slo)
 //   BENCH_ROUNDS=5 BENCH_DURATION=10 npm run bench
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { gatewayPlayersMe, trivialRoute } from './telemetry-overhead';
 import type { BenchOptions, ScenarioResult } from './telemetry-overhead';
 import { metricsRender } from './metrics-render';
 import { benchSloGeneration } from './slo';
+import { casinoBets } from './casino-bets';
 
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
@@ -91,6 +92,46 @@ async function main(): Promise<void> {
       table(
         ['SLOs', 'runs', 'median ms', 'target'],
         [[r.slos, r.runs, r.medianMs.toFixed(1), r.medianMs < 2000 ? 'PASS' : 'FAIL']],
+      ),
+    );
+  }
+
+  if (want('casino')) {
+    process.stderr.write('coin-flip bets: gateway → casino → wallet…\n');
+    const runs = await casinoBets({
+      durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
+      warmupSeconds: opts.warmupSeconds,
+      log: opts.log,
+    });
+    results.casinoBets = runs;
+    out.push('\n## Coin-flip bets through gateway → casino → wallet, default sampling (targets ≥ 600 bets/s; p99 < 50 ms at 300 bets/s)\n');
+    out.push(
+      table(
+        ['run', 'bets/s', 'p50 ms', 'p99 ms', 'errors', 'target'],
+        runs.map((r) => [
+          r.label,
+          r.betsPerSecond.toFixed(0),
+          r.p50,
+          r.p99,
+          r.errors + r.non2xx,
+          r.targetRate
+            ? `p99 < 50 ms ${r.p99 < 50 && r.betsPerSecond >= r.targetRate * 0.95 ? 'PASS' : 'FAIL'}`
+            : `≥ 600 bets/s ${r.betsPerSecond >= 600 ? 'PASS' : 'FAIL'}`,
+        ]),
+      ),
+    );
+    const names = Object.keys(runs[0]?.cpuMsPerBet ?? {});
+    out.push('\nCPU milliseconds per bet, by process:\n');
+    out.push(
+      table(
+        ['run', ...names, 'total'],
+        runs.map((r) => [
+          r.label,
+          ...names.map((n) => (r.cpuMsPerBet[n] ?? 0).toFixed(2)),
+          Object.values(r.cpuMsPerBet)
+            .reduce((a, b) => a + b, 0)
+            .toFixed(2),
+        ]),
       ),
     );
   }

@@ -72,7 +72,7 @@ function median(values: LoadResult[]): LoadResult {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'otlp-sink.js')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,0 +1,184 @@
+// Coin-flip bets through gateway → casino → wallet (each with its PostgreSQL database), full
+// telemetry at the default sampling (parent-based 10%, spans exported over OTLP/HTTP to a sink, logs
+// to files), everything on this machine. Two runs: as many bets as the stack takes (64 connections),
+// and a fixed 300 bets/s for the latency target. CPU time of each process (from /proc) divided by
+// the bets settled shows where the next bottleneck is.
+import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { request, startPlayerApi, startPostgres } from '@gameday/testing';
+import type { PlayerApi } from '@gameday/testing';
+import { startSink } from './telemetry-overhead';
+
+export interface BetRun {
+  label: string;
+  targetRate?: number;
+  betsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  /** CPU milliseconds per settled bet, by process. */
+  cpuMsPerBet: Record<string, number>;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** utime + stime of a process in milliseconds, 0 when it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL server listening on `port` and its backends (children), by pid. */
+function postgresPids(port: number): number[] {
+  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const cmd = (pid: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      return [];
+    }
+  };
+  const parent = (pid: string) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return -1;
+    }
+  };
+  const master = all.find((pid) => {
+    const args = cmd(pid);
+    return args[0]?.endsWith('postgres') && args.includes(String(port));
+  });
+  if (!master) return [];
+  return [Number(master), ...all.filter((pid) => parent(pid) === Number(master)).map(Number)];
+}
+
+export async function casinoBets(options: {
+  durationSeconds: number;
+  warmupSeconds: number;
+  log: (line: string) => void;
+}): Promise<BetRun[]> {
+  const pg = await startPostgres();
+  const sink = await startSink();
+  const logDir = mkdtempSync(join(tmpdir(), 'gameday-bench-casino-'));
+  let api: PlayerApi | undefined;
+  try {
+    // The production default: OTLP export on, sampler variables unset (parent-based 10%).
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: undefined, OTEL_TRACES_SAMPLER_ARG: undefined };
+    api = await startPlayerApi({
+      pg,
+      env,
+      accountsEnv: { ACCOUNTS_ADMIN_EMAILS: 'bench-admin@example.com' },
+      gatewayEnv: { RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_PLAYER_PER_MINUTE: '1000000' },
+      accountsOptions: { logFile: join(logDir, 'accounts.log') },
+      gatewayOptions: { logFile: join(logDir, 'gateway.log') },
+      casino: {
+        walletOptions: { logFile: join(logDir, 'wallet.log') },
+        casinoOptions: { logFile: join(logDir, 'casino.log') },
+        casinoEnv: { CASINO_GAMES: 'coin-flip' },
+      },
+    });
+    const gw = api.gateway.url;
+    const password = 'a long enough password';
+    const login = async (email: string) => {
+      const res = await request(`${gw}/api/v1/players/login`, { body: { email, password } });
+      return String(res.body.access_token);
+    };
+    await request(`${gw}/api/v1/players`, { body: { email: 'bench-admin@example.com', display_name: 'Admin', password } });
+    const admin = await login('bench-admin@example.com');
+    // Many players, so bets queue on no single balance row (one player's bets take turns).
+    const tokens: string[] = [];
+    for (let i = 0; i < 64; i++) {
+      const email = `bettor-${i}@example.com`;
+      const created = await request(`${gw}/api/v1/players`, { body: { email, display_name: `Bettor ${i}`, password } });
+      await request(`${gw}/api/v1/wallet/deposits`, {
+        token: admin,
+        headers: { 'idempotency-key': randomUUID() },
+        body: { player_id: created.body.id, amount: '1000000.00' },
+      });
+      tokens.push(await login(email));
+    }
+
+    const procs: Record<string, number[]> = {
+      gateway: [api.gateway.child.pid!],
+      casino: [api.casino!.child.pid!],
+      wallet: [api.wallet!.child.pid!],
+      accounts: [api.accounts.child.pid!],
+    };
+    const url = `${gw}/api/v1/casino/games/coin-flip/rounds`;
+    const body = JSON.stringify({ stake: '1.00', bet: { side: 'heads' } });
+    let next = 0;
+    const fire = (seconds: number, connections: number, overallRate?: number) =>
+      autocannon({
+        url,
+        method: 'POST',
+        duration: seconds,
+        connections,
+        ...(overallRate ? { overallRate } : {}),
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req) => ({
+              ...req,
+              body,
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${tokens[next++ % tokens.length]!}`,
+              },
+            }),
+          },
+        ],
+      });
+
+    const runs: BetRun[] = [];
+    for (const spec of [
+      { label: 'saturation (64 connections)', connections: 64 },
+      { label: 'fixed 300 bets/s', connections: 32, rate: 300 },
+    ]) {
+      await fire(options.warmupSeconds, spec.connections, spec.rate);
+      const pgPids = postgresPids(pg.port);
+      const before = Object.fromEntries(
+        Object.entries({ ...procs, postgres: pgPids }).map(([k, pids]) => [k, pids.reduce((s, p) => s + cpuMs(p), 0)]),
+      );
+      const selfBefore = process.cpuUsage();
+      const r = await fire(options.durationSeconds, spec.connections, spec.rate);
+      const self = process.cpuUsage(selfBefore);
+      const bets = r.requests.total - r.non2xx;
+      const cpu: Record<string, number> = {};
+      for (const [k, pids] of Object.entries({ ...procs, postgres: postgresPids(pg.port) })) {
+        cpu[k] = (pids.reduce((s, p) => s + cpuMs(p), 0) - (before[k] ?? 0)) / Math.max(bets, 1);
+      }
+      cpu['load generator'] = (self.user + self.system) / 1000 / Math.max(bets, 1);
+      const run: BetRun = {
+        label: spec.label,
+        ...(spec.rate ? { targetRate: spec.rate } : {}),
+        betsPerSecond: bets / options.durationSeconds,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts,
+        non2xx: r.non2xx,
+        cpuMsPerBet: cpu,
+      };
+      options.log(
+        `  ${run.label}: ${run.betsPerSecond.toFixed(0)} bets/s, p50 ${run.p50} ms, p99 ${run.p99} ms` +
+          (run.errors + run.non2xx ? ` (${run.errors} errors, ${run.non2xx} non-2xx)` : ''),
+      );
+      runs.push(run);
+    }
+    return runs;
+  } finally {
+    await api?.stop();
+    await sink.stop();
+    await pg.destroy();
+  }
+}
