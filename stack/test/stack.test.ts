@@ -45,13 +45,15 @@ afterAll(() => {
 describe('the local stack', () => {
   it('runs embedded PostgreSQL, Prometheus, Alertmanager and every service, each scraped by Prometheus', () => {
     const byName = new Map(started.components.map((c) => [c.name, c]));
-    for (const name of ['postgres', 'prometheus', 'alertmanager', 'accounts', 'gateway', 'stack']) {
+    for (const name of ['postgres', 'prometheus', 'alertmanager', 'accounts', 'wallet', 'casino', 'gateway', 'stack']) {
       expect(byName.get(name)).toMatchObject({ state: 'ready', pid: expect.any(Number) });
     }
     expect(byName.get('accounts')!.port).toBe(8081 + stack.offset);
     expect(byName.get('load')).toMatchObject({ kind: 'load', state: 'ready', pid: expect.any(Number) });
     expect(Object.fromEntries(Object.entries(started.targets).map(([job, t]) => [job, t.health]))).toEqual({
       accounts: 'up',
+      wallet: 'up',
+      casino: 'up',
       gateway: 'up',
       stack: 'up',
       prometheus: 'up',
@@ -155,10 +157,12 @@ describe('the local stack', () => {
     expect(children.map((c) => c.name).sort()).toEqual([
       'accounts',
       'alertmanager',
+      'casino',
       'gateway',
       'load',
       'postgres',
       'prometheus',
+      'wallet',
     ]);
 
     stack.child.kill('SIGTERM');
@@ -170,6 +174,9 @@ describe('the local stack', () => {
     const order = [...stack.output.matchAll(/stopping (\w+) \(pid/g)].map((m) => m[1]);
     expect(order.indexOf('load')).toBeLessThan(order.indexOf('gateway'));
     expect(order.indexOf('gateway')).toBeLessThan(order.indexOf('accounts'));
+    // The casino settles through the wallet: it stops first.
+    expect(order.indexOf('gateway')).toBeLessThan(order.indexOf('casino'));
+    expect(order.indexOf('casino')).toBeLessThan(order.indexOf('wallet'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('prometheus'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('alertmanager'));
     expect(order[order.length - 1]).toBe('postgres');

@@ -15,7 +15,7 @@ import {
 
 const home = tempHome();
 const offset = randomOffset();
-const env = { GAMEDAY_SKIP: 'gateway' };
+const env = { GAMEDAY_SKIP: 'gateway,casino,wallet' };
 const stacks: StackProcess[] = [];
 const seenPids = new Set<number>();
 
