@@ -1,7 +1,7 @@
 // Coin-flip bets through gateway → casino → wallet (each with its PostgreSQL database), full
 // telemetry at the default sampling (parent-based 10%, spans exported over OTLP/HTTP to a sink, logs
 // to files), everything on this machine. Two runs: as many bets as the stack takes (64 connections),
-// and a fixed 300 bets/s for the latency target. CPU time of each process (from /proc) divided by
+// and a constant 300 bets/s (open loop) for the latency target. CPU time of each process (from /proc) divided by
 // the bets settled shows where the next bottleneck is.
 import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { request, startPlayerApi, startPostgres } from '@gameday/testing';
 import type { PlayerApi } from '@gameday/testing';
+import { pacedLoad } from './paced-load';
 import { startSink } from './telemetry-overhead';
 
 export interface BetRun {
@@ -74,7 +75,11 @@ export async function casinoBets(options: {
   let api: PlayerApi | undefined;
   try {
     // The production default: OTLP export on, sampler variables unset (parent-based 10%).
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: undefined, OTEL_TRACES_SAMPLER_ARG: undefined };
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_TRACES_SAMPLER: undefined,
+      OTEL_TRACES_SAMPLER_ARG: undefined,
+    };
     api = await startPlayerApi({
       pg,
       env,
@@ -94,13 +99,17 @@ export async function casinoBets(options: {
       const res = await request(`${gw}/api/v1/players/login`, { body: { email, password } });
       return String(res.body.access_token);
     };
-    await request(`${gw}/api/v1/players`, { body: { email: 'bench-admin@example.com', display_name: 'Admin', password } });
+    await request(`${gw}/api/v1/players`, {
+      body: { email: 'bench-admin@example.com', display_name: 'Admin', password },
+    });
     const admin = await login('bench-admin@example.com');
     // Many players, so bets queue on no single balance row (one player's bets take turns).
     const tokens: string[] = [];
     for (let i = 0; i < 64; i++) {
       const email = `bettor-${i}@example.com`;
-      const created = await request(`${gw}/api/v1/players`, { body: { email, display_name: `Bettor ${i}`, password } });
+      const created = await request(`${gw}/api/v1/players`, {
+        body: { email, display_name: `Bettor ${i}`, password },
+      });
       await request(`${gw}/api/v1/wallet/deposits`, {
         token: admin,
         headers: { 'idempotency-key': randomUUID() },
@@ -118,13 +127,12 @@ export async function casinoBets(options: {
     const url = `${gw}/api/v1/casino/games/coin-flip/rounds`;
     const body = JSON.stringify({ stake: '1.00', bet: { side: 'heads' } });
     let next = 0;
-    const fire = (seconds: number, connections: number, overallRate?: number) =>
+    const fire = (seconds: number, connections: number) =>
       autocannon({
         url,
         method: 'POST',
         duration: seconds,
         connections,
-        ...(overallRate ? { overallRate } : {}),
         requests: [
           {
             method: 'POST',
@@ -141,39 +149,68 @@ export async function casinoBets(options: {
       });
 
     const runs: BetRun[] = [];
-    for (const spec of [
+    const specs: { label: string; connections: number; rate?: number }[] = [
       { label: 'saturation (64 connections)', connections: 64 },
-      { label: 'fixed 300 bets/s', connections: 32, rate: 300 },
-    ]) {
-      await fire(options.warmupSeconds, spec.connections, spec.rate);
+      { label: 'constant 300 bets/s (open loop)', connections: 0, rate: 300 },
+    ];
+    for (const spec of specs) {
+      const run = async (seconds: number) => {
+        if (!spec.rate) {
+          const r = await fire(seconds, spec.connections);
+          return {
+            bets: r.requests.total - r.non2xx,
+            p50: r.latency.p50,
+            p99: r.latency.p99,
+            errors: r.errors + r.timeouts,
+            non2xx: r.non2xx,
+          };
+        }
+        const r = await pacedLoad({
+          url,
+          method: 'POST',
+          ratePerSecond: spec.rate,
+          durationSeconds: seconds,
+          request: (i) => ({
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${tokens[i % tokens.length]!}`,
+            },
+            body,
+          }),
+        });
+        return { bets: r.ok, p50: r.p50, p99: r.p99, errors: r.errors, non2xx: r.non2xx };
+      };
+      await run(options.warmupSeconds);
       const pgPids = postgresPids(pg.port);
       const before = Object.fromEntries(
-        Object.entries({ ...procs, postgres: pgPids }).map(([k, pids]) => [k, pids.reduce((s, p) => s + cpuMs(p), 0)]),
+        Object.entries({ ...procs, postgres: pgPids }).map(([k, pids]) => [
+          k,
+          pids.reduce((s, p) => s + cpuMs(p), 0),
+        ]),
       );
       const selfBefore = process.cpuUsage();
-      const r = await fire(options.durationSeconds, spec.connections, spec.rate);
+      const r = await run(options.durationSeconds);
       const self = process.cpuUsage(selfBefore);
-      const bets = r.requests.total - r.non2xx;
       const cpu: Record<string, number> = {};
       for (const [k, pids] of Object.entries({ ...procs, postgres: postgresPids(pg.port) })) {
-        cpu[k] = (pids.reduce((s, p) => s + cpuMs(p), 0) - (before[k] ?? 0)) / Math.max(bets, 1);
+        cpu[k] = (pids.reduce((s, p) => s + cpuMs(p), 0) - (before[k] ?? 0)) / Math.max(r.bets, 1);
       }
-      cpu['load generator'] = (self.user + self.system) / 1000 / Math.max(bets, 1);
-      const run: BetRun = {
+      cpu['load generator'] = (self.user + self.system) / 1000 / Math.max(r.bets, 1);
+      const result: BetRun = {
         label: spec.label,
         ...(spec.rate ? { targetRate: spec.rate } : {}),
-        betsPerSecond: bets / options.durationSeconds,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts,
+        betsPerSecond: r.bets / options.durationSeconds,
+        p50: r.p50,
+        p99: r.p99,
+        errors: r.errors,
         non2xx: r.non2xx,
         cpuMsPerBet: cpu,
       };
       options.log(
-        `  ${run.label}: ${run.betsPerSecond.toFixed(0)} bets/s, p50 ${run.p50} ms, p99 ${run.p99} ms` +
-          (run.errors + run.non2xx ? ` (${run.errors} errors, ${run.non2xx} non-2xx)` : ''),
+        `  ${result.label}: ${result.betsPerSecond.toFixed(0)} bets/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+          (result.errors + result.non2xx ? ` (${result.errors} errors, ${result.non2xx} non-2xx)` : ''),
       );
-      runs.push(run);
+      runs.push(result);
     }
     return runs;
   } finally {

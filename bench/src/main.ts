@@ -104,7 +104,9 @@ async function main(): Promise<void> {
       log: opts.log,
     });
     results.casinoBets = runs;
-    out.push('\n## Coin-flip bets through gateway → casino → wallet, default sampling (targets ≥ 600 bets/s; p99 < 50 ms at 300 bets/s)\n');
+    out.push(
+      '\n## Coin-flip bets through gateway → casino → wallet, default sampling (targets ≥ 600 bets/s; p99 < 50 ms at 300 bets/s)\n',
+    );
     out.push(
       table(
         ['run', 'bets/s', 'p50 ms', 'p99 ms', 'errors', 'target'],

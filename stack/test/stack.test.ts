@@ -45,7 +45,16 @@ afterAll(() => {
 describe('the local stack', () => {
   it('runs embedded PostgreSQL, Prometheus, Alertmanager and every service, each scraped by Prometheus', () => {
     const byName = new Map(started.components.map((c) => [c.name, c]));
-    for (const name of ['postgres', 'prometheus', 'alertmanager', 'accounts', 'wallet', 'casino', 'gateway', 'stack']) {
+    for (const name of [
+      'postgres',
+      'prometheus',
+      'alertmanager',
+      'accounts',
+      'wallet',
+      'casino',
+      'gateway',
+      'stack',
+    ]) {
       expect(byName.get(name)).toMatchObject({ state: 'ready', pid: expect.any(Number) });
     }
     expect(byName.get('accounts')!.port).toBe(8081 + stack.offset);

@@ -93,18 +93,22 @@ export class PgRoundsRepository {
    */
   async reserve(input: ReserveInput): Promise<{ round: Round } | { existing: Round }> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const { rows } = await this.pool.query<{ inserted: boolean; seeded: boolean }>(
-        `WITH s AS (
-           UPDATE seeds SET next_nonce = next_nonce + 1 WHERE player_id = $1 AND active
-           RETURNING id, next_nonce - 1 AS nonce
-         ), r AS (
-           INSERT INTO rounds (id, player_id, game, seed_id, nonce, stake, params, status, idempotency_key, request_hash)
-           SELECT $2, $1, $3, s.id, s.nonce, $4, $5, 'pending', $6, $7 FROM s
-           ON CONFLICT (player_id, idempotency_key) DO NOTHING
-           RETURNING id
-         )
-         SELECT EXISTS (SELECT 1 FROM r) AS inserted, EXISTS (SELECT 1 FROM s) AS seeded`,
-        [
+      // One round trip: take the next nonce of the active pair and record the round with it. A
+      // prepared statement: this runs once per bet.
+      const { rows } = await this.pool.query<RoundRow & { seeded: boolean }>({
+        name: 'casino_reserve_round',
+        text: `WITH s AS (
+                 UPDATE seeds SET next_nonce = next_nonce + 1 WHERE player_id = $1 AND active
+                 RETURNING id, next_nonce - 1 AS nonce, server_seed, server_seed_hash, client_seed, revealed_at
+               ), r AS (
+                 INSERT INTO rounds (id, player_id, game, seed_id, nonce, stake, params, status, idempotency_key, request_hash)
+                 SELECT $2, $1, $3, s.id, s.nonce, $4, $5, 'pending', $6, $7 FROM s
+                 ON CONFLICT (player_id, idempotency_key) DO NOTHING
+                 RETURNING *
+               )
+               SELECT r.*, s.server_seed, s.server_seed_hash, s.client_seed, s.revealed_at, s.id IS NOT NULL AS seeded
+                 FROM (SELECT 1) AS one LEFT JOIN s ON true LEFT JOIN r ON true`,
+        values: [
           input.playerId,
           input.id,
           input.game,
@@ -113,9 +117,9 @@ export class PgRoundsRepository {
           input.idempotencyKey,
           input.requestHash,
         ],
-      );
+      });
       const row = rows[0]!;
-      if (row.inserted) return { round: (await this.get(input.id))! };
+      if (row.id) return { round: toRound(row) };
       if (row.seeded) {
         const existing = await this.byKey(input.playerId, input.idempotencyKey);
         if (existing) return { existing };
@@ -164,15 +168,29 @@ export class PgRoundsRepository {
     return rows.map(toRound);
   }
 
-  /** Settles a pending/settling round (instant games, and hands once their payout is credited). */
-  async settle(id: string, s: Settlement): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE rounds SET status = 'settled', multiplier = $2, payout = $3, result = $4,
-              settled_at = now(), updated_at = now(), version = version + 1
-        WHERE id = $1 AND status IN ('pending', 'settling', 'open')`,
-      [id, s.multiplier, s.payout, JSON.stringify(s.result)],
-    );
-    return rowCount === 1;
+  /**
+   * Settles a pending/settling round (instant games, and hands once their payout is credited).
+   * Returns the settled round, or undefined when it was settled already (by recovery, say).
+   */
+  async settle(round: Round, s: Settlement): Promise<Round | undefined> {
+    const { rows } = await this.pool.query<RoundRow>({
+      name: 'casino_settle_round',
+      text: `UPDATE rounds SET status = 'settled', multiplier = $2, payout = $3, result = $4,
+                    settled_at = now(), updated_at = now(), version = version + 1
+              WHERE id = $1 AND status IN ('pending', 'settling', 'open')
+              RETURNING *`,
+      values: [round.id, s.multiplier, s.payout, JSON.stringify(s.result)],
+    });
+    const row = rows[0];
+    if (!row) return undefined;
+    // The seed pair's columns are not in the rounds row: they did not change.
+    return toRound({
+      ...row,
+      server_seed: round.serverSeed,
+      server_seed_hash: round.serverSeedHash,
+      client_seed: round.clientSeed,
+      revealed_at: round.revealed ? new Date(0) : null,
+    });
   }
 
   /**

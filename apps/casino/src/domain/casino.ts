@@ -328,10 +328,9 @@ export class Casino {
     }
     this.maybeCrash('payout');
     const outcome = outcomeOf(s.multiplier, stakeMultiple);
-    if (await this.o.rounds.settle(round.id, s)) {
-      this.o.observer.settled(round, outcome, round.stake * stakeMultiple, total);
-    }
-    return { round: (await this.o.rounds.get(round.id))!, balance, outcome };
+    const settled = await this.o.rounds.settle(round, s);
+    if (settled) this.o.observer.settled(round, outcome, round.stake * stakeMultiple, total);
+    return { round: settled ?? (await this.o.rounds.get(round.id))!, balance, outcome };
   }
 
   /** Debits a stake. Insufficient funds voids a fresh round; an unknown outcome leaves it to recovery. */

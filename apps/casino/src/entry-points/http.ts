@@ -128,6 +128,9 @@ export function casinoRoutes<R extends Routes>(
   limits: { minStake: number; maxStake: number },
 ): R {
   const stake = money({ minCents: limits.minStake, maxCents: limits.maxStake });
+  // One bet schema per game, built once: zod compiles a schema on its first use, so building one per
+  // request would compile on every bet.
+  const betSchemas = new Map(casino.catalogue.map((g) => [g.id, z.strictObject({ stake, bet: g.params })]));
 
   r.get('/api/v1/casino/games', (req, res) => {
     playerIdentity(req);
@@ -145,7 +148,7 @@ export function casinoRoutes<R extends Routes>(
     const who = playerIdentity(req);
     const game = casino.game(String(req.params.game));
     const key = idempotencyKey(req, false);
-    const input = body(req, z.object({ stake, bet: game.params }).strict());
+    const input = body(req, betSchemas.get(game.id)!);
     const played = await casino.play(who.playerId, game, input.stake, input.bet, key, callContext(req));
     if (played.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(201).location(`/api/v1/casino/rounds/${played.round.id}`).json(playJson(played, game));

@@ -1,5 +1,6 @@
 // Access-token verification: EdDSA (Ed25519) JWTs issued by accounts. Only EdDSA is accepted, so
 // `alg: none` and HS256-signed-with-the-public-key tokens fail before any key is used.
+import { LRUCache } from 'lru-cache';
 import { z } from '@gameday/telemetry';
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import type { JWTVerifyGetKey, KeyObject } from 'jose' with { 'resolution-mode': 'import' };
@@ -49,7 +50,21 @@ const ALGORITHMS = ['EdDSA'];
 /** Tolerated clock difference between accounts and the gateway. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
+/**
+ * Verified tokens are remembered for a short while: a player sends the same token with every
+ * request, and an Ed25519 verification was a tenth of the gateway's CPU per request. An entry lives
+ * at most VERIFIED_TTL_MS and never past the token's own expiry; only tokens that verified are kept.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
 export class TokenVerifier {
+  private readonly verified = new LRUCache<string, { identity: Identity; expiresAtMs: number }>({
+    max: VERIFIED_MAX,
+    ttl: VERIFIED_TTL_MS,
+    ttlAutopurge: false,
+  });
+
   private constructor(
     private readonly jose: typeof Jose,
     private readonly key: KeyObject | JWTVerifyGetKey,
@@ -99,6 +114,11 @@ export class TokenVerifier {
 
   /** Verifies a compact JWS and returns the identity it carries, or throws TokenRejected/KeysUnavailable. */
   async verify(token: string): Promise<Identity> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() <= known.expiresAtMs) return known.identity;
+      this.verified.delete(token);
+    }
     const { errors } = this.jose;
     let payload: unknown;
     try {
@@ -123,6 +143,9 @@ export class TokenVerifier {
         `claims: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
       );
     }
-    return { playerId: parsed.data.sub, role: parsed.data.role };
+    const identity: Identity = { playerId: parsed.data.sub, role: parsed.data.role };
+    const exp = (payload as { exp: number }).exp;
+    this.verified.set(token, { identity, expiresAtMs: (exp + CLOCK_TOLERANCE_SECONDS) * 1000 });
+    return identity;
   }
 }

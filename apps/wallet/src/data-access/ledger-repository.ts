@@ -44,18 +44,23 @@ export class PgLedgerRepository {
       balance: string | null;
       amount: string | null;
       created_at: Date | null;
-    }>('SELECT * FROM wallet_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
-      m.id,
-      m.kind,
-      m.playerId,
-      m.amount,
-      m.scope,
-      m.idempotencyKey,
-      m.requestHash,
-      m.roundId ?? null,
-      m.game ?? null,
-      m.betKey ?? null,
-    ]);
+    }>({
+      // Prepared once per connection: every bet and payout runs it.
+      name: 'wallet_post',
+      text: 'SELECT * FROM wallet_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      values: [
+        m.id,
+        m.kind,
+        m.playerId,
+        m.amount,
+        m.scope,
+        m.idempotencyKey,
+        m.requestHash,
+        m.roundId ?? null,
+        m.game ?? null,
+        m.betKey ?? null,
+      ],
+    });
     const row = rows[0];
     if (!row) throw new Error('wallet_post returned no row');
     return {

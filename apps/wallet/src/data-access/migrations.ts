@@ -32,7 +32,7 @@ export const MIGRATIONS: Migration[] = [
       INSERT INTO ledger_accounts (id, kind) VALUES ('external:deposits', 'external'), ('house:casino', 'house');
 
       CREATE TABLE ledger_transactions (
-        seq             bigserial UNIQUE,
+        seq             bigserial NOT NULL,
         id              uuid PRIMARY KEY,
         kind            text NOT NULL CHECK (kind IN ('deposit', 'bet', 'payout', 'refund')),
         player_id       uuid NOT NULL,
@@ -42,12 +42,15 @@ export const MIGRATIONS: Migration[] = [
         request_hash    text NOT NULL,
         round_id        uuid,
         game            text,
-        refund_of       uuid UNIQUE REFERENCES ledger_transactions (id),
+        refund_of       uuid REFERENCES ledger_transactions (id),
         balance_after   bigint NOT NULL,
         created_at      timestamptz NOT NULL DEFAULT now(),
         UNIQUE (scope, idempotency_key)
       );
       CREATE INDEX ledger_transactions_player_history ON ledger_transactions (player_id, seq DESC);
+      -- A bet is refunded at most once. Partial: most transactions are not refunds.
+      CREATE UNIQUE INDEX ledger_transactions_refund_once ON ledger_transactions (refund_of)
+        WHERE refund_of IS NOT NULL;
 
       CREATE TABLE ledger_postings (
         id             bigserial PRIMARY KEY,
@@ -55,8 +58,8 @@ export const MIGRATIONS: Migration[] = [
         account_id     text NOT NULL REFERENCES ledger_accounts (id),
         amount         bigint NOT NULL CHECK (amount <> 0)
       );
-      CREATE INDEX ledger_postings_account ON ledger_postings (account_id);
-      CREATE INDEX ledger_postings_transaction ON ledger_postings (transaction_id);
+      -- No index on account_id or transaction_id: postings are written on every movement and read
+      -- only by reconciliation, which scans them all anyway.
 
       CREATE TABLE cancelled_bets (
         scope           text NOT NULL,
@@ -117,15 +120,18 @@ export const MIGRATIONS: Migration[] = [
           moved := bet.amount;
         END IF;
 
-        INSERT INTO ledger_accounts (id, kind, player_id, balance)
-          VALUES (player_acct, 'player', p_player, 0) ON CONFLICT (id) DO NOTHING;
+        IF p_kind <> 'bet' THEN
+          -- Money in: the player's account may not exist yet.
+          INSERT INTO ledger_accounts (id, kind, player_id, balance)
+            VALUES (player_acct, 'player', p_player, 0) ON CONFLICT (id) DO NOTHING;
+        END IF;
 
         IF p_kind = 'bet' THEN
           UPDATE ledger_accounts a SET balance = a.balance - moved
             WHERE a.id = player_acct AND a.balance >= moved RETURNING a.balance INTO new_balance;
           IF NOT FOUND THEN
-            RETURN QUERY SELECT 'insufficient_funds', NULL::uuid, a.balance, moved, NULL::timestamptz
-              FROM ledger_accounts a WHERE a.id = player_acct;
+            RETURN QUERY SELECT 'insufficient_funds', NULL::uuid,
+              COALESCE((SELECT a.balance FROM ledger_accounts a WHERE a.id = player_acct), 0), moved, NULL::timestamptz;
             RETURN;
           END IF;
         ELSE
