@@ -1,6 +1,7 @@
 // A little background load for the local stack (DESIGN §6), so the SLIs and the burn rates that
 // `npm start` shows have data: one player journey at a few requests per second through the gateway
-// (register once, log in, read and update the profile). Bounded: it stops by itself after
+// (register once, log in, read and update the profile, top up the wallet as an admin, play a few
+// casino games, read the history). Bounded: it stops by itself after
 // LOAD_MAX_SECONDS, and on SIGTERM. k6 scenarios replace it with the load issue; this keeps to
 // loopback and to a rate no one notices.
 const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
@@ -15,9 +16,20 @@ if (!(rps > 0 && rps <= 50)) {
   process.exit(2);
 }
 
-const email = 'background-load@gameday.local';
+// The stack lists this address in ACCOUNTS_ADMIN_EMAILS: the load deposits its own play money.
+const LOAD_EMAIL = 'background-load@gameday.local';
+const email = LOAD_EMAIL;
 const password = 'background load password';
 let token = '';
+let playerId = '';
+const GAMES: [string, unknown][] = [
+  ['coin-flip', { side: 'heads' }],
+  ['dice', { target: 50.5, direction: 'over' }],
+  ['roulette', { type: 'red' }],
+  ['slots', { lines: 5 }],
+  ['plinko', { rows: 8, risk: 'low' }],
+  ['wheel', { risk: 'low', segments: 10 }],
+];
 const counts = new Map<string, number>();
 let stopping = false;
 
@@ -27,8 +39,14 @@ function log(message: string, extra: Record<string, unknown> = {}): void {
   );
 }
 
-async function call(method: string, path: string, body?: unknown, auth = true): Promise<Response> {
-  const headers: Record<string, string> = {};
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  auth = true,
+  extraHeaders: Record<string, string> = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (auth && token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(gateway + path, {
@@ -38,7 +56,7 @@ async function call(method: string, path: string, body?: unknown, auth = true): 
     signal: AbortSignal.timeout(5000),
   });
   await res.arrayBuffer();
-  const key = `${method} ${path.replace(/\/[0-9a-f-]{36}/, '/:id')} ${res.status}`;
+  const key = `${method} ${path.replace(/\/[0-9a-f-]{36}/, '/:id').replace(/\?.*$/, '')} ${res.status}`;
   counts.set(key, (counts.get(key) ?? 0) + 1);
   return res;
 }
@@ -53,20 +71,39 @@ async function login(): Promise<void> {
   });
   const json = (await res.json()) as { access_token?: string };
   token = json.access_token ?? '';
+  if (token && !playerId) {
+    const me = await fetch(`${gateway}/api/v1/players/me`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    playerId = ((await me.json()) as { id?: string }).id ?? '';
+  }
+}
+
+/** Tops the wallet up when it runs low (the load's player is an admin of the local stack). */
+async function topUp(): Promise<void> {
+  if (!playerId) return;
+  await call('POST', '/api/v1/wallet/deposits', { player_id: playerId, amount: '1000.00' }, true, {
+    'idempotency-key': `background-load-${Date.now()}`,
+  });
 }
 
 async function step(i: number): Promise<void> {
   // A login every ~25 s at the default rate keeps the login SLI fed.
   if (!token || i % 100 === 0) await login();
   const roll = i % 20;
-  const res =
-    roll === 0
-      ? await call('PATCH', '/api/v1/players/me', { display_name: `Background Load ${i % 7}` })
-      : roll === 1
-        ? await call('GET', '/api/v1/openapi.json', undefined, false)
-        : roll === 2
-          ? await call('GET', '/api/v1/nothing-here')
-          : await call('GET', '/api/v1/players/me');
+  let res: Response;
+  if (roll === 0)
+    res = await call('PATCH', '/api/v1/players/me', { display_name: `Background Load ${i % 7}` });
+  else if (roll === 1) res = await call('GET', '/api/v1/openapi.json', undefined, false);
+  else if (roll === 2) res = await call('GET', '/api/v1/nothing-here');
+  else if (roll === 3) res = await call('GET', '/api/v1/wallet');
+  else if (roll === 4) res = await call('GET', '/api/v1/casino/rounds?limit=5');
+  else if (roll < 12) {
+    const [game, bet] = GAMES[i % GAMES.length]!;
+    res = await call('POST', `/api/v1/casino/games/${game}/rounds`, { stake: '1.00', bet });
+    if (res.status === 422) await topUp();
+  } else res = await call('GET', '/api/v1/players/me');
   if (res.status === 401) token = '';
 }
 

@@ -253,7 +253,8 @@ export function registry(): ComponentSpec[] {
       env: (ctx) => ({
         JWT_PRIVATE_KEY: ctx.jwtKeys().privateKeyPem,
         // Who may use the admin endpoints locally (register with this email to get the admin role).
-        ACCOUNTS_ADMIN_EMAILS: ctx.env.ACCOUNTS_ADMIN_EMAILS ?? 'admin@gameday.local',
+        // The background load is an admin too: it deposits its own play money.
+        ACCOUNTS_ADMIN_EMAILS: `${ctx.env.ACCOUNTS_ADMIN_EMAILS ?? 'admin@gameday.local'},background-load@gameday.local`,
       }),
     }),
     service({

@@ -74,7 +74,13 @@ const verifyBody = z.strictObject({
 const callContext = (req: Request): CallContext => ({ traceparent: unsampledTraceparent(req) });
 
 export function gameJson(game: Game) {
-  return { id: game.id, name: game.name, kind: game.kind, rtp: game.rtp, rules: game.rules };
+  return {
+    id: game.id,
+    name: game.name,
+    kind: game.kind,
+    rtp: Math.round(game.rtp * 10_000) / 10_000,
+    rules: game.rules,
+  };
 }
 
 export function roundJson(round: Round, game: Game) {

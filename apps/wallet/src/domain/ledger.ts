@@ -1,7 +1,7 @@
 // The wallet's domain: money movements on a double-entry ledger, with idempotency keys. Amounts are
 // integer cents. No Express or pg here: the repository does storage, entry-points do HTTP.
 import { createHash, randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, UnprocessableError } from '@gameday/telemetry';
+import { ConflictError, formatCents, NotFoundError, UnprocessableError } from '@gameday/telemetry';
 
 export const TRANSACTION_KINDS = ['deposit', 'bet', 'payout', 'refund'] as const;
 export type TransactionKind = (typeof TRANSACTION_KINDS)[number];
@@ -106,7 +106,7 @@ export type MoveObserver = (kind: TransactionKind, outcome: MoveOutcome, amount:
 export class InsufficientFundsError extends UnprocessableError {
   constructor(balance: number, amount: number) {
     super(
-      `The balance (${balance} cents) does not cover ${amount} cents. Deposit more or bet less.`,
+      `The balance (${formatCents(balance)}) does not cover ${formatCents(amount)}. Deposit more or bet less.`,
       'insufficient-funds',
     );
   }
