@@ -2,7 +2,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { request } from '@gameday/testing';
-import { GAME_IDS } from '@gameday/casino';
+import { GAME_IDS, GAMES } from '@gameday/casino';
+import { FairRng } from '../src/domain/provably-fair';
 import type { CasinoUnderTest, Json } from './support';
 import { as, balance, cents, deposit, play, reconcile, startCasinoUnderTest } from './support';
 
@@ -365,6 +366,58 @@ describe('provable fairness', () => {
     });
     expect(res.status).toBe(409);
     expect(res.body.type).toBe('https://gameday.dev/problems/rounds-unfinished');
+  });
+});
+
+describe('the progressive jackpot', () => {
+  /** A seed pair and nonce whose slot spin lands three jackpot symbols on the middle line. */
+  function jackpotSeeds(): { serverSeed: string; clientSeed: string; nonce: number } {
+    const serverSeed = 'a'.repeat(64);
+    const clientSeed = 'jackpot-hunter';
+    for (let nonce = 0; nonce < 2_000_000; nonce++) {
+      const r =
+        GAMES.slots.kind === 'instant' &&
+        GAMES.slots.resolve({ lines: 1 }, new FairRng({ serverSeed, clientSeed, nonce }));
+      if (r && r.jackpot) return { serverSeed, clientSeed, nonce };
+    }
+    throw new Error('no jackpot in 2,000,000 spins');
+  }
+
+  it('is fed by slot bets and won exactly once: the pool is paid, reset to its seed, and a replay pays nothing', async () => {
+    const player = await funded('20.00');
+    await request(`${t.casino.url}/api/v1/casino/seeds`, { headers: as(player) });
+    const seeds = jackpotSeeds();
+    await db.query(
+      `UPDATE seeds SET server_seed = $2, server_seed_hash = $3, client_seed = $4, next_nonce = $5 WHERE player_id = $1 AND active`,
+      [
+        player,
+        seeds.serverSeed,
+        createHash('sha256').update(seeds.serverSeed).digest('hex'),
+        seeds.clientSeed,
+        seeds.nonce,
+      ],
+    );
+    const jackpot = async () =>
+      (await request(`${t.casino.url}/api/v1/casino/jackpot`, { headers: as(player) })).body;
+    const before = await jackpot();
+    const key = randomUUID();
+    const round = await play(t.casino, player, 'slots', { stake: '5.00', bet: { lines: 1 } }, key);
+    expect(round.status).toBe(201);
+    // The pool as it stood, plus this bet's 1% contribution.
+    expect(cents(round.body.jackpot_win)).toBe(cents(before.pool) + 5);
+    const after = await jackpot();
+    expect(after).toMatchObject({ pool: after.seed, wins: (before.wins as number) + 1 });
+    const balanceAfter = await balance(t.wallet, player);
+    expect(balanceAfter).toBe(2000 - 500 + cents(round.body.payout) + cents(round.body.jackpot_win));
+
+    const replay = await play(t.casino, player, 'slots', { stake: '5.00', bet: { lines: 1 } }, key);
+    expect(replay.body.id).toBe(round.body.id);
+    expect(await balance(t.wallet, player)).toBe(balanceAfter);
+    expect((await jackpot()).wins).toBe(after.wins);
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM jackpot_wins WHERE round_id = $1', [
+      round.body.id,
+    ]);
+    expect(rows[0].n).toBe(1);
   });
 });
 

@@ -33,7 +33,7 @@ const admin = randomUUID();
 const as = (id: string, role = 'player') => ({ 'x-player-id': id, 'x-player-role': role });
 const asAdmin = as(admin, 'admin');
 
-async function deposit(player: string, amount: unknown, key = randomUUID(), headers = asAdmin) {
+async function deposit(player: string, amount: unknown, key: string = randomUUID(), headers = asAdmin) {
   return request(`${wallet.url}/api/v1/wallet/deposits`, {
     headers: { ...headers, 'idempotency-key': key },
     body: { player_id: player, amount },
@@ -53,7 +53,7 @@ function internal(path: string, key: string | undefined, body: unknown, token = 
   });
 }
 
-const bet = (player: string, cents: number, key = randomUUID(), round = randomUUID()) =>
+const bet = (player: string, cents: number, key: string = randomUUID(), round: string = randomUUID()) =>
   internal('bets', key, { player_id: player, amount_cents: cents, round_id: round, game: 'coin-flip' });
 
 async function reconcile() {
