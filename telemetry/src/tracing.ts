@@ -359,8 +359,12 @@ export function startTracing(options: TracingOptions): TracingHandle {
         // span, no attributes, no pg or client spans under it). Its access-log line still carries
         // a trace id, and outgoing calls pass the decision on (unsampledTraceparent).
         ignoreIncomingRequestHook: (req: IncomingMessage) => !traced(req),
-        // Outgoing calls are traced only inside a trace (no orphan client spans from probes).
+        // Outgoing calls are traced only inside a trace (no orphan client spans from probes). Under
+        // a suppressed context (an unsampled request, background work) the instrumentation would
+        // still parse the options and build attributes for a span it then drops: skip it at once.
+        // The decision still travels: callers add `unsampledTraceparent(req)` themselves.
         requireParentforOutgoingSpans: true,
+        ignoreOutgoingRequestHook: () => isTracingSuppressed(context.active()),
       }),
       // Express's part is the route template: it names the server span `GET /api/v1/players/me` and
       // sets http.route even for ignored layers. Per-layer spans (middleware, router, handler) would
