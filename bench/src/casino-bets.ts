@@ -73,13 +73,10 @@ export async function casinoBets(options: {
   const sink = await startSink();
   const logDir = mkdtempSync(join(tmpdir(), 'gameday-bench-casino-'));
   let api: PlayerApi | undefined;
-  try {
-    // The production default: OTLP export on, sampler variables unset (parent-based 10%).
-    const env = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-      OTEL_TRACES_SAMPLER: undefined,
-      OTEL_TRACES_SAMPLER_ARG: undefined,
-    };
+  const measure = async (
+    env: Record<string, string | undefined>,
+    specs: { label: string; connections: number; rate?: number }[],
+  ): Promise<BetRun[]> => {
     api = await startPlayerApi({
       pg,
       env,
@@ -149,10 +146,6 @@ export async function casinoBets(options: {
       });
 
     const runs: BetRun[] = [];
-    const specs: { label: string; connections: number; rate?: number }[] = [
-      { label: 'saturation (64 connections)', connections: 64 },
-      { label: 'constant 300 bets/s (open loop)', connections: 0, rate: 300 },
-    ];
     for (const spec of specs) {
       const run = async (seconds: number) => {
         if (!spec.rate) {
@@ -212,6 +205,27 @@ export async function casinoBets(options: {
       );
       runs.push(result);
     }
+    await api.stop();
+    api = undefined;
+    return runs;
+  };
+  try {
+    // The production default: OTLP export on, sampler variables unset (parent-based 10%).
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_TRACES_SAMPLER: undefined,
+      OTEL_TRACES_SAMPLER_ARG: undefined,
+    };
+    const runs = [
+      ...(await measure(env, [
+        { label: 'saturation (64 connections)', connections: 64 },
+        { label: 'constant 300 bets/s (open loop)', connections: 0, rate: 300 },
+      ])),
+      // The same stack with telemetry off: what the instrumentation costs on this machine.
+      ...(await measure({ GAMEDAY_TELEMETRY: 'off' }, [
+        { label: 'saturation, telemetry off (baseline)', connections: 64 },
+      ])),
+    ];
     return runs;
   } finally {
     await api?.stop();

@@ -35,6 +35,7 @@ export {
   samplingPolicyFromEnv,
   unsampledTrace,
   unsampledTraceparent,
+  requestFunction,
 } from './tracing';
 export type { HeadDecision, SamplingPolicy } from './tracing';
 export { money, formatCents, CURRENCY } from './money';

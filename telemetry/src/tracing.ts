@@ -451,3 +451,18 @@ function pathOf(url: string | undefined): string {
 }
 
 export { context, propagation, trace };
+
+type RequestFunction = typeof HttpModule.request;
+
+/**
+ * The `request` function of `http` or `https` to use for an outgoing call now: the instrumented one
+ * inside a sampled trace, node's own under a suppressed context (an unsampled request, background
+ * work). The instrumentation parses the options and builds URL objects before it looks at the
+ * context; for the nine in ten calls it would not trace, that was a tenth of a service's CPU.
+ * Callers pass the trace decision on themselves (`unsampledTraceparent`).
+ */
+export function requestFunction(transport: { request: RequestFunction }): RequestFunction {
+  const instrumented = transport.request as RequestFunction & { __original?: RequestFunction };
+  if (instrumented.__original && isTracingSuppressed(context.active())) return instrumented.__original;
+  return instrumented;
+}

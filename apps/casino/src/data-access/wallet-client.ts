@@ -3,6 +3,7 @@
 // what the OpenTelemetry http instrumentation traces (client span, traceparent injected).
 import http from 'node:http';
 import https from 'node:https';
+import { requestFunction } from '@gameday/telemetry';
 
 /** What the wallet answered to a money movement. */
 export interface WalletMovement {
@@ -119,7 +120,7 @@ export class WalletClient {
     if (ctx.traceparent) headers.traceparent = ctx.traceparent;
     const base = this.options.baseUrl;
     return new Promise((resolve, reject) => {
-      const req = this.transport.request(
+      const req = requestFunction(this.transport)(
         {
           protocol: base.protocol,
           hostname: base.hostname,

@@ -10,6 +10,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { requestFunction } from '@gameday/telemetry';
 
 /** How one forwarded request ended (the `outcome` label of gameday_gateway_upstream_requests_total). */
 export type Outcome = 'ok' | 'error' | 'timeout' | 'unavailable';
@@ -175,7 +176,7 @@ export class UpstreamClient {
       const send = (attempt: number) => {
         const fullPath = this.basePath + path;
         const query = fullPath.indexOf('?');
-        const upstreamReq = this.transport.request({
+        const upstreamReq = requestFunction(this.transport)({
           protocol: this.options.baseUrl.protocol,
           hostname: this.options.baseUrl.hostname,
           port: this.options.baseUrl.port,
