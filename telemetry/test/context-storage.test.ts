@@ -38,7 +38,7 @@ async function probe(
   const res = await fetch(`http://127.0.0.1:${f.port}/probe?wait=${wait}`, {
     headers: traceparent ? { traceparent } : {},
   });
-  return (await res.json()) as { storage: boolean; span: boolean };
+  return (await res.json()) as { storage: boolean; span: boolean; instrumentedCalls: boolean };
 }
 
 const SAMPLED = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -49,14 +49,16 @@ afterEach(() => fixture?.child.kill());
 describe('the context storage', () => {
   it('stays off while only unsampled requests are served', async () => {
     fixture = await start('0');
-    for (let i = 0; i < 5; i++) expect(await probe(fixture)).toEqual({ storage: false, span: false });
+    for (let i = 0; i < 5; i++)
+      expect(await probe(fixture)).toEqual({ storage: false, span: false, instrumentedCalls: false });
     fixture.child.stdin.write('done\n');
     expect(await fixture.next()).toEqual({ after: false });
   });
 
   it('is on during a sampled request, keeps its span across awaits, and is off afterwards', async () => {
     fixture = await start('1');
-    for (let i = 0; i < 3; i++) expect(await probe(fixture)).toEqual({ storage: true, span: true });
+    for (let i = 0; i < 3; i++)
+      expect(await probe(fixture)).toEqual({ storage: true, span: true, instrumentedCalls: true });
     fixture.child.stdin.write('done\n');
     expect(await fixture.next()).toEqual({ after: false });
   });
@@ -65,8 +67,12 @@ describe('the context storage', () => {
     fixture = await start('0');
     const sampled = probe(fixture, 200, SAMPLED);
     await new Promise((r) => setTimeout(r, 50));
-    expect(await probe(fixture, 1, UNSAMPLED)).toEqual({ storage: true, span: false });
-    expect(await sampled).toEqual({ storage: true, span: true });
+    expect(await probe(fixture, 1, UNSAMPLED)).toEqual({
+      storage: true,
+      span: false,
+      instrumentedCalls: false,
+    });
+    expect(await sampled).toEqual({ storage: true, span: true, instrumentedCalls: true });
     fixture.child.stdin.write('done\n');
     expect(await fixture.next()).toEqual({ after: false });
   });
