@@ -14,6 +14,11 @@ export const accountsConfig = z.object({
   /** Failed logins for one email (or from one address) within the window before logins are refused. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Kafka brokers for the outbox relay (player.registered); unset: events wait in the outbox. */
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port[,host:port...]')
+    .optional(),
   NODE_ENV: z.string().default('development'),
 });
 export type AccountsConfig = z.infer<typeof accountsConfig>;

@@ -1,6 +1,7 @@
 // Wires the accounts service: configuration, database pool and migrations, token issuer, routes.
 import { Pool } from 'pg';
 import { createService, instrumentPool, migrate } from '@gameday/telemetry';
+import { relayOutbox } from '@gameday/outbox';
 import type { Service } from '@gameday/telemetry';
 import { accountsConfig } from './config';
 import type { AccountsConfig } from './config';
@@ -10,6 +11,9 @@ import { TokenIssuer } from './domain/tokens';
 import { MIGRATIONS, MIGRATION_LOCK_KEY } from './data-access/migrations';
 import { PgPlayersRepository } from './data-access/players-repository';
 import { jwksRoute, playerRoutes } from './entry-points/http';
+
+/** pg_advisory_lock key of the outbox relay: one relay per database publishes. */
+const OUTBOX_LOCK_KEY = 0x6f75_7401;
 
 export interface AccountsServer {
   service: Service<AccountsConfig>;
@@ -59,6 +63,15 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       .filter(Boolean),
   );
   const accounts = new Accounts(new PgPlayersRepository(pool), tokens, throttle, admins);
+
+  // Shutdown hooks run in reverse: the relay stops before the pool it reads from closes.
+  relayOutbox({
+    service,
+    pool,
+    brokers: config.KAFKA_BROKERS,
+    lockKey: OUTBOX_LOCK_KEY,
+    clientId: 'gameday-accounts',
+  });
 
   jwksRoute(service.app, tokens);
   playerRoutes(service.app, accounts);

@@ -180,10 +180,13 @@ describe('migrations', () => {
       const client = new Client({ connectionString: pg.url('accounts_race') });
       await client.connect();
       const { rows } = await client.query(
-        'SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version',
+        'SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version ORDER BY version',
       );
       await client.end();
-      expect(rows).toEqual([{ version: 1, n: 1 }]);
+      expect(rows).toEqual([
+        { version: 1, n: 1 },
+        { version: 2, n: 1 },
+      ]);
       const r = await request(`${b.url}/api/v1/players`, {
         body: { email: 'x@example.com', display_name: 'Xavier', password: 'a long enough password' },
       });

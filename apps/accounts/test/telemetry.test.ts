@@ -98,7 +98,9 @@ describe('traces', () => {
     const insert = await receiver.waitFor(
       (s) =>
         s.traceId === traceId &&
-        String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? '').startsWith('INSERT'),
+        /INSERT INTO players/.test(
+          String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? ''),
+        ),
     );
     expect(insert.parentSpanId).toBe(server.spanId);
     const line = accounts.logs.find((l) => l.message === 'request' && l.trace_id === traceId);

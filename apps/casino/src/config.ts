@@ -63,6 +63,11 @@ export const casinoConfig = z.object({
     .default(3600),
   /** For tests of crash recovery only: kill the process right after a round's debit or payout. */
   CASINO_CRASH_AFTER: z.enum(['', 'debit', 'payout']).default(''),
+  /** Kafka brokers for the outbox relay (bet.settled); unset: events wait in the outbox. */
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port[,host:port...]')
+    .optional(),
   NODE_ENV: z.string().default('development'),
 });
 export type CasinoConfig = z.infer<typeof casinoConfig>;

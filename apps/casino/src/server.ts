@@ -1,6 +1,7 @@
 // Wires the casino: configuration, database pool and migrations, wallet client, games, recovery.
 import { Pool } from 'pg';
 import { createService, instrumentPool, migrate } from '@gameday/telemetry';
+import { relayOutbox } from '@gameday/outbox';
 import type { Service } from '@gameday/telemetry';
 import { casinoConfig } from './config';
 import type { CasinoConfig } from './config';
@@ -10,6 +11,9 @@ import { WalletClient } from './data-access/wallet-client';
 import { Casino } from './domain/casino';
 import { casinoRoutes } from './entry-points/http';
 import { GAMES } from './games';
+
+/** pg_advisory_lock key of the outbox relay: one relay per database publishes. */
+const OUTBOX_LOCK_KEY = 0x6f75_7402;
 
 export interface CasinoServer {
   service: Service<CasinoConfig>;
@@ -147,6 +151,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       await recovering;
     });
   }
+
+  relayOutbox({
+    service,
+    pool,
+    brokers: config.KAFKA_BROKERS,
+    lockKey: OUTBOX_LOCK_KEY,
+    clientId: 'gameday-casino',
+  });
 
   casinoRoutes(service.app, casino, rounds, {
     minStake: config.CASINO_MIN_STAKE,

@@ -1,5 +1,6 @@
 // The accounts schema, as versioned migrations (applied by telemetry's `migrate` at start).
 import type { Migration } from '@gameday/telemetry';
+import { outboxMigration } from '@gameday/outbox';
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -19,6 +20,8 @@ export const MIGRATIONS: Migration[] = [
       CREATE UNIQUE INDEX players_email_normalised_key ON players (email_normalised);
     `,
   },
+  // player.registered events, relayed to Kafka (when KAFKA_BROKERS is set).
+  outboxMigration(2),
 ];
 
 /** A fixed key for pg_advisory_lock: "gameday accounts migrations". */

@@ -2,6 +2,9 @@ import type { Pool } from 'pg';
 import type { PlayersRepository } from '../domain/accounts';
 import { normaliseEmail } from '../domain/player';
 import type { Player, Role } from '../domain/player';
+import { randomUUID } from 'node:crypto';
+import { EVENTS_TOPIC } from '@gameday/outbox';
+import type { EventEnvelope } from '@gameday/outbox';
 
 interface Row {
   id: string;
@@ -34,9 +37,21 @@ export class PgPlayersRepository implements PlayersRepository {
 
   async insert(p: Player): Promise<boolean> {
     try {
+      // The player and its player.registered event in one statement: one transaction (outbox).
+      const event: EventEnvelope = {
+        id: randomUUID(),
+        type: 'player.registered',
+        occurred_at: p.createdAt.toISOString(),
+        player_id: p.id,
+        source: 'accounts',
+        data: { display_name: p.displayName },
+      };
       await this.pool.query(
-        `INSERT INTO players (id, email, email_normalised, display_name, password_hash, role, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `WITH player AS (
+           INSERT INTO players (id, email, email_normalised, display_name, password_hash, role, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+         )
+         INSERT INTO outbox (event_id, topic, key, payload) SELECT $9, $10, id::text, $11 FROM player`,
         [
           p.id,
           p.email,
@@ -46,6 +61,9 @@ export class PgPlayersRepository implements PlayersRepository {
           p.role,
           p.createdAt,
           p.updatedAt,
+          event.id,
+          EVENTS_TOPIC,
+          JSON.stringify(event),
         ],
       );
       return true;

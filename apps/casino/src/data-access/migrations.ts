@@ -9,6 +9,7 @@
 // - jackpots / jackpot_wins: the progressive pool fed by slot bets; a win empties it in the same
 //   transaction that records the win, keyed by round, so it is paid exactly once.
 import type { Migration } from '@gameday/telemetry';
+import { outboxMigration } from '@gameday/outbox';
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -72,6 +73,8 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  // bet.settled events, written in the statement that settles the round, relayed to Kafka.
+  outboxMigration(2),
 ];
 
 /** A fixed key for pg_advisory_lock: "gameday casino migrations". */

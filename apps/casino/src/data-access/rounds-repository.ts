@@ -5,6 +5,8 @@ import type { Pool, PoolClient } from 'pg';
 import { commitment, newClientSeed, newServerSeed } from '../domain/provably-fair';
 import type { Jackpot, RevealedSeed, Round, RoundStatus, SeedPair } from '../domain/round';
 import type { GameId, HandState } from '../games/types';
+import { EVENTS_TOPIC } from '@gameday/outbox';
+import type { EventEnvelope } from '@gameday/outbox';
 
 interface RoundRow {
   id: string;
@@ -72,6 +74,12 @@ export interface ReserveInput {
   params: unknown;
   idempotencyKey: string;
   requestHash: string;
+}
+
+/** The bet.settled event written with a settlement; `occurred_at` is set to the settlement time. */
+export interface SettledEvent {
+  envelope: EventEnvelope;
+  traceparent?: string | undefined;
 }
 
 export interface Settlement {
@@ -172,14 +180,33 @@ export class PgRoundsRepository {
    * Settles a pending/settling round (instant games, and hands once their payout is credited).
    * Returns the settled round, or undefined when it was settled already (by recovery, say).
    */
-  async settle(round: Round, s: Settlement): Promise<Round | undefined> {
+  async settle(round: Round, s: Settlement, event: SettledEvent): Promise<Round | undefined> {
+    // The round and its bet.settled event in one statement, so in one transaction (the outbox).
     const { rows } = await this.pool.query<RoundRow>({
       name: 'casino_settle_round',
-      text: `UPDATE rounds SET status = 'settled', multiplier = $2, payout = $3, result = $4,
-                    settled_at = now(), updated_at = now(), version = version + 1
-              WHERE id = $1 AND status IN ('pending', 'settling', 'open')
-              RETURNING *`,
-      values: [round.id, s.multiplier, s.payout, JSON.stringify(s.result)],
+      text: `WITH settled AS (
+               UPDATE rounds SET status = 'settled', multiplier = $2, payout = $3, result = $4,
+                      settled_at = now(), updated_at = now(), version = version + 1
+                WHERE id = $1 AND status IN ('pending', 'settling', 'open')
+                RETURNING *
+             ), event AS (
+               INSERT INTO outbox (event_id, topic, key, payload, headers)
+               SELECT $5, $6, player_id::text,
+                      jsonb_set($7::jsonb, '{occurred_at}', to_jsonb(to_char(settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+                      $8::jsonb
+                 FROM settled
+             )
+             SELECT * FROM settled`,
+      values: [
+        round.id,
+        s.multiplier,
+        s.payout,
+        JSON.stringify(s.result),
+        event.envelope.id,
+        EVENTS_TOPIC,
+        JSON.stringify(event.envelope),
+        JSON.stringify(event.traceparent ? { traceparent: event.traceparent } : {}),
+      ],
     });
     const row = rows[0];
     if (!row) return undefined;

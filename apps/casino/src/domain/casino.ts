@@ -2,7 +2,7 @@
 // credit the payout (idempotent) → settle. Every wallet call carries a key derived from the round,
 // so any step can be repeated, and `recover` finishes whatever a crash or an outage interrupted.
 import { createHash, randomUUID } from 'node:crypto';
-import { trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import {
   ConflictError,
@@ -328,7 +328,11 @@ export class Casino {
     }
     this.maybeCrash('payout');
     const outcome = outcomeOf(s.multiplier, stakeMultiple);
-    const settled = await this.o.rounds.settle(round, s);
+    const settled = await this.o.rounds.settle(
+      round,
+      s,
+      settledEvent(round, s.multiplier, stakeMultiple, total, outcome),
+    );
     if (settled) this.o.observer.settled(round, outcome, round.stake * stakeMultiple, total);
     return { round: settled ?? (await this.o.rounds.get(round.id))!, balance, outcome };
   }
@@ -483,6 +487,37 @@ export class Casino {
     await this.finishHand(round, game, finished, ctx);
     return 'settled';
   }
+}
+
+/** The bet.settled event of a round; the trace context goes with it when this round is traced. */
+function settledEvent(
+  round: Round,
+  multiplier: number,
+  stakeMultiple: number,
+  paid: number,
+  outcome: BetOutcome,
+) {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return {
+    envelope: {
+      id: randomUUID(),
+      type: 'bet.settled',
+      // Replaced by the settlement time in the database.
+      occurred_at: new Date().toISOString(),
+      player_id: round.playerId,
+      source: 'casino',
+      data: {
+        round_id: round.id,
+        game: round.game,
+        stake_cents: round.stake * stakeMultiple,
+        payout_cents: paid,
+        multiplier,
+        outcome,
+      },
+    },
+    traceparent: carrier.traceparent,
+  };
 }
 
 const concurrentAction = () =>

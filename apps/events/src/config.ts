@@ -1,0 +1,26 @@
+import { z } from '@gameday/telemetry';
+
+/** Environment variables of the events service (validated at start; a bad value fails fast naming it). */
+export const eventsConfig = z.object({
+  /** Comma-separated host:port list of the Kafka brokers. */
+  KAFKA_BROKERS: z.string().regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port[,host:port...]'),
+  /** Most events in one POST. */
+  EVENTS_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Sustained events per second per player, and the burst above it. */
+  EVENTS_PLAYER_RATE: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  EVENTS_PLAYER_BURST: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /** Sustained events per second for the whole service (protects Kafka), and its burst. */
+  EVENTS_GLOBAL_RATE: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
+  EVENTS_GLOBAL_BURST: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+  /** How far in the past and the future an event's occurred_at may be. */
+  EVENTS_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(86_400),
+  EVENTS_MAX_FUTURE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** How long a produce may wait for Kafka's acknowledgement before the client gets a 503. */
+  EVENTS_PRODUCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+});
+export type EventsConfig = z.infer<typeof eventsConfig>;

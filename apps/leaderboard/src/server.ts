@@ -1,0 +1,56 @@
+// Wires the leaderboard: database and migrations, the Kafka consumer group, the read API.
+import { Pool } from 'pg';
+import { createService, instrumentPool, migrate } from '@gameday/telemetry';
+import type { Service } from '@gameday/telemetry';
+import { kafkaClient } from '@gameday/outbox';
+import { leaderboardConfig } from './config';
+import type { LeaderboardConfig } from './config';
+import { MIGRATIONS, MIGRATION_LOCK_KEY } from './data-access/migrations';
+import { PgReadModels } from './data-access/read-models';
+import { EventConsumer } from './entry-points/consumer';
+import { leaderboardRoutes } from './entry-points/http';
+
+export interface LeaderboardServer {
+  service: Service<LeaderboardConfig>;
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<LeaderboardServer> {
+  const service = createService({ name: 'leaderboard', config: leaderboardConfig, env });
+  const { config, logger, metrics } = service;
+  const pool = new Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: 2000,
+  });
+  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err.message }));
+  instrumentPool(service, pool);
+  service.onShutdown('database pool', () => pool.end());
+  const applied = await migrate(pool, MIGRATIONS, MIGRATION_LOCK_KEY);
+  logger.info('database migrated', { applied });
+
+  const models = new PgReadModels(pool);
+  const kafka = kafkaClient(config.KAFKA_BROKERS, 'gameday-leaderboard', logger);
+  const consumer = new EventConsumer({
+    kafka,
+    groupId: config.LEADERBOARD_GROUP_ID,
+    readModels: models,
+    dlq: kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+    logger,
+    metrics,
+    lagIntervalMs: config.LAG_INTERVAL_SECONDS * 1000,
+  });
+  service.health.register('kafka-consumer', async () => {
+    if (!consumer.running) throw new Error('the consumer has not joined its group yet');
+  });
+  // Stop consuming before the pool closes (shutdown hooks run in reverse order of registration).
+  service.onShutdown('kafka consumer', () => consumer.stop());
+
+  leaderboardRoutes(service.app, models);
+  const { url, port } = await service.listen();
+  await consumer.start();
+  logger.info('consuming', { group: config.LEADERBOARD_GROUP_ID });
+  return { service, url, port, stop: () => service.stop() };
+}
