@@ -82,7 +82,13 @@ export class EventConsumer {
       },
     });
     this.running = true;
-    this.lagTimer = setInterval(() => void this.measureLag().catch(() => undefined), this.o.lagIntervalMs);
+    this.lagTimer = setInterval(
+      () =>
+        void this.measureLag().catch((err: unknown) =>
+          this.o.logger.debug('could not measure consumer lag', { error: String(err) }),
+        ),
+      this.o.lagIntervalMs,
+    );
     this.lagTimer.unref();
   }
 
