@@ -38,7 +38,8 @@ export interface RatioSli {
    * Counter series (selectors with `=` matchers only) that count good and bad events, so the
    * generated promtool tests can drive this SLI. Without them no test can be derived.
    */
-  testSeries?: { good: string; bad: string };
+  /** Counters promtool cases are derived from: good and bad, or good and total (a histogram). */
+  testSeries?: { good: string; bad?: string; total?: string };
 }
 
 export type Sli = HttpAvailabilitySli | HttpLatencySli | RatioSli;

@@ -75,9 +75,17 @@ function countersOf(slo: Slo): Counter[] | undefined {
   const { sli } = slo;
   if (sli.kind === 'ratio') {
     if (!sli.testSeries) return undefined;
+    const { good, bad, total } = sli.testSeries;
+    if (total !== undefined) {
+      // A histogram: the bucket counts the good events, _count all of them.
+      return [
+        { series: total.trim(), counts: ['good', 'bad'] },
+        { series: good.trim(), counts: ['good'] },
+      ];
+    }
     return [
-      { series: sli.testSeries.good.trim(), counts: ['good'] },
-      { series: sli.testSeries.bad.trim(), counts: ['bad'] },
+      { series: good.trim(), counts: ['good'] },
+      { series: bad!.trim(), counts: ['bad'] },
     ];
   }
   const labels = (status: string): string =>

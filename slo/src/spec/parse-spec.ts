@@ -210,7 +210,7 @@ interface GamedaySpec {
       good?: string;
       bad?: string;
       total?: string;
-      testSeries?: { good: string; bad: string };
+      testSeries?: { good: string; bad?: string; total?: string };
     };
     lowTrafficGuard?: { minRequestsPerSecond: number };
   }>;

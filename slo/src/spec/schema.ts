@@ -21,9 +21,11 @@ const sli = {
     total: { type: 'string', minLength: 1 },
     testSeries: {
       type: 'object',
-      required: ['good', 'bad'],
+      // good and bad counters, or good and total (a histogram: the bucket and the _count).
+      required: ['good'],
+      oneOf: [{ required: ['bad'] }, { required: ['total'] }],
       additionalProperties: false,
-      properties: { good: { type: 'string' }, bad: { type: 'string' } },
+      properties: { good: { type: 'string' }, bad: { type: 'string' }, total: { type: 'string' } },
     },
   },
   allOf: [

@@ -78,8 +78,9 @@ export function checkSlo(slo: Slo, windows: PeriodWindows): SloIssue[] {
         }
       }
       if (sli.testSeries) {
-        for (const field of ['good', 'bad'] as const) {
-          if (!SIMPLE_SELECTOR.test(sli.testSeries[field].trim())) {
+        for (const field of ['good', 'bad', 'total'] as const) {
+          const series = sli.testSeries[field];
+          if (series !== undefined && !SIMPLE_SELECTOR.test(series.trim())) {
             issues.push({
               on: 'sli',
               path: ['testSeries', field],
