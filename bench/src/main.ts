@@ -1,6 +1,6 @@
 // `npm run bench`: prints each benchmark as a table and writes bench/results/latest.json.
 //   npm run bench                      everything
-//   npm run bench -- trivial metrics   only some (trivial, gateway, casino, metrics, slo)
+//   npm run bench -- trivial metrics   only some (trivial, gateway, casino, events, metrics, slo)
 //   BENCH_ROUNDS=5 BENCH_DURATION=10 npm run bench
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { BenchOptions, ScenarioResult } from './telemetry-overhead';
 import { metricsRender } from './metrics-render';
 import { benchSloGeneration } from './slo';
 import { casinoBets } from './casino-bets';
+import { eventsPipeline } from './events';
 
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
@@ -137,6 +138,50 @@ async function main(): Promise<void> {
             .toFixed(2),
         ]),
       ),
+    );
+  }
+
+  if (want('events')) {
+    process.stderr.write('events: gateway → events → Kafka → leaderboard…\n');
+    const r = await eventsPipeline({
+      durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
+      warmupSeconds: opts.warmupSeconds,
+      log: opts.log,
+    });
+    results.events = r;
+    const find = (label: string) => r.runs.find((x) => x.label === label);
+    const row = (label: string, unit: 'req' | 'events', target: number) => {
+      const on = find(label)!;
+      const off = find(`${label}, telemetry off`);
+      const value = unit === 'req' ? on.requestsPerSecond : on.eventsPerSecond;
+      const ratio = off
+        ? unit === 'req'
+          ? on.requestsPerSecond / off.requestsPerSecond
+          : on.eventsPerSecond / off.eventsPerSecond
+        : NaN;
+      return [
+        label,
+        on.requestsPerSecond.toFixed(0),
+        on.eventsPerSecond.toFixed(0),
+        on.p99,
+        off ? (unit === 'req' ? off.requestsPerSecond : off.eventsPerSecond).toFixed(0) : '',
+        ratio.toFixed(2),
+        `≥ ${target} ${unit}/s ${value >= target ? 'PASS' : 'FAIL'}; ratio ≥ 0.85 ${ratio >= 0.85 ? 'PASS' : 'FAIL'}`,
+      ];
+    };
+    out.push(
+      '\n## Events through gateway → events → Kafka, default sampling (instrumented / telemetry off)\n',
+    );
+    out.push(
+      table(
+        ['run', 'req/s', 'events/s', 'p99 ms', 'bare', 'ratio', 'target'],
+        [row('single events', 'req', 3000), row('batches of 100', 'events', 20000)],
+      ),
+    );
+    const e = r.endToEnd;
+    out.push(
+      `\nEnd to end at ${e.ratePerSecond} events/s (POST → committed in the leaderboard): p50 ${e.p50} ms, p99 ${e.p99} ms, ` +
+        `max ${e.max} ms, ${e.visible}/${e.events} visible — target p99 < 2000 ms ${e.p99 < 2000 && e.visible === e.events ? 'PASS' : 'FAIL'}\n`,
     );
   }
 

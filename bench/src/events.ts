@@ -1,0 +1,221 @@
+// The event pipeline: gateway → events → Kafka, and on to the leaderboard. Three runs with full
+// telemetry (default sampling), and the same ingestion runs with telemetry off for the ratio:
+//   - single-event POSTs as fast as they go (64 connections);
+//   - batches of 100 events per POST;
+//   - a constant 1,000 events/s (open loop) for end-to-end latency: from the POST leaving the client
+//     to the event's effect committed in the leaderboard (processed_events.processed_at).
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { request, startKafka, startPostgres, startService } from '@gameday/testing';
+import type { ServiceProcess } from '@gameday/testing';
+import { generateKeyPairSync } from 'node:crypto';
+import { pacedLoad } from './paced-load';
+import { startSink } from './telemetry-overhead';
+
+export interface EventsRun {
+  label: string;
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+export interface EventsResult {
+  runs: EventsRun[];
+  endToEnd: { ratePerSecond: number; events: number; visible: number; p50: number; p99: number; max: number };
+}
+
+const sessionEvent = () => ({ type: 'session.started', data: { client: 'bench' } });
+
+export async function eventsPipeline(options: {
+  durationSeconds: number;
+  warmupSeconds: number;
+  log: (line: string) => void;
+}): Promise<EventsResult> {
+  const pg = await startPostgres();
+  const kafka = await startKafka();
+  const sink = await startSink();
+  const logDir = mkdtempSync(join(tmpdir(), 'gameday-bench-events-'));
+  const procs: ServiceProcess[] = [];
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keys = {
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+  try {
+    await kafka.createTopics([
+      { topic: 'gameday.events', partitions: 6 },
+      { topic: 'gameday.events.dlq', partitions: 1 },
+    ]);
+    await pg.createDatabase('accounts');
+    await pg.createDatabase('leaderboard');
+    const start = async (mode: 'default' | 'bare') => {
+      const env =
+        mode === 'bare'
+          ? { GAMEDAY_TELEMETRY: 'off' }
+          : {
+              OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+              OTEL_TRACES_SAMPLER: undefined,
+              OTEL_TRACES_SAMPLER_ARG: undefined,
+            };
+      const accounts = await startService('accounts', {
+        env: {
+          ...env,
+          DATABASE_URL: pg.url('accounts'),
+          JWT_PRIVATE_KEY: keys.privatePem,
+          ACCOUNTS_ADMIN_EMAILS: 'bench@example.com',
+        },
+        logFile: join(logDir, `accounts-${mode}.log`),
+      });
+      const events = await startService('events', {
+        env: {
+          ...env,
+          KAFKA_BROKERS: kafka.brokers,
+          EVENTS_PLAYER_RATE: '1000000',
+          EVENTS_PLAYER_BURST: '1000000',
+        },
+        logFile: join(logDir, `events-${mode}.log`),
+      });
+      const leaderboard = await startService('leaderboard', {
+        env: { ...env, DATABASE_URL: pg.url('leaderboard'), KAFKA_BROKERS: kafka.brokers },
+        logFile: join(logDir, `leaderboard-${mode}.log`),
+      });
+      const gateway = await startService('gateway', {
+        env: {
+          ...env,
+          ACCOUNTS_URL: accounts.url,
+          EVENTS_URL: events.url,
+          LEADERBOARD_URL: leaderboard.url,
+          JWT_PUBLIC_KEY: keys.publicPem,
+          RATE_LIMIT_IP_PER_MINUTE: '1000000',
+          RATE_LIMIT_PLAYER_PER_MINUTE: '1000000',
+        },
+        logFile: join(logDir, `gateway-${mode}.log`),
+      });
+      const all = [gateway, leaderboard, events, accounts];
+      procs.push(...all);
+      const password = 'a long enough password';
+      await request(`${gateway.url}/api/v1/players`, {
+        body: { email: 'bench@example.com', display_name: 'Bench', password },
+      });
+      const login = await request(`${gateway.url}/api/v1/players/login`, {
+        body: { email: 'bench@example.com', password },
+      });
+      return {
+        url: `${gateway.url}/api/v1/events`,
+        token: String(login.body.access_token),
+        stop: async () => {
+          for (const p of all) await p.stop();
+        },
+      };
+    };
+
+    const runs: EventsRun[] = [];
+    let endToEnd: EventsResult['endToEnd'] | undefined;
+    const saturate = async (label: string, url: string, token: string, body: string, perRequest: number) => {
+      const fire = (seconds: number) =>
+        autocannon({
+          url,
+          method: 'POST',
+          duration: seconds,
+          connections: 64,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body,
+        });
+      await fire(options.warmupSeconds);
+      const r = await fire(options.durationSeconds);
+      const ok = r.requests.total - r.non2xx;
+      const run = {
+        label,
+        requestsPerSecond: ok / options.durationSeconds,
+        eventsPerSecond: (ok * perRequest) / options.durationSeconds,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts + r.non2xx,
+      };
+      options.log(
+        `  ${label}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.eventsPerSecond.toFixed(0)} events/s, p99 ${run.p99} ms`,
+      );
+      runs.push(run);
+    };
+    const single = JSON.stringify(sessionEvent());
+    const batch = JSON.stringify({ events: Array.from({ length: 100 }, sessionEvent) });
+
+    for (const mode of ['default', 'bare'] as const) {
+      const s = await start(mode);
+      const suffix = mode === 'bare' ? ', telemetry off' : '';
+      await saturate(`single events${suffix}`, s.url, s.token, single, 1);
+      await saturate(`batches of 100${suffix}`, s.url, s.token, batch, 100);
+      if (mode === 'bare') {
+        await s.stop();
+        break;
+      }
+      // End to end at a constant 1,000 events/s: bet events for 50 players, ids known to the client.
+      const players = Array.from({ length: 50 }, () => randomUUID());
+      const sent = new Map<string, number>();
+      const rate = 1000;
+      const seconds = Math.max(5, options.durationSeconds);
+      const origin = Date.now() - performance.now();
+      await pacedLoad({
+        url: s.url,
+        method: 'POST',
+        ratePerSecond: rate,
+        durationSeconds: seconds,
+        request: (i) => {
+          const id = randomUUID();
+          sent.set(id, origin + performance.now());
+          return {
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+            body: JSON.stringify({
+              id,
+              type: 'bet.settled',
+              player_id: players[i % players.length],
+              data: {
+                round_id: randomUUID(),
+                game: 'dice',
+                stake_cents: 100,
+                payout_cents: 0,
+                multiplier: 0,
+                outcome: 'lose',
+              },
+            }),
+          };
+        },
+      });
+      await new Promise((r) => setTimeout(r, 3000));
+      const db = new Client({ connectionString: pg.url('leaderboard') });
+      await db.connect();
+      const { rows } = await db.query<{ event_id: string; at: number }>(
+        'SELECT event_id, extract(epoch FROM processed_at) * 1000 AS at FROM processed_events WHERE event_id = ANY($1::uuid[])',
+        [[...sent.keys()]],
+      );
+      await db.end();
+      const latencies = rows.map((r) => Number(r.at) - sent.get(r.event_id)!).sort((a, b) => a - b);
+      const at = (q: number) =>
+        Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+      endToEnd = {
+        ratePerSecond: rate,
+        events: sent.size,
+        visible: rows.length,
+        p50: at(0.5),
+        p99: at(0.99),
+        max: at(1),
+      };
+      options.log(
+        `  end to end at ${rate} events/s: p50 ${endToEnd.p50} ms, p99 ${endToEnd.p99} ms (${rows.length}/${sent.size} visible)`,
+      );
+      await s.stop();
+    }
+    return { runs, endToEnd: endToEnd! };
+  } finally {
+    for (const p of procs) await p.stop().catch(() => undefined);
+    await sink.stop();
+    await kafka.destroy();
+    await pg.destroy();
+  }
+}
