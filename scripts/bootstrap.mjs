@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Makes a fresh clone runnable: installs npm packages when the lock file changed and, with --system,
-// the Debian packages the local stack and the tests need (Prometheus, promtool, Alertmanager, amtool).
+// Makes a fresh clone runnable: installs npm packages when the lock file changed and, with --system
+// or --stack, the Debian packages the local stack and the tests need (Prometheus, promtool,
+// Alertmanager, amtool, Java and Maven) and the Kafka broker's jars (scripts/kafka.mjs).
 // Plain Node with no dependencies, because it runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureKafkaJars, KafkaSetupError } from './kafka.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -59,6 +61,9 @@ function have(bin) {
 const debian = {
   prometheus: ['prometheus', 'promtool'],
   'prometheus-alertmanager': ['prometheus-alertmanager', 'amtool'],
+  // The Kafka broker: Maven fetches its jars from Maven Central, Java runs it.
+  'default-jre-headless': ['java'],
+  maven: ['mvn'],
 };
 
 if (args.has('--system') || args.has('--stack')) {
@@ -88,4 +93,12 @@ if (args.has('--system') || args.has('--stack')) {
   }
   for (const bins of Object.values(debian))
     for (const b of bins) if (!have(b)) fail(`${b} is still missing after install.`);
+
+  // The Kafka broker's jars (once; cached in node_modules/.cache/gameday-kafka and ~/.m2).
+  try {
+    ensureKafkaJars({ root, progress: step });
+  } catch (err) {
+    if (err instanceof KafkaSetupError) fail(err.message);
+    throw err;
+  }
 }

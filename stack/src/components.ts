@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 import { defaultSinkPort, fallbackAlertmanagerConfig, pointWebhooksAt } from './alertmanager-config';
 import type { ComponentSpec, StackContext } from './component';
+import { kafka, kafkaBrokers } from './kafka';
 import { initialisePostgres, postgresArgs, postgresBinaries, postgresUser } from './postgres';
 import type { RunAs } from './postgres';
 import { prometheusConfig } from './prometheus-config';
@@ -243,6 +244,7 @@ function backgroundLoad(): ComponentSpec {
 export function registry(): ComponentSpec[] {
   return [
     postgres(),
+    kafka(),
     alertmanager(),
     prometheus(),
     service({
@@ -255,6 +257,8 @@ export function registry(): ComponentSpec[] {
         // Who may use the admin endpoints locally (register with this email to get the admin role).
         // The background load is an admin too: it deposits its own play money.
         ACCOUNTS_ADMIN_EMAILS: `${ctx.env.ACCOUNTS_ADMIN_EMAILS ?? 'admin@gameday.local'},background-load@gameday.local`,
+        // The outbox relay publishes player.registered; it waits for Kafka by itself.
+        KAFKA_BROKERS: kafkaBrokers(ctx),
       }),
     }),
     service({
@@ -274,17 +278,35 @@ export function registry(): ComponentSpec[] {
         WALLET_URL: ctx.url('wallet'),
         WALLET_TOKEN: ctx.secret('casino-wallet-token'),
         CASINO_GAMES: ctx.env.CASINO_GAMES ?? 'all',
+        KAFKA_BROKERS: kafkaBrokers(ctx),
       }),
+    }),
+    service({
+      name: 'events',
+      port: 8085,
+      dependsOn: ['kafka'],
+      description: 'game-event ingestion into Kafka',
+      env: (ctx) => ({ KAFKA_BROKERS: kafkaBrokers(ctx) }),
+    }),
+    service({
+      name: 'leaderboard',
+      port: 8086,
+      database: 'leaderboard',
+      dependsOn: ['kafka'],
+      description: 'Kafka consumer: boards, statistics, achievements',
+      env: (ctx) => ({ KAFKA_BROKERS: kafkaBrokers(ctx) }),
     }),
     service({
       name: 'gateway',
       port: 8080,
-      dependsOn: ['accounts', 'wallet', 'casino'],
+      dependsOn: ['accounts', 'wallet', 'casino', 'events', 'leaderboard'],
       description: 'the public API: JWT check, rate limits, routing',
       env: (ctx) => ({
         ACCOUNTS_URL: ctx.url('accounts'),
         WALLET_URL: ctx.url('wallet'),
         CASINO_URL: ctx.url('casino'),
+        EVENTS_URL: ctx.url('events'),
+        LEADERBOARD_URL: ctx.url('leaderboard'),
         JWT_PUBLIC_KEY: ctx.jwtKeys().publicKeyPem,
       }),
     }),

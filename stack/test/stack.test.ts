@@ -43,10 +43,11 @@ afterAll(() => {
 });
 
 describe('the local stack', () => {
-  it('runs embedded PostgreSQL, Prometheus, Alertmanager and every service, each scraped by Prometheus', () => {
+  it('runs embedded PostgreSQL, Kafka, Prometheus, Alertmanager and every service, each scraped by Prometheus', () => {
     const byName = new Map(started.components.map((c) => [c.name, c]));
     for (const name of [
       'postgres',
+      'kafka',
       'prometheus',
       'alertmanager',
       'accounts',
@@ -63,6 +64,8 @@ describe('the local stack', () => {
       accounts: 'up',
       wallet: 'up',
       casino: 'up',
+      events: 'up',
+      leaderboard: 'up',
       gateway: 'up',
       stack: 'up',
       prometheus: 'up',
@@ -159,7 +162,7 @@ describe('the local stack', () => {
     expect((await fetch(`${after.url}/readyz`)).status).toBe(200);
   }, 40_000);
 
-  it('stops every process it started on SIGTERM, services first and PostgreSQL last, and exits 0', async () => {
+  it('stops every process it started on SIGTERM, services first and the data stores last, and exits 0', async () => {
     const s = stack.state()!;
     for (const c of s.components) if (c.pid !== null) seenPids.add(c.pid);
     const children = s.components.filter((c) => c.kind !== 'supervisor' && c.pid !== null);
@@ -167,7 +170,10 @@ describe('the local stack', () => {
       'accounts',
       'alertmanager',
       'casino',
+      'events',
       'gateway',
+      'kafka',
+      'leaderboard',
       'load',
       'postgres',
       'prometheus',
@@ -188,6 +194,7 @@ describe('the local stack', () => {
     expect(order.indexOf('casino')).toBeLessThan(order.indexOf('wallet'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('prometheus'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('alertmanager'));
-    expect(order[order.length - 1]).toBe('postgres');
+    // PostgreSQL and Kafka stop together, after everything else.
+    expect(order.slice(-2).sort()).toEqual(['kafka', 'postgres']);
   }, 70_000);
 });

@@ -1,5 +1,7 @@
 export { startPostgres } from './postgres';
 export type { TestPostgres } from './postgres';
+export { startKafka } from './kafka';
+export type { StartKafkaOptions, TestKafka } from './kafka';
 export { startService, startNodeProcess, REPO_ROOT } from './process';
 export type { ServiceProcess, StartOptions } from './process';
 export { OtlpReceiver } from './otlp';
