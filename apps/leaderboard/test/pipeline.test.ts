@@ -1,14 +1,21 @@
 // The event pipeline against a real Kafka broker and PostgreSQL: events in through the gateway
 // (and bets through the casino's outbox), the leaderboard's consumer group, duplicates, a broker
 // killed mid-stream, a consumer restart, a poison message, and bad input.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { request, startKafka, startPlayerApi, startService } from '@gameday/testing';
+import { OtlpReceiver, request, startKafka, startPlayerApi, startService } from '@gameday/testing';
 import type { PlayerApi, ServiceProcess, TestKafka } from '@gameday/testing';
 import { DEAD_LETTER_TOPIC, EVENTS_TOPIC } from '@gameday/outbox';
 
 let kafka: TestKafka;
+let receiver: OtlpReceiver;
+// Every trace is recorded and exported to the receiver: the bet's trace must reach the leaderboard.
+const otel = () => ({
+  OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+  OTEL_TRACES_SAMPLER: 'always_on',
+  OTEL_BSP_SCHEDULE_DELAY: '100',
+});
 let api: PlayerApi;
 let events: ServiceProcess;
 let leaderboard: ServiceProcess;
@@ -20,17 +27,25 @@ const password = 'a long enough password';
 
 async function startLeaderboard(): Promise<ServiceProcess> {
   return startService('leaderboard', {
-    env: { DATABASE_URL: api.pg.url('leaderboard'), KAFKA_BROKERS: kafka.brokers, LAG_INTERVAL_SECONDS: '1' },
+    env: {
+      ...otel(),
+      DATABASE_URL: api.pg.url('leaderboard'),
+      KAFKA_BROKERS: kafka.brokers,
+      LAG_INTERVAL_SECONDS: '1',
+    },
   });
 }
 
 beforeAll(async () => {
+  receiver = new OtlpReceiver();
+  await receiver.start();
   kafka = await startKafka();
   await kafka.createTopics([
     { topic: EVENTS_TOPIC, partitions: 3 },
     { topic: DEAD_LETTER_TOPIC, partitions: 1 },
   ]);
   api = await startPlayerApi({
+    env: otel(),
     accountsEnv: { ACCOUNTS_ADMIN_EMAILS: 'boss@example.com', KAFKA_BROKERS: kafka.brokers },
     casino: { casinoEnv: { KAFKA_BROKERS: kafka.brokers, CASINO_GAMES: 'coin-flip' } },
   });
@@ -67,6 +82,7 @@ afterAll(async () => {
   await events?.stop();
   await api?.stop();
   await kafka?.destroy();
+  await receiver?.stop();
 });
 
 const gw = (path: string) => `${gateway.url}/api/v1${path}`;
@@ -149,6 +165,24 @@ describe('the event pipeline', () => {
     expect(board.body.entries).toContainEqual(
       expect.objectContaining({ player_id: playerId, score: '3.00' }),
     );
+  });
+
+  it('puts the leaderboard update in the same trace as the bet that caused it (through the outbox and Kafka)', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const round = await request(gw('/casino/games/coin-flip/rounds'), {
+      token: player,
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      body: { stake: '1.00', bet: { side: 'tails' } },
+    });
+    expect(round.status).toBe(201);
+    const update = await receiver.waitFor(
+      (s) =>
+        s.traceId === traceId && s.service === 'leaderboard' && s.name === 'leaderboard update bet.settled',
+      30_000,
+    );
+    const betSpan = await receiver.waitFor((s) => s.traceId === traceId && s.name === 'coin-flip round');
+    expect(update.parentSpanId).toBe(betSpan.spanId);
+    expect(update.attributes['gameday.event.type']).toBe('bet.settled');
   });
 
   it('accepts events posted through the gateway and counts a duplicated delivery once', async () => {
