@@ -10,6 +10,11 @@ export const leaderboardConfig = z.object({
     .string()
     .regex(/^[\w.-]{1,100}$/)
     .default('gameday-leaderboard'),
+  /**
+   * Where a group with no committed offsets starts: `earliest` replays the topic (a rebuild of the read
+   * models), `latest` takes only what arrives from now on.
+   */
+  LEADERBOARD_NEW_GROUP_FROM: z.enum(['earliest', 'latest']).default('earliest'),
   /** How often consumer lag is measured. */
   LAG_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
 });

@@ -41,6 +41,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     logger,
     metrics,
     lagIntervalMs: config.LAG_INTERVAL_SECONDS * 1000,
+    fromBeginning: config.LEADERBOARD_NEW_GROUP_FROM === 'earliest',
   });
   service.health.register('kafka-consumer', async () => {
     if (!consumer.running) throw new Error('the consumer has not joined its group yet');

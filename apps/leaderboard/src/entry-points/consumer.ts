@@ -19,6 +19,8 @@ export interface ConsumerOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   lagIntervalMs: number;
+  /** Where a group without committed offsets starts. */
+  fromBeginning: boolean;
 }
 
 export class EventConsumer {
@@ -73,7 +75,7 @@ export class EventConsumer {
     });
     await consumer.connect();
     await this.o.dlq.connect();
-    await consumer.subscribe({ topic: EVENTS_TOPIC, fromBeginning: true });
+    await consumer.subscribe({ topic: EVENTS_TOPIC, fromBeginning: this.o.fromBeginning });
     await consumer.run({
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, heartbeat }) => {
