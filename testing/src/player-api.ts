@@ -10,6 +10,9 @@ export interface PlayerApi {
   pg: TestPostgres;
   accounts: ServiceProcess;
   gateway: ServiceProcess;
+  /** Started when the `events` option is given. */
+  events?: ServiceProcess;
+  leaderboard?: ServiceProcess;
   /** Started when the `casino` option is given. */
   wallet?: ServiceProcess;
   casino?: ServiceProcess;
@@ -32,6 +35,8 @@ export interface PlayerApiOptions {
   pg?: TestPostgres;
   /** The key pair (PEM) to sign and verify tokens with; generated when absent. */
   keys?: { privatePem: string; publicPem: string };
+  /** Also start the events service and the leaderboard against this Kafka, routed by the gateway. */
+  events?: { kafkaBrokers: string };
   /** Also start the wallet and the casino (each with its own database), routed by the gateway. */
   casino?: {
     walletEnv?: Record<string, string | undefined>;
@@ -62,6 +67,8 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
   let accounts: ServiceProcess | undefined;
   let wallet: ServiceProcess | undefined;
   let casino: ServiceProcess | undefined;
+  let events: ServiceProcess | undefined;
+  let leaderboard: ServiceProcess | undefined;
   try {
     await pg.createDatabase(database);
     accounts = await startService('accounts', {
@@ -96,6 +103,20 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
         },
       });
     }
+    if (options.events) {
+      await pg.createDatabase(`leaderboard_${suffix}`);
+      events = await startService('events', {
+        env: { ...options.env, KAFKA_BROKERS: options.events.kafkaBrokers },
+      });
+      leaderboard = await startService('leaderboard', {
+        env: {
+          ...options.env,
+          DATABASE_URL: pg.url(`leaderboard_${suffix}`),
+          KAFKA_BROKERS: options.events.kafkaBrokers,
+          LEADERBOARD_GROUP_ID: `leaderboard-${suffix}`,
+        },
+      });
+    }
     const gateway = await startService('gateway', {
       ...options.gatewayOptions,
       env: {
@@ -103,22 +124,33 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
         ACCOUNTS_URL: accounts.url,
         ...(wallet ? { WALLET_URL: wallet.url } : {}),
         ...(casino ? { CASINO_URL: casino.url } : {}),
+        ...(events ? { EVENTS_URL: events.url } : {}),
+        ...(leaderboard ? { LEADERBOARD_URL: leaderboard.url } : {}),
         JWT_PUBLIC_KEY: keys.publicPem,
         ...options.gatewayEnv,
       },
     });
     const running = accounts;
-    const [runningWallet, runningCasino] = [wallet, casino];
+    const [runningWallet, runningCasino, runningEvents, runningLeaderboard] = [
+      wallet,
+      casino,
+      events,
+      leaderboard,
+    ];
     return {
       pg,
       accounts: running,
       gateway,
       ...(runningWallet ? { wallet: runningWallet } : {}),
       ...(runningCasino ? { casino: runningCasino } : {}),
+      ...(runningEvents ? { events: runningEvents } : {}),
+      ...(runningLeaderboard ? { leaderboard: runningLeaderboard } : {}),
       walletToken,
       keys,
       async stop() {
         await gateway.stop();
+        await runningLeaderboard?.stop();
+        await runningEvents?.stop();
         await runningCasino?.stop();
         await runningWallet?.stop();
         await running.stop();
@@ -126,6 +158,8 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
       },
     };
   } catch (err) {
+    await leaderboard?.stop();
+    await events?.stop();
     await casino?.stop();
     await wallet?.stop();
     await accounts?.stop();

@@ -5,6 +5,7 @@
 
 import { bodyResponses, gatewayResponses, json, problem, ref, retryAfter } from './openapi-common';
 import { moneyPaths, moneySchemas, moneyTags } from './openapi-money';
+import { eventPaths, eventSchemas, eventTags } from './openapi-events';
 
 const playerId = {
   name: 'id',
@@ -35,6 +36,7 @@ export const openApiDocument = {
   tags: [
     { name: 'players', description: 'Registration, login, profiles and roles (the accounts service).' },
     ...moneyTags,
+    ...eventTags,
     { name: 'meta', description: 'This document.' },
   ],
   paths: {
@@ -137,6 +139,7 @@ export const openApiDocument = {
       },
     },
     ...moneyPaths,
+    ...eventPaths,
     '/api/v1/openapi.json': {
       get: {
         operationId: 'getOpenApiDocument',
@@ -195,6 +198,7 @@ export const openApiDocument = {
     },
     schemas: {
       ...moneySchemas,
+      ...eventSchemas,
       Player: {
         type: 'object',
         additionalProperties: false,

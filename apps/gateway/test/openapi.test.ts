@@ -5,11 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { request, startPlayerApi } from '@gameday/testing';
-import type { HttpResponse, PlayerApi, RequestOptions, ServiceProcess } from '@gameday/testing';
+import { request, startKafka, startPlayerApi } from '@gameday/testing';
+import type { HttpResponse, PlayerApi, RequestOptions, ServiceProcess, TestKafka } from '@gameday/testing';
 import { routes as accountsRoutes } from '@gameday/accounts';
 import { routes as walletRoutes } from '@gameday/wallet';
 import { routes as casinoRoutes } from '@gameday/casino';
+import { routes as eventsRoutes } from '@gameday/events';
+import { routes as leaderboardRoutes } from '@gameday/leaderboard';
+import { DEAD_LETTER_TOPIC, EVENTS_TOPIC } from '@gameday/outbox';
 import { GATEWAY_ROUTES, PUBLIC_ROUTES, openApiDocument } from '@gameday/gateway';
 import { claims, ed25519, eddsaToken } from './support';
 
@@ -103,20 +106,28 @@ function expectDocumented(method: string, url: string, res: HttpResponse<unknown
 
 const keys = ed25519();
 let api: PlayerApi;
+let kafka: TestKafka;
 let accounts: ServiceProcess;
 let gateway: ServiceProcess;
 
 beforeAll(async () => {
+  kafka = await startKafka();
+  await kafka.createTopics([
+    { topic: EVENTS_TOPIC, partitions: 2 },
+    { topic: DEAD_LETTER_TOPIC, partitions: 1 },
+  ]);
   api = await startPlayerApi({
     keys,
     accountsEnv: { ACCOUNTS_ADMIN_EMAILS: 'admin@example.com', LOGIN_MAX_FAILURES: '3' },
     casino: { walletEnv: { RECONCILE_INTERVAL_SECONDS: '0' } },
+    events: { kafkaBrokers: kafka.brokers },
   });
   ({ accounts, gateway } = api);
 });
 
 afterAll(async () => {
   await api?.stop();
+  await kafka?.destroy();
 });
 
 /** Calls the gateway, expects `status`, and checks the answer against the document. */
@@ -160,7 +171,14 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes exactly the routes served under /api/v1 (accounts’, wallet’s, casino’s and the gateway’s own)', () => {
-    const served = [...accountsRoutes, ...walletRoutes, ...casinoRoutes, ...GATEWAY_ROUTES]
+    const served = [
+      ...accountsRoutes,
+      ...walletRoutes,
+      ...casinoRoutes,
+      ...eventsRoutes,
+      ...leaderboardRoutes,
+      ...GATEWAY_ROUTES,
+    ]
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
       .sort();
     const documented = operations.map((o) => `${o.method} ${o.path}`).sort();
@@ -385,6 +403,64 @@ describe('every operation answers as documented', () => {
       },
     });
     await call('POST', '/api/v1/casino/verify', 400, { token: playerToken, body: { game: 'coin-flip' } });
+  });
+
+  it('events and leaderboards: post, read boards and statistics', async () => {
+    await call('GET', `/api/v1/leaderboards/players/me`, 404, { token: playerToken });
+    await call('POST', '/api/v1/events', 202, {
+      token: playerToken,
+      body: { type: 'session.started', data: { client: 'openapi' } },
+    });
+    await call('POST', '/api/v1/events', 202, {
+      token: adminToken,
+      body: {
+        events: [
+          {
+            type: 'bet.settled',
+            player_id: playerId,
+            data: {
+              round_id: randomUUID(),
+              game: 'dice',
+              stake_cents: 100,
+              payout_cents: 300,
+              multiplier: 3,
+              outcome: 'win',
+            },
+          },
+        ],
+      },
+    });
+    await call('POST', '/api/v1/events', 400, { token: playerToken, body: { type: 'no.such.type' } });
+    await call('POST', '/api/v1/events', 403, {
+      token: playerToken,
+      body: {
+        type: 'bet.settled',
+        data: {
+          round_id: randomUUID(),
+          game: 'dice',
+          stake_cents: 1,
+          payout_cents: 1,
+          multiplier: 1,
+          outcome: 'push',
+        },
+      },
+    });
+    // The consumer applies them within moments.
+    const deadline = Date.now() + 30_000;
+    while (
+      (await request(`${gateway.url}/api/v1/leaderboards/players/${playerId}`, { token: playerToken }))
+        .status !== 200
+    ) {
+      if (Date.now() > deadline) throw new Error('the events never reached the leaderboard');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await call('GET', '/api/v1/leaderboards/players/me', 200, { token: playerToken });
+    await call('GET', `/api/v1/leaderboards/players/${playerId}`, 200, { token: playerToken });
+    await call('GET', `/api/v1/leaderboards/players/${randomUUID()}`, 404, { token: playerToken });
+    await call('GET', '/api/v1/leaderboards/players/nobody', 400, { token: playerToken });
+    await call('GET', '/api/v1/leaderboards/most-wagered?period=daily&limit=5', 200, { token: playerToken });
+    await call('GET', '/api/v1/leaderboards/biggest-win', 200, { token: playerToken });
+    await call('GET', '/api/v1/leaderboards/most-wagered?period=hourly', 400, { token: playerToken });
   });
 
   it('429 after repeated failed logins, with Retry-After', async () => {
