@@ -145,17 +145,18 @@ export class OutboxRelay {
     let backoff = 200;
     let lastCleanup = 0;
     while (this.running) {
+      // Published rows are kept a day for inspection, then deleted (also under constant load).
+      if (Date.now() - lastCleanup > 60_000) {
+        lastCleanup = Date.now();
+        await client.query(`DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)`, [
+          this.o.retainSeconds ?? 86_400,
+        ]);
+      }
       const { rows } = await client.query<OutboxRow>(
         `SELECT id, topic, key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [this.o.batchSize ?? 500],
       );
       if (rows.length === 0) {
-        if (Date.now() - lastCleanup > 60_000) {
-          lastCleanup = Date.now();
-          await client.query(`DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)`, [
-            this.o.retainSeconds ?? 86_400,
-          ]);
-        }
         await sleep(this.o.idleMs ?? 100);
         continue;
       }
