@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: installs npm packages when the lock file changed and, with --system
 // or --stack, the Debian packages the local stack and the tests need (Prometheus, promtool,
-// Alertmanager, amtool, Java and Maven) and the Kafka broker's jars (scripts/kafka.mjs).
+// Alertmanager, amtool, Java and Maven), the Kafka broker's jars (scripts/kafka.mjs) and k6, built
+// from source with Go (scripts/k6.mjs).
 // Plain Node with no dependencies, because it runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureK6, K6SetupError } from './k6.mjs';
 import { ensureKafkaJars, KafkaSetupError } from './kafka.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,6 +101,15 @@ if (args.has('--system') || args.has('--stack')) {
     ensureKafkaJars({ root, progress: step });
   } catch (err) {
     if (err instanceof KafkaSetupError) fail(err.message);
+    throw err;
+  }
+
+  // k6 for the load tests (`npm run load`, load/): built once with `go install`, cached in
+  // node_modules/.cache/gameday-k6 (a few minutes the first time).
+  try {
+    ensureK6({ root, progress: step });
+  } catch (err) {
+    if (err instanceof K6SetupError) fail(err.message);
     throw err;
   }
 }

@@ -1,0 +1,75 @@
+// The smoke scenario end to end: the platform (accounts, gateway, wallet, casino on a real PostgreSQL;
+// no Kafka, so events and leaderboards are not routed and the journeys skip them), k6 built by
+// scripts/k6.mjs (minutes the first time, cached after), and `npm run load -- smoke` through
+// scripts/load.mjs with the SLO thresholds: k6 must exit 0 with requests made and every check passed.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, startPlayerApi } from '@gameday/testing';
+import type { PlayerApi } from '@gameday/testing';
+
+const ADMIN_EMAIL = 'admin@gameday.local';
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+function run(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+interface Summary {
+  metrics: Record<string, Record<string, number> | undefined>;
+}
+
+describe('load: the smoke scenario', () => {
+  let api: PlayerApi;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gameday-load-'));
+    api = await startPlayerApi({ casino: {}, accountsEnv: { ACCOUNTS_ADMIN_EMAILS: ADMIN_EMAIL } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('k6 runs the player journeys within the SLO thresholds', async () => {
+    // Build k6 first (once; minutes on a clean machine), so its progress shows if it fails.
+    const built = await run(['scripts/k6.mjs', 'path'], {});
+    if (built.code !== 0) throw new Error(`scripts/k6.mjs failed:\n${built.output}`);
+
+    const summaryFile = join(dir, 'summary.json');
+    const load = await run(['scripts/load.mjs', 'smoke', `--summary-export=${summaryFile}`], {
+      GATEWAY_URL: api.gateway.url,
+      ADMIN_EMAIL,
+      SMOKE_DURATION: '8s',
+      THINK: '0.2',
+      NO_COLOR: '1',
+    });
+    if (load.code !== 0) throw new Error(`npm run load -- smoke exited ${load.code}:\n${load.output}`);
+
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+    const reqs = summary.metrics['http_reqs']!;
+    const checks = summary.metrics['checks']!;
+    const iterations = summary.metrics['iterations']!;
+    expect(reqs['count']).toBeGreaterThan(10);
+    expect(iterations['count']).toBeGreaterThanOrEqual(1);
+    expect(checks['passes']).toBeGreaterThan(10);
+    expect(checks['fails']).toBe(0);
+    // Events and leaderboards are not routed here (no Kafka): skipped, not failed.
+    expect(summary.metrics['gameday_not_deployed']).toBeUndefined();
+    expect(load.output).toMatch(/not routed by the gateway/);
+  }, 900_000);
+});

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// k6, the load generator of load/, built from source with the Go toolchain (no prebuilt binary to
+// download): `go install go.k6.io/k6@<version>` through the Go module proxy, once, into a cache.
+//
+//   node scripts/k6.mjs           build k6 (once) and print its version
+//   node scripts/k6.mjs path      build k6 (once) and print the binary's path (only that, on stdout)
+//
+// Plain Node with no dependencies: scripts/bootstrap.mjs imports ensureK6() and scripts/load.mjs
+// runs the binary it returns. Progress goes to stderr; stdout carries only the answer.
+// Cache: GAMEDAY_K6_CACHE, default <repo>/node_modules/.cache/gameday-k6/<version>/bin (GOBIN); Go's
+// own module and build caches (~/go, ~/.cache/go-build) make a rebuild after a wipe quicker.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The k6 release load/ is written for (k6 1.x runs TypeScript files directly). */
+export const K6_VERSION = 'v1.8.1';
+export const K6_MODULE = 'go.k6.io/k6';
+
+const defaultProgress = (msg) => process.stderr.write(`\x1b[36m[k6]\x1b[0m ${msg}\n`);
+
+export class K6SetupError extends Error {}
+
+function which(name, env = process.env) {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** go from GOROOT, else PATH, else the usual install location; the error says how to install it. */
+export function goExecutable(env = process.env) {
+  if (env.GOROOT && existsSync(join(env.GOROOT, 'bin', 'go'))) return join(env.GOROOT, 'bin', 'go');
+  const found = which('go', env) ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (found) return found;
+  throw new K6SetupError(
+    'go not found: k6 is built from source with the Go toolchain (1.24 or newer). Install Go ' +
+      '(apt-get install golang, or https://go.dev/doc/install) and run again: node scripts/k6.mjs',
+  );
+}
+
+/** The cache directory holding bin/k6 for a version. */
+export function k6CacheDir({ root = repoRoot, env = process.env, version = K6_VERSION } = {}) {
+  const base = resolve(env.GAMEDAY_K6_CACHE ?? join(root, 'node_modules', '.cache', 'gameday-k6'));
+  return join(base, version);
+}
+
+/** `k6 version` of a binary, or undefined when it does not run. */
+export function k6Version(bin) {
+  if (!existsSync(bin)) return undefined;
+  const r = spawnSync(bin, ['version'], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) return undefined;
+  return r.stdout.trim().split('\n')[0];
+}
+
+const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/** A lock file held by a live process (two jest workers, bootstrap and a test); a dead holder's is taken over. */
+function withLock(file, progress, fn) {
+  const deadline = Date.now() + 20 * 60_000;
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(file, 'utf8').trim() || '0');
+      if (holder > 0 && !isAlive(holder)) {
+        rmSync(file, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new K6SetupError(
+          `${file} is held by pid ${holder} for 20 minutes; delete it if that is stale.`,
+        );
+      }
+      if (!told) progress(`waiting for another build of k6 (pid ${holder || '?'})…`);
+      told = true;
+      sleepSync(500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/**
+ * Makes sure `<cache>/<version>/bin/k6` exists and runs (`k6 version`), building it with
+ * `go install go.k6.io/k6@<version>` otherwise, and returns its path.
+ */
+export function ensureK6({ root = repoRoot, progress = defaultProgress, env = process.env } = {}) {
+  const dir = k6CacheDir({ root, env });
+  const binDir = join(dir, 'bin');
+  const bin = join(binDir, 'k6');
+  if (k6Version(bin)) return bin;
+
+  mkdirSync(dir, { recursive: true });
+  return withLock(join(dir, '.lock'), progress, () => {
+    if (k6Version(bin)) return bin; // built by the process we waited for
+    const go = goExecutable(env);
+    progress(
+      `building k6 ${K6_VERSION} from source (go install ${K6_MODULE}@${K6_VERSION}): ` +
+        'the first build fetches ~150 modules and compiles for a few minutes (3 to 10 on 2 cores); later runs reuse it…',
+    );
+    const began = Date.now();
+    const r = spawnSync(go, ['install', `${K6_MODULE}@${K6_VERSION}`], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...env,
+        GOBIN: binDir,
+        CGO_ENABLED: '0',
+        GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim(),
+      },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.status !== 0) {
+      const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+      throw new K6SetupError(
+        `building k6 failed (go exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
+          `Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.24 or newer (go version), ` +
+          `then run again: node scripts/k6.mjs`,
+      );
+    }
+    const version = k6Version(bin);
+    if (!version)
+      throw new K6SetupError(`go install succeeded but ${bin} does not run (\`${bin} version\`).`);
+    progress(`${version} built in ${((Date.now() - began) / 1000).toFixed(1)} s: ${bin}`);
+    return bin;
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const [cmd = 'version'] = process.argv.slice(2);
+    if (cmd !== 'path' && cmd !== 'version')
+      throw new K6SetupError(`unknown command ${cmd}: use path or version`);
+    const bin = ensureK6();
+    process.stdout.write((cmd === 'path' ? bin : k6Version(bin)) + '\n');
+  } catch (err) {
+    process.stderr.write(
+      `\x1b[31m[k6] error: ${err instanceof K6SetupError ? err.message : err.stack}\x1b[0m\n`,
+    );
+    process.exit(1);
+  }
+}
