@@ -10,9 +10,10 @@
 // Cache: GAMEDAY_K6_CACHE, default <repo>/node_modules/.cache/gameday-k6/<version>/bin (GOBIN); Go's
 // own module and build caches (~/go, ~/.cache/go-build) make a rebuild after a wipe quicker.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withLock } from './lib/lock.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The k6 release load/ is written for (k6 1.x runs TypeScript files directly). */
@@ -55,51 +56,6 @@ export function k6Version(bin) {
   return r.stdout.trim().split('\n')[0];
 }
 
-const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-}
-
-/** A lock file held by a live process (two jest workers, bootstrap and a test); a dead holder's is taken over. */
-function withLock(file, progress, fn) {
-  const deadline = Date.now() + 20 * 60_000;
-  let told = false;
-  for (;;) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if (err.code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(file, 'utf8').trim() || '0');
-      if (holder > 0 && !isAlive(holder)) {
-        rmSync(file, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new K6SetupError(
-          `${file} is held by pid ${holder} for 20 minutes; delete it if that is stale.`,
-        );
-      }
-      if (!told) progress(`waiting for another build of k6 (pid ${holder || '?'})…`);
-      told = true;
-      sleepSync(500);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(file, { force: true });
-  }
-}
-
 /**
  * Makes sure `<cache>/<version>/bin/k6` exists and runs (`k6 version`), building it with
  * `go install go.k6.io/k6@<version>` otherwise, and returns its path.
@@ -111,39 +67,49 @@ export function ensureK6({ root = repoRoot, progress = defaultProgress, env = pr
   if (k6Version(bin)) return bin;
 
   mkdirSync(dir, { recursive: true });
-  return withLock(join(dir, '.lock'), progress, () => {
-    if (k6Version(bin)) return bin; // built by the process we waited for
-    const go = goExecutable(env);
-    progress(
-      `building k6 ${K6_VERSION} from source (go install ${K6_MODULE}@${K6_VERSION}): ` +
-        'the first build fetches ~150 modules and compiles for a few minutes (3 to 10 on 2 cores); later runs reuse it…',
-    );
-    const began = Date.now();
-    const r = spawnSync(go, ['install', `${K6_MODULE}@${K6_VERSION}`], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        ...env,
-        GOBIN: binDir,
-        CGO_ENABLED: '0',
-        GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim(),
-      },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (r.status !== 0) {
-      const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-      throw new K6SetupError(
-        `building k6 failed (go exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
-          `Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.24 or newer (go version), ` +
-          `then run again: node scripts/k6.mjs`,
+  return withLock(
+    join(dir, '.lock'),
+    {
+      progress,
+      what: 'build of k6',
+      timeoutMinutes: 20,
+      pollMs: 500,
+      timeoutError: (m) => new K6SetupError(m),
+    },
+    () => {
+      if (k6Version(bin)) return bin; // built by the process we waited for
+      const go = goExecutable(env);
+      progress(
+        `building k6 ${K6_VERSION} from source (go install ${K6_MODULE}@${K6_VERSION}): ` +
+          'the first build fetches ~150 modules and compiles for a few minutes (3 to 10 on 2 cores); later runs reuse it…',
       );
-    }
-    const version = k6Version(bin);
-    if (!version)
-      throw new K6SetupError(`go install succeeded but ${bin} does not run (\`${bin} version\`).`);
-    progress(`${version} built in ${((Date.now() - began) / 1000).toFixed(1)} s: ${bin}`);
-    return bin;
-  });
+      const began = Date.now();
+      const r = spawnSync(go, ['install', `${K6_MODULE}@${K6_VERSION}`], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...env,
+          GOBIN: binDir,
+          CGO_ENABLED: '0',
+          GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim(),
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (r.status !== 0) {
+        const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+        throw new K6SetupError(
+          `building k6 failed (go exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
+            `Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.24 or newer (go version), ` +
+            `then run again: node scripts/k6.mjs`,
+        );
+      }
+      const version = k6Version(bin);
+      if (!version)
+        throw new K6SetupError(`go install succeeded but ${bin} does not run (\`${bin} version\`).`);
+      progress(`${version} built in ${((Date.now() - began) / 1000).toFixed(1)} s: ${bin}`);
+      return bin;
+    },
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -14,19 +14,10 @@
 // Progress goes to stderr; stdout carries only the answer.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withLock } from './lib/lock.mjs';
 import { stripVTControlCharacters } from 'node:util';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,51 +55,6 @@ export function javaExecutable(env = process.env) {
   );
 }
 
-const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-}
-
-/** A lock file held by a live process; one left by a dead process is taken over. */
-function withLock(file, progress, fn) {
-  const deadline = Date.now() + 15 * 60_000;
-  let told = false;
-  for (;;) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if (err.code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(file, 'utf8').trim() || '0');
-      if (holder > 0 && !isAlive(holder)) {
-        rmSync(file, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new KafkaSetupError(
-          `${file} is held by pid ${holder} for 15 minutes; delete it if that is stale.`,
-        );
-      }
-      if (!told) progress(`waiting for another fetch of the Kafka jars (pid ${holder || '?'})…`);
-      told = true;
-      sleepSync(250);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(file, { force: true });
-  }
-}
-
 /**
  * Makes sure the broker's jars are in `<cacheDir>/<version>/libs` and returns that directory. Maven
  * runs only when the stamp beside libs/ does not match the pom (first time, or the pom changed).
@@ -136,55 +82,65 @@ export function ensureKafkaJars({
   if (done()) return libs;
 
   mkdirSync(dir, { recursive: true });
-  return withLock(join(dir, '.lock'), progress, () => {
-    if (done()) return libs; // fetched by the process we waited for
-    const mvn = which('mvn', env);
-    if (!mvn) {
-      throw new KafkaSetupError(
-        'mvn not found: the Kafka broker jars come from Maven Central through Maven ' +
-          '(apt-get install maven, or run `node scripts/bootstrap.mjs --stack`). To use another Kafka instead, set KAFKA_BROKERS.',
+  return withLock(
+    join(dir, '.lock'),
+    {
+      progress,
+      what: 'fetch of the Kafka jars',
+      timeoutMinutes: 15,
+      pollMs: 250,
+      timeoutError: (m) => new KafkaSetupError(m),
+    },
+    () => {
+      if (done()) return libs; // fetched by the process we waited for
+      const mvn = which('mvn', env);
+      if (!mvn) {
+        throw new KafkaSetupError(
+          'mvn not found: the Kafka broker jars come from Maven Central through Maven ' +
+            '(apt-get install maven, or run `node scripts/bootstrap.mjs --stack`). To use another Kafka instead, set KAFKA_BROKERS.',
+        );
+      }
+      javaExecutable(env); // Maven needs it too; fail with the clearer message
+      progress(
+        `fetching the Kafka ${version} broker jars from Maven Central (mvn, about 50 MB, first time only)…`,
       );
-    }
-    javaExecutable(env); // Maven needs it too; fail with the clearer message
-    progress(
-      `fetching the Kafka ${version} broker jars from Maven Central (mvn, about 50 MB, first time only)…`,
-    );
-    const began = Date.now();
-    const tmp = join(dir, `libs.tmp-${process.pid}`);
-    rmSync(tmp, { recursive: true, force: true });
-    const r = spawnSync(
-      mvn,
-      [
-        '-B',
-        '-q',
-        '-Dstyle.color=never',
-        '-f',
-        pom,
-        'dependency:copy-dependencies',
-        `-DoutputDirectory=${tmp}`,
-        '-DincludeScope=runtime',
-      ],
-      { cwd: root, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 },
-    );
-    if (r.status !== 0) {
+      const began = Date.now();
+      const tmp = join(dir, `libs.tmp-${process.pid}`);
       rmSync(tmp, { recursive: true, force: true });
-      const out = stripVTControlCharacters(`${r.stdout ?? ''}${r.stderr ?? ''}`).trim();
-      throw new KafkaSetupError(
-        `fetching the Kafka jars failed (mvn exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
-          `Check that Maven Central is reachable (or ~/.m2/settings.xml names a mirror) and run again: node scripts/kafka.mjs`,
+      const r = spawnSync(
+        mvn,
+        [
+          '-B',
+          '-q',
+          '-Dstyle.color=never',
+          '-f',
+          pom,
+          'dependency:copy-dependencies',
+          `-DoutputDirectory=${tmp}`,
+          '-DincludeScope=runtime',
+        ],
+        { cwd: root, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 },
       );
-    }
-    if (!existsSync(join(tmp, `kafka_2.13-${version}.jar`))) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw new KafkaSetupError(`mvn succeeded but ${tmp} has no kafka_2.13-${version}.jar; check ${pom}.`);
-    }
-    rmSync(libs, { recursive: true, force: true });
-    renameSync(tmp, libs);
-    writeFileSync(stampFile, wanted + '\n');
-    const count = readdirSync(libs).filter((f) => f.endsWith('.jar')).length;
-    progress(`Kafka ${version}: ${count} jars in ${libs} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
-    return libs;
-  });
+      if (r.status !== 0) {
+        rmSync(tmp, { recursive: true, force: true });
+        const out = stripVTControlCharacters(`${r.stdout ?? ''}${r.stderr ?? ''}`).trim();
+        throw new KafkaSetupError(
+          `fetching the Kafka jars failed (mvn exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
+            `Check that Maven Central is reachable (or ~/.m2/settings.xml names a mirror) and run again: node scripts/kafka.mjs`,
+        );
+      }
+      if (!existsSync(join(tmp, `kafka_2.13-${version}.jar`))) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw new KafkaSetupError(`mvn succeeded but ${tmp} has no kafka_2.13-${version}.jar; check ${pom}.`);
+      }
+      rmSync(libs, { recursive: true, force: true });
+      renameSync(tmp, libs);
+      writeFileSync(stampFile, wanted + '\n');
+      const count = readdirSync(libs).filter((f) => f.endsWith('.jar')).length;
+      progress(`Kafka ${version}: ${count} jars in ${libs} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+      return libs;
+    },
+  );
 }
 
 /** A Kafka cluster id: a random UUID in URL-safe base64 without padding (what `random-uuid` prints). */

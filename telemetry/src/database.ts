@@ -8,13 +8,21 @@ export interface PoolLike {
   waitingCount: number;
   options: { max?: number };
   query(text: string): Promise<unknown>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  end(): Promise<void>;
 }
 
 /**
- * Exposes `gameday_db_pool_connections{state}` and `gameday_db_pool_max`, and registers a readiness
- * check named after the dependency (`SELECT 1` under the check's timeout).
+ * Makes a pool part of the service: exposes `gameday_db_pool_connections{state}` and
+ * `gameday_db_pool_max`, registers a readiness check named after the dependency (`SELECT 1` under
+ * the check's timeout), logs a broken idle connection instead of crashing (PostgreSQL restarted),
+ * and closes the pool at shutdown.
  */
 export function instrumentPool(service: Service<unknown>, pool: PoolLike, dependency = 'postgres'): void {
+  pool.on('error', (err) =>
+    service.logger.warn('idle database connection failed', { error: err.message, dependency }),
+  );
+  service.onShutdown('database pool', () => pool.end());
   service.metrics.gauge({
     name: 'gameday_db_pool_connections',
     help: 'Connections in the database pool by state (total, idle, waiting = queued clients).',

@@ -36,9 +36,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     connectionTimeoutMillis: 2000,
     idleTimeoutMillis: 30_000,
   });
-  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err.message }));
   instrumentPool(service, pool);
-  service.onShutdown('database pool', () => pool.end());
   const applied = await migrate(pool, MIGRATIONS, MIGRATION_LOCK_KEY);
   logger.info('database migrated', { applied });
 

@@ -25,9 +25,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     max: config.DATABASE_POOL_MAX,
     connectionTimeoutMillis: 2000,
   });
-  pool.on('error', (err) => logger.warn('idle database connection failed', { error: err.message }));
   instrumentPool(service, pool);
-  service.onShutdown('database pool', () => pool.end());
   const applied = await migrate(pool, MIGRATIONS, MIGRATION_LOCK_KEY);
   logger.info('database migrated', { applied });
 

@@ -2,24 +2,7 @@ import { FairRng } from '../domain/provably-fair';
 import { BACCARAT_BETS, baccarat, bankerDraws, outcomeCounts, playerDraws } from './baccarat';
 import type { BaccaratBet } from './baccarat';
 import { simulateRtp } from './simulate';
-import type { Rng } from './types';
-
-/** Returns the given numbers in order and fails loudly if the game asks for more. */
-function stubRng(numbers: number[]): Rng {
-  let i = 0;
-  return {
-    get cursor() {
-      return i;
-    },
-    next() {
-      if (i >= numbers.length) throw new Error(`stub exhausted after ${numbers.length} numbers`);
-      return numbers[i++]!;
-    },
-    int(n: number) {
-      return Math.floor(this.next() * n);
-    },
-  };
-}
+import { stub } from '../../test/stub-rng';
 
 const RANKS = ['A', '2', '3', '4', '5', '6', '7', '8', '9', '10', 'J', 'Q', 'K'];
 const SUITS = ['♠', '♥', '♦', '♣'];
@@ -35,7 +18,7 @@ function n(card: string): number {
 /** Deals `cards` (in stream order) and returns the resolution for each bet. */
 function play(cards: string[]) {
   const results = BACCARAT_BETS.map((on) => {
-    const rng = stubRng(cards.map(n));
+    const rng = stub(...cards.map(n));
     const resolution = baccarat.resolve({ on }, rng);
     return { on, rng, ...resolution };
   });

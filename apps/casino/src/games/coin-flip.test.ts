@@ -2,24 +2,7 @@ import { createHmac } from 'node:crypto';
 import { FairRng } from '../domain/provably-fair';
 import { coinFlip } from './coin-flip';
 import { simulateRtp } from './simulate';
-import type { Rng } from './types';
-
-/** An Rng that returns the given numbers in order. */
-function stub(...numbers: number[]): Rng {
-  let drawn = 0;
-  return {
-    next() {
-      if (drawn >= numbers.length) throw new Error('the stub ran out of numbers');
-      return numbers[drawn++]!;
-    },
-    int(n: number) {
-      return Math.floor(this.next() * n);
-    },
-    get cursor() {
-      return drawn;
-    },
-  };
-}
+import { stub } from '../../test/stub-rng';
 
 describe('coin flip', () => {
   it('lands heads below 0.5 and tails from 0.5, drawing one number', () => {

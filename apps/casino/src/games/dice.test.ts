@@ -3,24 +3,7 @@ import { FairRng } from '../domain/provably-fair';
 import { dice } from './dice';
 import type { DiceParams } from './dice';
 import { simulateRtp } from './simulate';
-import type { Rng } from './types';
-
-/** An Rng that returns the given numbers in order. */
-function stub(...numbers: number[]): Rng {
-  let drawn = 0;
-  return {
-    next() {
-      if (drawn >= numbers.length) throw new Error('the stub ran out of numbers');
-      return numbers[drawn++]!;
-    },
-    int(n: number) {
-      return Math.floor(this.next() * n);
-    },
-    get cursor() {
-      return drawn;
-    },
-  };
-}
+import { stub } from '../../test/stub-rng';
 
 /** A stream number that rolls `hundredths` / 100 (the middle of its slice of [0, 1)). */
 const rolling = (hundredths: number) => (hundredths + 0.5) / 10_001;

@@ -2,28 +2,11 @@ import { FairRng } from '../domain/provably-fair';
 import { PLINKO_RISKS, PLINKO_ROWS, PLINKO_TABLES, plinko } from './plinko';
 import type { PlinkoParams } from './plinko';
 import { simulateRtp } from './simulate';
-import type { Rng } from './types';
-
-/** Returns the given numbers in order and fails loudly if the game asks for more. */
-function stubRng(numbers: number[]): Rng {
-  let i = 0;
-  return {
-    get cursor() {
-      return i;
-    },
-    next() {
-      if (i >= numbers.length) throw new Error(`stub exhausted after ${numbers.length} numbers`);
-      return numbers[i++]!;
-    },
-    int(n: number) {
-      return Math.floor(this.next() * n);
-    },
-  };
-}
+import { stub } from '../../test/stub-rng';
 
 describe('plinko payouts', () => {
   it('sends the ball right below 0.5 and left from 0.5 up, one number per row', () => {
-    const rng = stubRng([0.49, 0.5, 0.0, 0.99, 0.2, 0.7, 0.5, 0.4999]);
+    const rng = stub(...[0.49, 0.5, 0.0, 0.99, 0.2, 0.7, 0.5, 0.4999]);
     const { result } = plinko.resolve({ rows: 8, risk: 'low' }, rng);
     expect(result.path).toEqual(['R', 'L', 'R', 'L', 'R', 'L', 'L', 'R']);
     expect(result.bucket).toBe(4);
@@ -31,24 +14,24 @@ describe('plinko payouts', () => {
   });
 
   it('pays the edge buckets their top multiplier on both sides', () => {
-    expect(plinko.resolve({ rows: 16, risk: 'high' }, stubRng(Array(16).fill(0.1))).multiplier).toBe(1000);
-    expect(plinko.resolve({ rows: 16, risk: 'high' }, stubRng(Array(16).fill(0.9))).multiplier).toBe(1000);
-    expect(plinko.resolve({ rows: 8, risk: 'high' }, stubRng(Array(8).fill(0.1))).multiplier).toBe(29);
-    expect(plinko.resolve({ rows: 12, risk: 'medium' }, stubRng(Array(12).fill(0.9))).multiplier).toBe(33);
+    expect(plinko.resolve({ rows: 16, risk: 'high' }, stub(...Array(16).fill(0.1))).multiplier).toBe(1000);
+    expect(plinko.resolve({ rows: 16, risk: 'high' }, stub(...Array(16).fill(0.9))).multiplier).toBe(1000);
+    expect(plinko.resolve({ rows: 8, risk: 'high' }, stub(...Array(8).fill(0.1))).multiplier).toBe(29);
+    expect(plinko.resolve({ rows: 12, risk: 'medium' }, stub(...Array(12).fill(0.9))).multiplier).toBe(33);
   });
 
   it('pays the bucket counted by right bounces', () => {
     // 3 rights of 12 → bucket 3: 12-row high pays 2 there; 1 right of 8 on medium → 3.
     const twelve = [0.1, 0.1, 0.1, ...Array(9).fill(0.6)];
-    expect(plinko.resolve({ rows: 12, risk: 'high' }, stubRng(twelve))).toEqual({
+    expect(plinko.resolve({ rows: 12, risk: 'high' }, stub(...twelve))).toEqual({
       multiplier: 2,
       result: { path: ['R', 'R', 'R', ...Array(9).fill('L')], bucket: 3 },
     });
     const eight = [0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.3];
-    expect(plinko.resolve({ rows: 8, risk: 'medium' }, stubRng(eight)).multiplier).toBe(3);
+    expect(plinko.resolve({ rows: 8, risk: 'medium' }, stub(...eight)).multiplier).toBe(3);
     // The centre of 16-row low pays 0.5.
     const centre = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 0.25 : 0.75));
-    expect(plinko.resolve({ rows: 16, risk: 'low' }, stubRng(centre)).multiplier).toBe(0.5);
+    expect(plinko.resolve({ rows: 16, risk: 'low' }, stub(...centre)).multiplier).toBe(0.5);
   });
 
   it('has a symmetric table of rows + 1 buckets with at most 4 decimals for every bet', () => {

@@ -3,24 +3,7 @@ import { FairRng } from '../domain/provably-fair';
 import { roulette } from './roulette';
 import type { RouletteParams } from './roulette';
 import { simulateRtp } from './simulate';
-import type { Rng } from './types';
-
-/** An Rng that returns the given numbers in order. */
-function stub(...numbers: number[]): Rng {
-  let drawn = 0;
-  return {
-    next() {
-      if (drawn >= numbers.length) throw new Error('the stub ran out of numbers');
-      return numbers[drawn++]!;
-    },
-    int(n: number) {
-      return Math.floor(this.next() * n);
-    },
-    get cursor() {
-      return drawn;
-    },
-  };
-}
+import { stub } from '../../test/stub-rng';
 
 /** A stream number that lands the ball on `pocket`. */
 const landing = (pocket: number) => (pocket + 0.5) / 37;

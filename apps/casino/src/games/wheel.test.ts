@@ -1,26 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { FairRng } from '../domain/provably-fair';
 import { simulateRtp } from './simulate';
-import type { Rng } from './types';
 import { wheel, WHEEL_SIZES } from './wheel';
 import type { WheelParams, WheelRisk, WheelSegments } from './wheel';
-
-/** An Rng that returns the given numbers in order. */
-function stub(...numbers: number[]): Rng {
-  let drawn = 0;
-  return {
-    next() {
-      if (drawn >= numbers.length) throw new Error('the stub ran out of numbers');
-      return numbers[drawn++]!;
-    },
-    int(n: number) {
-      return Math.floor(this.next() * n);
-    },
-    get cursor() {
-      return drawn;
-    },
-  };
-}
+import { stub } from '../../test/stub-rng';
 
 const RISKS: WheelRisk[] = ['low', 'medium', 'high'];
 const ALL_BETS: WheelParams[] = RISKS.flatMap((risk) => WHEEL_SIZES.map((segments) => ({ risk, segments })));

@@ -166,37 +166,27 @@ export function playerRoutes<R extends Routes>(r: R, wallet: Wallet, reconciler:
 export function internalRoutes<R extends Routes>(r: R, wallet: Wallet, tokens: ServiceTokens): R {
   const scope = (req: Request) => `service:${tokens.caller(req)}`;
 
-  r.post('/internal/v1/bets', async (req, res) => {
-    const caller = scope(req);
-    const key = idempotencyKey(req);
-    const input = body(req, betBody);
-    const m = await wallet.move({
-      kind: 'bet',
-      playerId: input.player_id,
-      amount: input.amount_cents,
-      roundId: input.round_id,
-      game: input.game,
-      scope: caller,
-      idempotencyKey: key,
+  // A bet takes the stake from the player, a payout gives the winnings back: the same request shape.
+  for (const [path, kind] of [
+    ['/internal/v1/bets', 'bet'],
+    ['/internal/v1/payouts', 'payout'],
+  ] as const) {
+    r.post(path, async (req, res) => {
+      const caller = scope(req);
+      const key = idempotencyKey(req);
+      const input = body(req, betBody);
+      const m = await wallet.move({
+        kind,
+        playerId: input.player_id,
+        amount: input.amount_cents,
+        roundId: input.round_id,
+        game: input.game,
+        scope: caller,
+        idempotencyKey: key,
+      });
+      sendMovement(res, m);
     });
-    sendMovement(res, m);
-  });
-
-  r.post('/internal/v1/payouts', async (req, res) => {
-    const caller = scope(req);
-    const key = idempotencyKey(req);
-    const input = body(req, betBody);
-    const m = await wallet.move({
-      kind: 'payout',
-      playerId: input.player_id,
-      amount: input.amount_cents,
-      roundId: input.round_id,
-      game: input.game,
-      scope: caller,
-      idempotencyKey: key,
-    });
-    sendMovement(res, m);
-  });
+  }
 
   r.post('/internal/v1/refunds', async (req, res) => {
     const caller = scope(req);
