@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureK6, K6SetupError } from './k6.mjs';
+import { ensureToxiproxy, ToxiproxySetupError } from './toxiproxy.mjs';
 import { ensureKafkaJars, KafkaSetupError } from './kafka.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,6 +111,14 @@ if (args.has('--system') || args.has('--stack')) {
     ensureK6({ root, progress: step });
   } catch (err) {
     if (err instanceof K6SetupError) fail(err.message);
+    throw err;
+  }
+
+  // Toxiproxy, the TCP fault proxy of the local chaos engine: built once with `go install`.
+  try {
+    ensureToxiproxy({ root, progress: step });
+  } catch (err) {
+    if (err instanceof ToxiproxySetupError) fail(err.message);
     throw err;
   }
 }

@@ -152,14 +152,15 @@ function clusterId() {
 }
 
 /** server.properties of a combined broker+controller node on 127.0.0.1 (no replication). */
-export function serverProperties({ dataDir, port, controllerPort }) {
+export function serverProperties({ dataDir, port, controllerPort, advertisedPort = port }) {
   return [
     '# Written by scripts/kafka.mjs at every start: edit that file, not this one.',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
     `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    // Clients reach the broker at the advertised port: the Toxiproxy in front of it on the local stack.
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${advertisedPort}`,
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
@@ -234,6 +235,7 @@ export function prepareKafka({
   dir,
   port,
   controllerPort,
+  advertisedPort = port,
   logFile,
   progress = defaultProgress,
   env = process.env,
@@ -255,7 +257,7 @@ export function prepareKafka({
   mkdirSync(dataDir, { recursive: true });
   const config = join(configDir, 'server.properties');
   const log4j = join(configDir, 'log4j.properties');
-  writeFileSync(config, serverProperties({ dataDir, port, controllerPort }));
+  writeFileSync(config, serverProperties({ dataDir, port, controllerPort, advertisedPort }));
   writeFileSync(log4j, log4jProperties(logFile ? resolve(logFile) : undefined));
   const classpath = `${libs}/*`;
   const jvm = [...javaOptions, `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath];
@@ -305,6 +307,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         dir: opts.dir,
         port: Number(opts.port),
         controllerPort: Number(opts['controller-port']),
+        advertisedPort: opts['advertised-port'] === undefined ? undefined : Number(opts['advertised-port']),
         logFile: opts['log-file'],
       });
       process.stdout.write(JSON.stringify(broker) + '\n');

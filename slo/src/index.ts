@@ -25,3 +25,6 @@ export {
   paths,
   record,
 } from './naming';
+export { sliQueries } from './rules/sli-queries';
+export { durationSeconds } from './duration';
+export { SLO_NAME_LABEL, SLO_SERVICE_LABEL } from './naming';

@@ -60,6 +60,8 @@ export interface ComponentSpec {
   description: string;
   /** Default port (before overrides); undefined when the component listens on nothing. */
   defaultPort?: number;
+  /** More named ports the component listens on (moved by GAMEDAY_PORT_OFFSET like the main one). */
+  extraPorts?: Record<string, number>;
   /** Components that must be ready before this one starts. */
   dependsOn?: string[];
   /** Returns a reason to skip the component (e.g. "DATABASE_URL is set"), or undefined to run it. */

@@ -11,6 +11,7 @@ import { kafka, kafkaBrokers } from './kafka';
 import { initialisePostgres, postgresArgs, postgresBinaries, postgresUser } from './postgres';
 import type { RunAs } from './postgres';
 import { prometheusConfig } from './prometheus-config';
+import { proxiedDatabaseUrl, proxiedUrl, toxiproxy } from './toxiproxy';
 import { alertmanagerConfigPath, ruleFiles } from './slo-integration';
 
 /** Ports of things that are not registry entries but can be moved like them. */
@@ -30,7 +31,7 @@ export interface ServiceOptions {
 /** A service of apps/: `node apps/<name>/dist/main.js` with the standard environment (DESIGN §3). */
 export function service(opts: ServiceOptions): ComponentSpec {
   const main = (ctx: StackContext) => join(ctx.root, 'apps', opts.name, 'dist', 'main.js');
-  const dependsOn = [...(opts.database ? ['postgres'] : []), ...(opts.dependsOn ?? [])];
+  const dependsOn = [...(opts.database ? ['postgres', 'toxiproxy'] : []), ...(opts.dependsOn ?? [])];
   return {
     name: opts.name,
     kind: 'service',
@@ -55,7 +56,10 @@ export function service(opts: ServiceOptions): ComponentSpec {
           PORT: String(ctx.port(opts.name)),
           OTEL_SERVICE_NAME: opts.name,
           LOG_LEVEL: ctx.logLevel,
-          ...(opts.database ? { DATABASE_URL: ctx.databaseUrl(opts.database) } : {}),
+          // Through Toxiproxy (network faults of the chaos harness); the stack's own setup goes direct.
+          ...(opts.database ? { DATABASE_URL: proxiedDatabaseUrl(ctx, ctx.databaseUrl(opts.database)) } : {}),
+          // Fault switches (http-error, http-latency) for the local chaos engine; admin token only.
+          CHAOS_FAULTS_TOKEN: ctx.secret('chaos-token'),
           ...opts.env?.(ctx),
         },
       };
@@ -153,9 +157,17 @@ function alertmanager(): ComponentSpec {
       mkdirSync(join(dir(ctx), 'data'), { recursive: true });
       const checkedIn = alertmanagerConfigPath(ctx.root);
       const sinkPort = ctx.port(supervisorPort.name);
-      const text = checkedIn
+      let text = checkedIn
         ? pointWebhooksAt(readFileSync(checkedIn, 'utf8'), sinkPort)
         : fallbackAlertmanagerConfig(sinkPort);
+      // GAMEDAY_ALERT_GROUP_WAIT (e.g. 5s): how long Alertmanager gathers a new group before it
+      // notifies (30s by default; the chaos tests shorten it).
+      const groupWait = ctx.env.GAMEDAY_ALERT_GROUP_WAIT;
+      if (groupWait) {
+        if (!/^\d+[smh]$/.test(groupWait))
+          throw new Error(`GAMEDAY_ALERT_GROUP_WAIT=${groupWait} is not a duration like 5s`);
+        text = text.replace(/group_wait: \S+/g, `group_wait: ${groupWait}`);
+      }
       writeFileSync(join(dir(ctx), 'alertmanager.yml'), text);
     },
     command: (ctx) => ({
@@ -193,6 +205,8 @@ function prometheus(): ComponentSpec {
           jobs,
           ruleFiles: ruleFiles(ctx.root),
           alertmanager: `127.0.0.1:${ctx.port('alertmanager')}`,
+          // GAMEDAY_SCRAPE_INTERVAL_S: scrape and rule evaluation (default 5 s; the chaos tests use 2 s).
+          intervalSeconds: Number(ctx.env.GAMEDAY_SCRAPE_INTERVAL_S || 5),
         }),
       );
     },
@@ -240,9 +254,28 @@ function backgroundLoad(): ComponentSpec {
   };
 }
 
+/** The Toxiproxy binary scripts/toxiproxy.mjs builds (GAMEDAY_TOXIPROXY_BIN overrides it). */
+function toxiproxyBinaryPath(ctx: StackContext): string {
+  const bin =
+    ctx.env.GAMEDAY_TOXIPROXY_BIN ??
+    join(
+      ctx.env.GAMEDAY_TOXIPROXY_CACHE ?? join(ctx.root, 'node_modules', '.cache', 'gameday-toxiproxy'),
+      'v2.5.0',
+      'bin',
+      'server',
+    );
+  if (!existsSync(bin)) {
+    throw new Error(
+      `Toxiproxy is not built (${bin}). Run \`node scripts/toxiproxy.mjs\` (npm start does), or run without it: GAMEDAY_SKIP=toxiproxy.`,
+    );
+  }
+  return bin;
+}
+
 /** Every component of the local stack. Order is only a tie-break: `dependsOn` decides start order. */
 export function registry(): ComponentSpec[] {
   return [
+    toxiproxy((ctx) => toxiproxyBinaryPath(ctx)),
     postgres(),
     kafka(),
     alertmanager(),
@@ -275,7 +308,7 @@ export function registry(): ComponentSpec[] {
       dependsOn: ['wallet'],
       description: 'ten provably fair games, jackpot',
       env: (ctx) => ({
-        WALLET_URL: ctx.url('wallet'),
+        WALLET_URL: proxiedUrl(ctx, 'casino-wallet'),
         WALLET_TOKEN: ctx.secret('casino-wallet-token'),
         CASINO_GAMES: ctx.env.CASINO_GAMES ?? 'all',
         KAFKA_BROKERS: kafkaBrokers(ctx),
@@ -303,7 +336,7 @@ export function registry(): ComponentSpec[] {
       description: 'the public API: JWT check, rate limits, routing',
       env: (ctx) => ({
         ACCOUNTS_URL: ctx.url('accounts'),
-        WALLET_URL: ctx.url('wallet'),
+        WALLET_URL: proxiedUrl(ctx, 'gateway-wallet'),
         CASINO_URL: ctx.url('casino'),
         EVENTS_URL: ctx.url('events'),
         LEADERBOARD_URL: ctx.url('leaderboard'),

@@ -11,6 +11,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import type { Command, ComponentSpec, StackContext } from './component';
+import { proxiedAddress } from './toxiproxy';
 
 /** The topics the stack creates (idempotently) once the broker is ready. */
 export const KAFKA_TOPICS: readonly { topic: string; partitions: number }[] = [
@@ -24,7 +25,9 @@ export const kafkaControllerDefaultPort = 9098;
 
 /** KAFKA_BROKERS for the services: the external cluster when set, else the stack's broker. */
 export function kafkaBrokers(ctx: StackContext): string {
-  return ctx.env.KAFKA_BROKERS || `127.0.0.1:${ctx.port('kafka')}`;
+  // Through Toxiproxy when it runs: the broker advertises the proxy's port, so every connection
+  // (bootstrap and partition leader) crosses it and network faults reach Kafka traffic too.
+  return ctx.env.KAFKA_BROKERS || proxiedAddress(ctx, 'kafka');
 }
 
 /** GAMEDAY_KAFKA_CONTROLLER_PORT, else as far from the broker's port as 9098 is from 9092. */
@@ -62,6 +65,8 @@ function prepareBroker(ctx: StackContext, dir: string): Promise<BrokerCommand> {
     String(ctx.port('kafka')),
     '--controller-port',
     String(kafkaControllerPort(ctx)),
+    '--advertised-port',
+    proxiedAddress(ctx, 'kafka').split(':')[1]!,
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ctx.root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -141,6 +146,7 @@ export function kafka(): ComponentSpec {
     kind: 'infra',
     description: `single-node Kafka (KRaft): ${KAFKA_TOPICS.map((t) => t.topic).join(', ')}`,
     defaultPort: kafkaDefaultPort,
+    dependsOn: ['toxiproxy'],
     skip: (ctx) => (ctx.env.KAFKA_BROKERS ? 'KAFKA_BROKERS is set: services use that cluster' : undefined),
     async prepare(ctx) {
       const controller = kafkaControllerPort(ctx);

@@ -5,6 +5,7 @@
 //   POST /alerts/pager     Alertmanager webhook for critical alerts
 //   POST /alerts/ticket    Alertmanager webhook for warning alerts
 //   GET  /alerts           every stored notification, newest last (?receiver=pager|ticket)
+//   PUT  /chaos/active     {experiment, fault, active}: gameday_chaos_experiment_active (chaos controller)
 //   GET  /healthz          200
 
 import { createServer } from 'node:http';
@@ -25,6 +26,13 @@ export class StackMetrics {
     name: 'gameday_stack_component_ready',
     help: '1 when the component passed its readiness probe, 0 otherwise.',
     labelNames: ['component'],
+    registers: [this.registry],
+  });
+
+  readonly chaosActive = new Gauge({
+    name: 'gameday_chaos_experiment_active',
+    help: '1 while a chaos experiment has its fault injected (set by `gameday chaos run`).',
+    labelNames: ['experiment', 'fault'],
     registers: [this.registry],
   });
 
@@ -84,6 +92,23 @@ export function createStackServer(metrics: StackMetrics, sink: AlertSink): Serve
             return send(res, 400, problem(400, 'Bad Request', 'receiver must be pager or ticket'));
           }
           return send(res, 200, { notifications: sink.list((receiver as Receiver | null) ?? undefined) });
+        }
+        case 'PUT /chaos/active': {
+          let body: { experiment?: unknown; fault?: unknown; active?: unknown };
+          try {
+            body = JSON.parse(await readBody(req)) as typeof body;
+          } catch {
+            return send(res, 400, problem(400, 'Bad Request', 'the body must be JSON'));
+          }
+          const label = /^[a-z0-9-]{1,63}$/;
+          if (typeof body.experiment !== 'string' || !label.test(body.experiment))
+            return send(res, 400, problem(400, 'Bad Request', 'experiment must be a lower-case name'));
+          if (typeof body.fault !== 'string' || !label.test(body.fault))
+            return send(res, 400, problem(400, 'Bad Request', 'fault must be a fault type'));
+          if (typeof body.active !== 'boolean')
+            return send(res, 400, problem(400, 'Bad Request', 'active must be true or false'));
+          metrics.chaosActive.set({ experiment: body.experiment, fault: body.fault }, body.active ? 1 : 0);
+          return send(res, 200, { experiment: body.experiment, fault: body.fault, active: body.active });
         }
         case 'POST /alerts/pager':
         case 'POST /alerts/ticket': {

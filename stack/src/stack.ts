@@ -98,7 +98,10 @@ export class LocalStack {
   private context(): StackContext {
     const { config } = this;
     const defaults = new Map<string, number>([[supervisorPort.name, supervisorPort.port]]);
-    for (const s of this.specs) if (s.defaultPort !== undefined) defaults.set(s.name, s.defaultPort);
+    for (const s of this.specs) {
+      if (s.defaultPort !== undefined) defaults.set(s.name, s.defaultPort);
+      for (const [name, p] of Object.entries(s.extraPorts ?? {})) defaults.set(name, p);
+    }
     const port = (name: string) => {
       const override = config.portOverrides.get(name);
       if (override !== undefined) return override;
@@ -259,7 +262,7 @@ export class LocalStack {
     const wanted = [
       ...this.specs
         .filter((s) => s.defaultPort !== undefined && s.skip?.(this.ctx) === undefined)
-        .map((s) => s.name),
+        .flatMap((s) => [s.name, ...Object.keys(s.extraPorts ?? {})]),
       supervisorPort.name,
     ];
     for (const name of wanted) {

@@ -44,3 +44,4 @@ export { migrate } from './migrations';
 export type { Migration, MigrationPool } from './migrations';
 export { playerIdentity, adminIdentity, PLAYER_ROLES } from './identity';
 export type { PlayerIdentity, PlayerRole } from './identity';
+export { FaultSwitches, FAULTS_PATH } from './faults';

@@ -1,5 +1,6 @@
 import type { CommandModule } from '../command-module';
+import { chaosCommands } from './chaos';
 import { sloCommands } from './slo';
 
 /** Every command group of `gameday`. A new group (e.g. chaos) is one module and one line here. */
-export const commands: CommandModule[] = [sloCommands];
+export const commands: CommandModule[] = [sloCommands, chaosCommands];

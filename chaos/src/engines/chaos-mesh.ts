@@ -1,0 +1,196 @@
+// Chaos Mesh resources (chaos-mesh.org/v1alpha1) for each fault of the spec, and their validation
+// against the CRDs' openAPIV3Schema (chaos/crds/, copied unchanged from ../shared/schemas/chaos-mesh,
+// Chaos Mesh 2.8.3), so nothing is sent to a cluster that its API server would refuse.
+//
+//   process-kill       PodChaos pod-kill (container-kill with fault.container)
+//   process-pause      PodChaos pod-failure
+//   kafka-broker-kill  PodChaos pod-kill on the kafka pods
+//   http-error         HTTPChaos, Response target, status code replaced
+//   http-latency       HTTPChaos, Request target, delay
+//   network            NetworkChaos delay / loss / partition (blackhole, reset) / bandwidth
+//   cpu-stress         StressChaos cpu;  memory-stress: StressChaos memory
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
+import type { Experiment } from '../spec';
+
+export const CHAOS_GROUP = 'chaos-mesh.org';
+export const CHAOS_VERSION = 'v1alpha1';
+export const CRD_DIR = join(__dirname, '..', '..', 'crds');
+
+export const KINDS = {
+  PodChaos: 'podchaos',
+  NetworkChaos: 'networkchaos',
+  HTTPChaos: 'httpchaos',
+  StressChaos: 'stresschaos',
+} as const;
+export type ChaosKind = keyof typeof KINDS;
+
+export interface ChaosManifest {
+  apiVersion: string;
+  kind: ChaosKind;
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
+  spec: Record<string, unknown>;
+}
+
+/** The label pods of a service carry (as the argocd/ manifests set it). */
+export const SERVICE_LABEL = 'app.kubernetes.io/name';
+
+const go = (seconds: number) => (seconds < 1 ? `${Math.round(seconds * 1000)}ms` : `${Math.round(seconds)}s`);
+
+export function plural(kind: ChaosKind): string {
+  return KINDS[kind];
+}
+
+export function renderManifest(e: Experiment, runId: string, defaultNamespace: string): ChaosManifest {
+  const namespace = e.spec.target.namespace ?? defaultNamespace;
+  const selector = (service: string) => ({
+    namespaces: [namespace],
+    labelSelectors: { [SERVICE_LABEL]: service },
+  });
+  const target = e.spec.target.service;
+  const common = { mode: e.spec.target.mode, selector: selector(target) };
+  const duration = go(e.spec.duration);
+  const f = e.spec.fault;
+  let kind: ChaosKind;
+  let spec: Record<string, unknown>;
+  switch (f.type) {
+    case 'process-kill':
+    case 'kafka-broker-kill':
+      kind = 'PodChaos';
+      spec =
+        f.type === 'process-kill' && f.container
+          ? { ...common, action: 'container-kill', containerNames: [f.container] }
+          : {
+              ...common,
+              action: 'pod-kill',
+              gracePeriod: f.type === 'process-kill' && f.signal === 'SIGTERM' ? 30 : 0,
+            };
+      break;
+    case 'process-pause':
+      kind = 'PodChaos';
+      spec = { ...common, action: 'pod-failure', duration };
+      break;
+    case 'http-error':
+      kind = 'HTTPChaos';
+      spec = {
+        ...common,
+        target: 'Response',
+        port: 8080,
+        path: f.route ? f.route.replace(/:[^/]+/g, '*') : '*',
+        ...(f.method ? { method: f.method } : {}),
+        replace: { code: f.status },
+        duration,
+      };
+      break;
+    case 'http-latency':
+      kind = 'HTTPChaos';
+      spec = {
+        ...common,
+        target: 'Request',
+        port: 8080,
+        path: f.route ? f.route.replace(/:[^/]+/g, '*') : '*',
+        ...(f.method ? { method: f.method } : {}),
+        delay: go(f.delay),
+        duration,
+      };
+      break;
+    case 'network': {
+      kind = 'NetworkChaos';
+      // With `from`, netem sits on the client pods towards the target; else on the target, both ways.
+      const edge = f.from
+        ? { selector: selector(f.from), direction: 'to', target: { mode: 'all', selector: selector(target) } }
+        : { selector: selector(target), direction: 'both' };
+      const base = { mode: e.spec.target.mode, ...edge, duration };
+      switch (f.action) {
+        case 'latency':
+          spec = {
+            ...base,
+            action: 'delay',
+            delay: { latency: go(f.latency!), jitter: go(f.jitter ?? 0.001), correlation: '0' },
+          };
+          break;
+        case 'loss':
+          spec = {
+            ...base,
+            action: 'loss',
+            loss: { loss: String(Math.round(f.percent! * 100)), correlation: '0' },
+          };
+          break;
+        case 'blackhole':
+        case 'reset':
+          // Chaos Mesh cannot send resets: a partition drops every packet, which clients see as timeouts.
+          spec = { ...base, action: 'partition' };
+          break;
+        case 'bandwidth':
+          spec = {
+            ...base,
+            action: 'bandwidth',
+            bandwidth: { rate: `${Math.round(f.rateKBps! * 8)}kbps`, limit: 20971520, buffer: 10000 },
+          };
+          break;
+      }
+      break;
+    }
+    case 'cpu-stress':
+      kind = 'StressChaos';
+      spec = {
+        ...common,
+        stressors: { cpu: { workers: f.workers, load: Math.round(f.load * 100) } },
+        duration,
+      };
+      break;
+    case 'memory-stress':
+      kind = 'StressChaos';
+      spec = { ...common, stressors: { memory: { workers: 1, size: `${f.sizeMB}MB` } }, duration };
+      break;
+  }
+  return {
+    apiVersion: `${CHAOS_GROUP}/${CHAOS_VERSION}`,
+    kind,
+    metadata: {
+      name: runId,
+      namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'gameday', 'gameday.dev/experiment': e.metadata.name },
+      annotations: { 'gameday.dev/description': e.metadata.description.trim().slice(0, 250) },
+    },
+    spec,
+  };
+}
+
+const validators = new Map<ChaosKind, ValidateFunction>();
+
+/** The CRD's openAPIV3Schema for a kind (from chaos/crds/<plural>.yaml). */
+export function crdSchema(kind: ChaosKind, dir = CRD_DIR): Record<string, unknown> {
+  const crd = parse(readFileSync(join(dir, `${plural(kind)}.yaml`), 'utf8')) as {
+    spec: { versions: { name: string; schema: { openAPIV3Schema: Record<string, unknown> } }[] };
+  };
+  const version = crd.spec.versions.find((v) => v.name === CHAOS_VERSION);
+  if (!version) throw new Error(`${plural(kind)}.yaml has no ${CHAOS_VERSION} schema`);
+  return version.schema.openAPIV3Schema;
+}
+
+/** Problems with a manifest, each naming the field (empty when it validates). */
+export function validateManifest(manifest: { kind: string } & Record<string, unknown>): string[] {
+  const kind = manifest.kind as ChaosKind;
+  if (!(kind in KINDS)) return [`kind ${manifest.kind} is not a Chaos Mesh kind this engine renders`];
+  let validate = validators.get(kind);
+  if (!validate) {
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    validate = ajv.compile(crdSchema(kind));
+    validators.set(kind, validate);
+  }
+  if (validate(manifest)) return [];
+  return (validate.errors ?? []).map(
+    (err) =>
+      `${kind}${err.instancePath.replace(/\//g, '.') || ' (root)'}: ${err.message ?? 'invalid'}${err.params && 'allowedValues' in err.params ? ` (${(err.params.allowedValues as string[]).join(', ')})` : ''}`,
+  );
+}

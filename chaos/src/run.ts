@@ -1,0 +1,220 @@
+// `gameday chaos run`: loads the specs, picks the engine, runs each experiment through the
+// controller, writes the reports, and returns the exit code (0 passed, 1 a hypothesis failed,
+// 2 could not run). Also `verify` (recompute a verdict offline) and `cleanup`.
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { Controller } from './controller';
+import type { ActiveFaultSink } from './controller';
+import type { Engine } from './engine';
+import { EngineError } from './engine';
+import { renderManifest, validateManifest } from './engines/chaos-mesh';
+import { KubernetesEngine } from './engines/kubernetes';
+import { LocalEngine, readStackState } from './engines/local';
+import type { Journal, Verdict } from './journal';
+import { JOURNAL_VERSION } from './journal';
+import { Alertmanager, Prometheus, ReceiverSink } from './observe';
+import { summaryTable, writeReport } from './report';
+import type { SummaryRow } from './report';
+import { GrafanaAnnotations, OwnMetricsSink, StackActiveSink } from './sinks';
+import { SloCatalogue } from './slos';
+import { ExperimentSpecError, loadExperiments } from './spec';
+import type { LoadedExperiment } from './spec';
+import { computeVerdict } from './verdict';
+
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export interface RunOptions {
+  target: string;
+  engine: 'local' | 'kubernetes';
+  dryRun: boolean;
+  root: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  out: Output;
+  /** Where reports go (default <home>/chaos/reports, or chaos/reports for kubernetes). */
+  reportsDir?: string;
+  /** The local stack's state file (default $GAMEDAY_HOME/stack.json or <root>/.gameday/stack.json). */
+  stackState?: string;
+  prometheusUrl?: string;
+  alertmanagerUrl?: string;
+  namespace?: string;
+  /** Kubernetes engine: serve the active-fault gauge here (0 = any port). */
+  metricsPort?: number;
+  signal?: AbortSignal;
+}
+
+export const EXIT = { passed: 0, failed: 1, couldNotRun: 2 } as const;
+
+export function defaultStackState(root: string, env: NodeJS.ProcessEnv): string {
+  return join(resolve(root, env.GAMEDAY_HOME || '.gameday'), 'stack.json');
+}
+
+async function kubernetesEngine(o: RunOptions): Promise<Engine> {
+  return KubernetesEngine.fromEnvironment({
+    env: o.env,
+    namespace: o.namespace ?? o.env.GAMEDAY_NAMESPACE ?? 'gameday',
+    root: o.root,
+    progress: (l: string) => o.out.stderr(`${l}\n`),
+  });
+}
+
+/** The manifests or actions an experiment would apply, without touching anything. */
+async function dryRun(o: RunOptions, loaded: LoadedExperiment[], slos: SloCatalogue): Promise<number> {
+  for (const { file, experiment } of loaded) {
+    slos.resolve(experiment, file);
+    const runId = `gameday-${experiment.metadata.name}-dryrun`.slice(0, 63);
+    o.out.stdout(`# ${file}: ${experiment.metadata.name}\n`);
+    if (o.engine === 'kubernetes') {
+      const manifest = renderManifest(experiment, runId, o.namespace ?? o.env.GAMEDAY_NAMESPACE ?? 'gameday');
+      const problems = validateManifest(manifest as unknown as Record<string, unknown> & { kind: string });
+      if (problems.length)
+        throw new EngineError(
+          `the rendered ${manifest.kind} does not validate against the Chaos Mesh CRD:\n  ${problems.join('\n  ')}`,
+        );
+      o.out.stdout(`---\n${stringify(manifest)}`);
+    } else {
+      o.out.stdout(`${new LocalEngine({ stateFile: '' }).describe(experiment, runId)}\n`);
+    }
+  }
+  o.out.stderr(`dry run: ${loaded.length} experiment(s) valid; nothing was injected.\n`);
+  return EXIT.passed;
+}
+
+export async function runChaos(o: RunOptions): Promise<{ exitCode: number; rows: SummaryRow[] }> {
+  let loaded: LoadedExperiment[];
+  let slos: SloCatalogue;
+  try {
+    loaded = loadExperiments(o.target, o.cwd);
+    slos = SloCatalogue.load(o.root);
+    for (const l of loaded) slos.resolve(l.experiment, l.file);
+    if (o.dryRun) return { exitCode: await dryRun(o, loaded, slos), rows: [] };
+  } catch (err) {
+    if (err instanceof ExperimentSpecError)
+      o.out.stderr(`invalid experiment spec, nothing was run:\n${err.message}\n`);
+    else o.out.stderr(`${(err as Error).message}\n`);
+    return { exitCode: EXIT.couldNotRun, rows: [] };
+  }
+
+  let engine: Engine;
+  let prometheusUrl = o.prometheusUrl ?? o.env.GAMEDAY_PROMETHEUS_URL;
+  let alertmanagerUrl = o.alertmanagerUrl ?? o.env.GAMEDAY_ALERTMANAGER_URL;
+  let receivers: ReceiverSink | undefined;
+  let active: ActiveFaultSink | undefined;
+  let own: OwnMetricsSink | undefined;
+  let reportsDir = o.reportsDir;
+  try {
+    if (o.engine === 'local') {
+      const stateFile = o.stackState ?? defaultStackState(o.root, o.env);
+      const state = readStackState(stateFile);
+      engine = new LocalEngine({ stateFile });
+      prometheusUrl ??= state.prometheus.url;
+      alertmanagerUrl ??= state.alertmanager.url;
+      receivers = new ReceiverSink(state.stack.alerts);
+      active = new StackActiveSink(state.stack.url);
+      reportsDir ??= join(state.home, 'chaos', 'reports');
+    } else {
+      engine = await kubernetesEngine(o);
+      own = new OwnMetricsSink();
+      const port = await own.listen(o.metricsPort ?? 0);
+      o.out.stderr(`gameday_chaos_experiment_active is served at http://127.0.0.1:${port}/metrics\n`);
+      active = own;
+      reportsDir ??= join(o.root, 'chaos', 'reports');
+      if (!prometheusUrl)
+        throw new EngineError(
+          'the kubernetes engine needs Prometheus',
+          "set GAMEDAY_PROMETHEUS_URL or --prometheus (e.g. a port-forward to the cluster's Prometheus)",
+        );
+    }
+  } catch (err) {
+    o.out.stderr(`${(err as Error).message}\n`);
+    await own?.close();
+    return { exitCode: EXIT.couldNotRun, rows: [] };
+  }
+
+  const controller = new Controller({
+    engine,
+    prometheus: new Prometheus(prometheusUrl!),
+    ...(alertmanagerUrl ? { alertmanager: new Alertmanager(alertmanagerUrl) } : {}),
+    ...(receivers ? { receivers } : {}),
+    slos,
+    active,
+    ...(o.env.GRAFANA_URL
+      ? { annotations: new GrafanaAnnotations(o.env.GRAFANA_URL, o.env.GRAFANA_TOKEN) }
+      : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    progress: (line) => o.out.stderr(`${line}\n`),
+  });
+
+  const rows: SummaryRow[] = [];
+  let exitCode: number = EXIT.passed;
+  for (const { file, experiment } of loaded) {
+    if (o.signal?.aborted) break;
+    const journal = await controller.run(file, experiment);
+    const paths = writeReport(reportsDir!, journal);
+    o.out.stderr(`report: ${paths.markdown}\njournal: ${paths.json}\n`);
+    rows.push({ experiment: experiment.metadata.name, verdict: journal.verdict, report: paths.markdown });
+    exitCode = Math.max(exitCode, journal.verdict.exitCode);
+  }
+  await own?.close();
+  o.out.stdout(summaryTable(rows));
+  return { exitCode, rows };
+}
+
+/** Recomputes a saved journal's verdict; exit 0/1 as the verdict, 2 when the journal is unusable or disagrees. */
+export function verifyJournal(path: string, out: Output): number {
+  let journal: Journal;
+  try {
+    journal = JSON.parse(readFileSync(path, 'utf8')) as Journal;
+  } catch (err) {
+    out.stderr(`cannot read ${path}: ${(err as Error).message}\n`);
+    return EXIT.couldNotRun;
+  }
+  if (journal.version !== JOURNAL_VERSION || !Array.isArray(journal.samples) || !journal.experiment) {
+    out.stderr(`${path} is not a gameday chaos journal (version ${JOURNAL_VERSION})\n`);
+    return EXIT.couldNotRun;
+  }
+  const { verdict: recorded, ...evidence } = journal;
+  const recomputed: Verdict = computeVerdict(evidence);
+  const same = JSON.stringify(recomputed) === JSON.stringify(recorded);
+  out.stdout(
+    `${journal.experiment.metadata.name}: ${recomputed.status.toUpperCase()} — ${recomputed.summary}\n`,
+  );
+  for (const c of recomputed.checks) {
+    out.stdout(
+      `  ${c.passed ? 'pass' : 'FAIL'} ${c.name}${c.slo ? ` ${c.slo}` : ''}: expected ${c.expected}; observed ${c.observed}\n`,
+    );
+  }
+  if (!same) {
+    out.stderr(
+      `the recorded verdict (${recorded?.status}: ${recorded?.summary}) differs from the one recomputed from the evidence\n`,
+    );
+    return EXIT.couldNotRun;
+  }
+  out.stdout(
+    `verified: the recorded verdict matches the evidence (${journal.samples.length} samples, ${journal.queries.length} queries)\n`,
+  );
+  return recomputed.exitCode;
+}
+
+export async function cleanupLocal(
+  o: Pick<RunOptions, 'root' | 'env' | 'out' | 'stackState'>,
+): Promise<number> {
+  try {
+    const engine = new LocalEngine({ stateFile: o.stackState ?? defaultStackState(o.root, o.env) });
+    const removed = await engine.cleanup();
+    o.out.stdout(
+      removed.length
+        ? removed.map((r) => `removed ${r}\n`).join('')
+        : 'nothing injected: the stack is clean\n',
+    );
+    return EXIT.passed;
+  } catch (err) {
+    o.out.stderr(`${(err as Error).message}\n`);
+    return EXIT.couldNotRun;
+  }
+}
