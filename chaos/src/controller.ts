@@ -60,15 +60,13 @@ class Refused extends Error {}
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 export class Controller {
@@ -157,19 +155,22 @@ export class Controller {
       }
     };
 
-    let injected = false;
+    // attempted: inject() was called (remove() must run, even if it failed half-way);
+    // holding: the fault stays until removed (not a one-shot kill).
+    let attempted = false;
+    let holding = false;
     let annotation: number | undefined;
     const faultName = spec.fault.type;
     const rollback = async (why: string) => {
-      if (!injected) return;
-      injected = false;
-      log(`rolling back (${why})`);
+      if (!attempted) return;
+      attempted = false;
+      log(holding ? `rolling back (${why})` : `ending the experiment (${why})`);
       try {
         await this.o.engine.remove();
       } finally {
         timeline.removedAt ??= this.now();
         await this.o.active?.set(experiment.metadata.name, faultName, false).catch(() => undefined);
-        if (annotation !== undefined)
+        if (annotation !== undefined && holding)
           await this.o.annotations?.end(annotation, timeline.removedAt).catch(() => undefined);
         const left = await this.o.engine.leftovers();
         if (left.length)
@@ -219,10 +220,11 @@ export class Controller {
 
       enter('inject', this.o.engine.describe(experiment, runId));
       checkInterrupt();
-      injected = !isOneShot(spec.fault);
+      holding = !isOneShot(spec.fault);
+      attempted = true;
       await this.o.engine.inject(experiment, runId);
       timeline.injectedAt = this.now();
-      if (!injected) timeline.removedAt = timeline.injectedAt;
+      if (!holding) timeline.removedAt = timeline.injectedAt;
       await this.o.active?.set(experiment.metadata.name, faultName, true).catch(() => undefined);
       annotation = await this.o.annotations
         ?.start(
@@ -231,7 +233,7 @@ export class Controller {
           timeline.injectedAt,
         )
         .catch(() => undefined);
-      if (annotation !== undefined && !injected)
+      if (annotation !== undefined && !holding)
         await this.o.annotations?.end(annotation, timeline.injectedAt).catch(() => undefined);
 
       enter('observe', `fault active; watching for ${formatSeconds(spec.duration)}`);

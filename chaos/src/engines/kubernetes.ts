@@ -125,10 +125,16 @@ export class KubernetesEngine implements Engine {
     const watch = new this.k8s.Watch(this.kc);
     const path = `/apis/${CHAOS_GROUP}/${CHAOS_VERSION}/namespaces/${m.metadata.namespace}/${plural(m.kind)}`;
     let controller: AbortController | undefined;
+    // Once settled, a closing watch must not start another one.
+    let settled = false;
     try {
       return await new Promise<KubeObject | undefined>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+        const timer = setTimeout(() => {
+          settled = true;
+          reject(new Error('timeout'));
+        }, timeoutMs);
         const finish = (o: KubeObject | undefined) => {
+          settled = true;
           clearTimeout(timer);
           resolve(o);
         };
@@ -138,17 +144,21 @@ export class KubernetesEngine implements Engine {
               path,
               { fieldSelector: `metadata.name=${m.metadata.name}` },
               (type: string, obj: KubeObject) => {
+                if (settled) return;
                 last = type === 'DELETED' ? undefined : obj;
                 if (done(last)) finish(last);
               },
               (err: unknown) => {
+                if (settled) return;
                 // The server closes watches now and then: re-read and watch again until the timeout.
                 if (err && apiCode(err) !== undefined && apiCode(err)! >= 400 && apiCode(err) !== 410) {
+                  settled = true;
                   clearTimeout(timer);
                   reject(err as Error);
                   return;
                 }
                 void this.get(m).then((o) => {
+                  if (settled) return;
                   last = o;
                   if (done(o)) finish(o);
                   else void start();
@@ -157,6 +167,7 @@ export class KubernetesEngine implements Engine {
             )
             .then((c: AbortController) => {
               controller = c;
+              if (settled) c.abort();
             }, reject);
         void start();
       });
