@@ -1,6 +1,6 @@
 // `npm run bench`: prints each benchmark as a table and writes bench/results/latest.json.
 //   npm run bench                      everything
-//   npm run bench -- trivial metrics   only some (trivial, gateway, casino, events, metrics, slo)
+//   npm run bench -- trivial metrics   only some (trivial, gateway, casino, events, metrics, slo, chaos)
 //   BENCH_ROUNDS=5 BENCH_DURATION=10 npm run bench
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { metricsRender } from './metrics-render';
 import { benchSloGeneration } from './slo';
 import { casinoBets } from './casino-bets';
 import { eventsPipeline } from './events';
+import { benchChaosVerify } from './chaos-verify';
 
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
@@ -93,6 +94,28 @@ async function main(): Promise<void> {
       table(
         ['SLOs', 'runs', 'median ms', 'target'],
         [[r.slos, r.runs, r.medianMs.toFixed(1), r.medianMs < 2000 ? 'PASS' : 'FAIL']],
+      ),
+    );
+  }
+
+  if (want('chaos')) {
+    const r = await benchChaosVerify();
+    results.chaosVerify = r;
+    out.push("\n## gameday chaos verify on a 10-minute experiment's journal (target < 1 s)\n");
+    out.push(
+      table(
+        ['journal', 'samples', 'size', 'runs', 'median ms', 'max ms', 'target'],
+        [
+          [
+            `${r.minutes} min at 1 s sampling, 3 SLOs (${r.status})`,
+            r.samples,
+            `${(r.bytes / 1e6).toFixed(1)} MB`,
+            r.runs,
+            r.medianMs.toFixed(1),
+            r.maxMs.toFixed(1),
+            r.maxMs < 1000 ? 'PASS' : 'FAIL',
+          ],
+        ],
       ),
     );
   }

@@ -165,18 +165,23 @@ export class Controller {
       if (!attempted) return;
       attempted = false;
       log(holding ? `rolling back (${why})` : `ending the experiment (${why})`);
-      try {
-        await this.o.engine.remove();
-      } finally {
-        timeline.removedAt ??= this.now();
-        await this.o.active?.set(experiment.metadata.name, faultName, false).catch(() => undefined);
-        if (annotation !== undefined && holding)
-          await this.o.annotations?.end(annotation, timeline.removedAt).catch(() => undefined);
-        const left = await this.o.engine.leftovers();
-        if (left.length)
-          throw new Error(`rollback left faults behind: ${left.join('; ')} — run \`gameday chaos cleanup\``);
-        log('rolled back: nothing left injected');
+      // Whatever remove() did, the gauge, the annotation and the leftover check still happen.
+      const removal = await this.o.engine.remove().then(
+        () => undefined,
+        (err: Error) => err,
+      );
+      timeline.removedAt ??= this.now();
+      await this.o.active?.set(experiment.metadata.name, faultName, false).catch(() => undefined);
+      if (annotation !== undefined && holding)
+        await this.o.annotations?.end(annotation, timeline.removedAt).catch(() => undefined);
+      const left = await this.o.engine.leftovers();
+      if (left.length) {
+        throw new Error(
+          `rollback left faults behind: ${left.join('; ')}${removal ? ` (${removal.message})` : ''} — run \`gameday chaos cleanup\``,
+        );
       }
+      if (removal) throw removal;
+      log('rolled back: nothing left injected');
     };
 
     try {

@@ -272,13 +272,13 @@ export class FakeKubeApi {
       if (obj?.kind !== PLURALS[plural])
         return this.status(res, 400, 'BadRequest', `kind ${obj?.kind} does not match ${plural}`);
       const validate = this.validator(plural);
-      if (!validate(obj)) {
+      if (!validate(obj as unknown)) {
         const detail = (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; ');
         return this.status(
           res,
           422,
           'Invalid',
-          `${PLURALS[plural]}.chaos-mesh.org "${obj.metadata?.name}" is invalid: ${detail}`,
+          `${PLURALS[plural]}.chaos-mesh.org "${(body as Obj).metadata?.name}" is invalid: ${detail}`,
         );
       }
       if (this.objects.has(key(obj.metadata.name)))

@@ -4,7 +4,7 @@
 // the way out; and --dry-run prints manifests that validate. Needs `npx tsc -b` (npm test does it).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -286,7 +286,6 @@ describe('the kubernetes engine against a fake API server', () => {
 
   it('ships the CRD schemas unchanged from ../shared/schemas/chaos-mesh', () => {
     for (const f of ['podchaos', 'networkchaos', 'httpchaos', 'stresschaos']) {
-      const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
       expect(parse(readFileSync(join(root, 'chaos', 'crds', `${f}.yaml`), 'utf8'))).toEqual(
         parse(readFileSync(join(schemasDir, `${f}.yaml`), 'utf8')),
       );

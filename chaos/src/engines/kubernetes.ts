@@ -20,6 +20,7 @@ import {
 } from './chaos-mesh';
 import type { ChaosManifest } from './chaos-mesh';
 
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- an ES module's types, from CommonJS
 type K8s = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
 type KubeObject = {
   metadata?: { name?: string; finalizers?: string[]; deletionTimestamp?: string };
