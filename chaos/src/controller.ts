@@ -50,7 +50,9 @@ export interface ControllerOptions {
   /** Ctrl-C: aborts the run, rolls back, writes the report. */
   signal?: AbortSignal;
   progress?: (line: string) => void;
-  /** For tests: how long after removal to keep watching at most (default: from the hypothesis). */
+  /** Instead of refusing at once while the target SLOs burn, wait up to this long (game days). */
+  admissionWaitSeconds?: number;
+  /** The clock (unix ms); Date.now by default. */
   now?: () => number;
 }
 
@@ -198,26 +200,35 @@ export class Controller {
         }
       }
       await this.o.engine.preflight(experiment, runId);
-      const t0 = this.now();
-      const burning: string[] = [];
-      for (const slo of slos) {
-        const v = await evaluate(query('admission', slo, h.admission.window), t0);
-        if (v !== null && v / slo.budget > h.admission.maxBurnRate) {
-          burning.push(
-            `${slo.id} burns ${(v / slo.budget).toFixed(2)}× over ${formatSeconds(h.admission.window)} (limit ${h.admission.maxBurnRate}×)`,
-          );
+      // Budget-gated admission; with admissionWaitSeconds, wait for the burn to settle first.
+      const admitBy = this.now() + (this.o.admissionWaitSeconds ?? 0);
+      for (;;) {
+        checkInterrupt();
+        const t0 = this.now();
+        const burning: string[] = [];
+        for (const slo of slos) {
+          const v = await evaluate(query('admission', slo, h.admission.window), t0);
+          if (v !== null && v / slo.budget > h.admission.maxBurnRate) {
+            burning.push(
+              `${slo.id} burns ${(v / slo.budget).toFixed(2)}× over ${formatSeconds(h.admission.window)} (limit ${h.admission.maxBurnRate}×)`,
+            );
+          }
         }
+        const snapshot: AlertSnapshot = {
+          t: t0,
+          prometheus: (await this.o.prometheus.alerts()).filter((a) => a.state !== 'inactive'),
+        };
+        alerts.push(snapshot);
+        if (h.admission.refuseWhenAlertFiring) {
+          const firing = firingSloAlerts(snapshot, new Set(slos.map((s) => s.service)));
+          if (firing.length) burning.push(`SLO alert firing: ${firing.join(', ')}`);
+        }
+        if (burning.length === 0) break;
+        const why = `the error budget is already burning: ${burning.join('; ')}`;
+        if (this.now() >= admitBy) throw new Refused(why);
+        log(`waiting up to ${formatSeconds(admitBy - this.now())} for admission: ${why}`);
+        await sleep(Math.min(15, Math.max(1, admitBy - this.now())) * 1000, this.o.signal);
       }
-      const first: AlertSnapshot = {
-        t: t0,
-        prometheus: (await this.o.prometheus.alerts()).filter((a) => a.state !== 'inactive'),
-      };
-      alerts.push(first);
-      if (h.admission.refuseWhenAlertFiring) {
-        const firing = firingSloAlerts(first, new Set(slos.map((s) => s.service)));
-        if (firing.length) burning.push(`SLO alert firing: ${firing.join(', ')}`);
-      }
-      if (burning.length) throw new Refused(`the error budget is already burning: ${burning.join('; ')}`);
       log('admitted: target SLOs are within budget and no SLO alert fires');
 
       enter('baseline', `sampling the steady state for ${formatSeconds(spec.baseline)}`);

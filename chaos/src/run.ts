@@ -46,6 +46,8 @@ export interface RunOptions {
   /** Kubernetes engine: serve the active-fault gauge here (0 = any port). */
   metricsPort?: number;
   signal?: AbortSignal;
+  /** Wait this long for admission instead of refusing at once. */
+  admissionWaitSeconds?: number;
 }
 
 export const EXIT = { passed: 0, failed: 1, couldNotRun: 2 } as const;
@@ -147,6 +149,7 @@ export async function runChaos(o: RunOptions): Promise<{ exitCode: number; rows:
       ? { annotations: new GrafanaAnnotations(o.env.GRAFANA_URL, o.env.GRAFANA_TOKEN) }
       : {}),
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.admissionWaitSeconds ? { admissionWaitSeconds: o.admissionWaitSeconds } : {}),
     progress: (line) => o.out.stderr(`${line}\n`),
   });
 

@@ -137,6 +137,7 @@ beforeAll(async () => {
   stack = new StackProcess(tempHome(), randomOffset(), {
     GAMEDAY_SCRAPE_INTERVAL_S: '2',
     GAMEDAY_ALERT_GROUP_WAIT: '5s',
+    GAMEDAY_LOAD: 'node',
     GAMEDAY_LOAD_RPS: '8',
   });
   state = await stack.waitUntilUp(240_000);

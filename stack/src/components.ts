@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 import { defaultSinkPort, fallbackAlertmanagerConfig, pointWebhooksAt } from './alertmanager-config';
-import type { ComponentSpec, StackContext } from './component';
+import type { Command, ComponentSpec, StackContext } from './component';
 import { kafka, kafkaBrokers } from './kafka';
 import { initialisePostgres, postgresArgs, postgresBinaries, postgresUser } from './postgres';
 import type { RunAs } from './postgres';
@@ -228,27 +228,43 @@ function prometheus(): ComponentSpec {
 }
 
 /**
- * "A little background load" (DESIGN §6): one player journey at a few requests per second through
- * the gateway, so SLIs and burn rates have data. GAMEDAY_LOAD_RPS sets the rate (0 turns it off).
- * The k6 scenarios of the load issue can take this slot.
+ * "A little background load" (DESIGN §6), so SLIs and burn rates have data: by default k6's steady
+ * scenario (load/, one player journey every 2 s) for up to 12 hours, without thresholds (nobody
+ * judges background traffic). GAMEDAY_LOAD=node runs the lighter Node loop of background-load.ts
+ * instead, at GAMEDAY_LOAD_RPS requests/s (the chaos tests use it for a fixed mix at a known rate).
+ * GAMEDAY_LOAD_RPS=0 turns background load off.
  */
 function backgroundLoad(): ComponentSpec {
+  const useNode = (ctx: StackContext) => ctx.env.GAMEDAY_LOAD === 'node';
   return {
     name: 'load',
     kind: 'load',
-    description: 'background player traffic against the gateway',
+    description: 'background player traffic against the gateway (k6 steady)',
     dependsOn: ['gateway'],
     skip: (ctx) => {
       if (ctx.env.GAMEDAY_LOAD_RPS === '0') return 'GAMEDAY_LOAD_RPS=0';
       const skipped = (ctx.env.GAMEDAY_SKIP ?? '').split(',').map((s) => s.trim());
       return skipped.includes('gateway') ? 'the gateway is skipped (GAMEDAY_SKIP)' : undefined;
     },
-    command: (ctx) => ({
-      command: process.execPath,
-      args: [join(ctx.root, 'stack', 'dist', 'background-load.js')],
-      cwd: ctx.root,
-      env: { GATEWAY_URL: ctx.url('gateway'), LOAD_RPS: ctx.env.GAMEDAY_LOAD_RPS ?? '4' },
-    }),
+    command: (ctx): Command =>
+      useNode(ctx)
+        ? {
+            command: process.execPath,
+            args: [join(ctx.root, 'stack', 'dist', 'background-load.js')],
+            cwd: ctx.root,
+            env: { GATEWAY_URL: ctx.url('gateway'), LOAD_RPS: ctx.env.GAMEDAY_LOAD_RPS ?? '4' },
+          }
+        : {
+            command: process.execPath,
+            args: [join(ctx.root, 'scripts', 'load.mjs'), 'steady', '--no-summary'],
+            cwd: ctx.root,
+            env: {
+              GATEWAY_URL: ctx.url('gateway'),
+              STEADY_DURATION: '12h',
+              K6_NO_THRESHOLDS: '1',
+              ADMIN_EMAIL: 'k6-load@gameday.local',
+            },
+          },
     readiness: () => ({ kind: 'custom', describe: 'load started', check: async () => undefined }),
     restart: 'on-failure',
   };
@@ -289,7 +305,7 @@ export function registry(): ComponentSpec[] {
         JWT_PRIVATE_KEY: ctx.jwtKeys().privateKeyPem,
         // Who may use the admin endpoints locally (register with this email to get the admin role).
         // The background load is an admin too: it deposits its own play money.
-        ACCOUNTS_ADMIN_EMAILS: `${ctx.env.ACCOUNTS_ADMIN_EMAILS ?? 'admin@gameday.local'},background-load@gameday.local`,
+        ACCOUNTS_ADMIN_EMAILS: `${ctx.env.ACCOUNTS_ADMIN_EMAILS ?? 'admin@gameday.local'},background-load@gameday.local,k6-load@gameday.local`,
         // The outbox relay publishes player.registered; it waits for Kafka by itself.
         KAFKA_BROKERS: kafkaBrokers(ctx),
       }),

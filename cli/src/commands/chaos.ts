@@ -1,4 +1,4 @@
-import { cleanupLocal, runChaos, verifyJournal } from '@gameday/chaos';
+import { cleanupLocal, parseDuration, runChaos, verifyJournal } from '@gameday/chaos';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CommandModule } from '../command-module';
@@ -14,6 +14,7 @@ interface RunFlags {
   alertmanager?: string;
   namespace?: string;
   metricsPort?: number;
+  waitAdmission?: number;
   root?: string;
 }
 
@@ -47,6 +48,17 @@ export const chaosCommands: CommandModule = {
       .option('--alertmanager <url>', 'Alertmanager base URL (local default: from the stack)')
       .option('--namespace <ns>', 'kubernetes: default namespace of targets (default gameday)')
       .option('--metrics-port <port>', 'kubernetes: serve gameday_chaos_experiment_active here', port)
+      .option(
+        '--wait-admission <duration>',
+        'while the target SLOs burn, wait this long (e.g. 5m) before refusing',
+        (v: string) => {
+          try {
+            return parseDuration(v);
+          } catch (err) {
+            throw new InvalidArgumentError((err as Error).message);
+          }
+        },
+      )
       .option('--root <dir>', 'repository root (default: found from the current folder)')
       .action(async (target: string, flags: RunFlags) => {
         if (flags.engine !== 'local' && flags.engine !== 'kubernetes') {
@@ -77,6 +89,7 @@ export const chaosCommands: CommandModule = {
             ...(flags.alertmanager ? { alertmanagerUrl: flags.alertmanager } : {}),
             ...(flags.namespace ? { namespace: flags.namespace } : {}),
             ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+            ...(flags.waitAdmission !== undefined ? { admissionWaitSeconds: flags.waitAdmission } : {}),
           });
           setExitCode(exitCode);
         } finally {
