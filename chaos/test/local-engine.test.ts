@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Journal } from '../src/journal';
+import { FakeKubeApi } from './fake-kube-api';
 import {
   randomOffset,
   requireBuilt,
@@ -44,6 +45,7 @@ interface CliResult {
 function gameday(
   args: string[],
   onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+  env: Record<string, string> = {},
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [cli, ...args], {
     cwd: root,
@@ -51,6 +53,7 @@ function gameday(
       ...process.env,
       GAMEDAY_HOME: stack.home,
       GRAFANA_URL: `http://admin:secret@127.0.0.1:${(grafana.address() as AddressInfo).port}`,
+      ...env,
     },
   });
   let stdout = '';
@@ -414,4 +417,100 @@ describe('gameday chaos run on the local stack', () => {
     expect(journalOf('refused').journal.timeline.injectedAt).toBeUndefined();
     expect(await faultSwitches('accounts')).toEqual([]);
   }, 60_000);
+
+  it('runs the kubernetes engine end to end through the CLI: fake API server, real Prometheus, own gauge', async () => {
+    const api = new FakeKubeApi({
+      schemasDir: join(root, '..', 'shared', 'schemas', 'chaos-mesh'),
+      pods: [{ namespace: 'gameday', name: 'wallet-0', labels: { 'app.kubernetes.io/name': 'wallet' } }],
+      injectDelayMs: 200,
+      recoverDelayMs: 200,
+    });
+    await api.start();
+    try {
+      const file = experiment('k8s-pause-wallet', {
+        target: { service: 'wallet' },
+        fault: { type: 'process-pause' },
+        duration: '6s',
+        hypothesis: {
+          slos: ['leaderboard/latency'],
+          admission: { window: '10s', refuseWhenAlertFiring: false },
+          recoveryWithin: '1m',
+          recoveryWindow: '10s',
+        },
+      });
+      let gauge = '';
+      const r = await gameday(
+        [
+          'chaos',
+          'run',
+          file,
+          '--engine',
+          'kubernetes',
+          '--prometheus',
+          state.prometheus.url,
+          '--alertmanager',
+          state.alertmanager.url,
+          '--metrics-port',
+          '0',
+          '--reports',
+          reports(),
+        ],
+        (text) => {
+          const m = /served at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(text);
+          if (m && !gauge && /observe: fault active/.test(text)) {
+            gauge = 'pending';
+            void fetch(m[1]!).then(async (res) => (gauge = await res.text()));
+          }
+        },
+        { KUBECONFIG: api.writeKubeconfig(dir) },
+      );
+      expect({ code: r.code, stderr: r.stderr }).toEqual({
+        code: 0,
+        stderr: expect.stringMatching(/created PodChaos gameday\/gameday-k8s-pause-wallet-/),
+      });
+      expect(gauge).toMatch(
+        /gameday_chaos_experiment_active\{experiment="k8s-pause-wallet",fault="process-pause"\} 1/,
+      );
+      const created = [...api.created.values()].find((o) =>
+        o.metadata.name.startsWith('gameday-k8s-pause-wallet-'),
+      )!;
+      expect(created.spec).toMatchObject({ action: 'pod-failure', duration: '6s' });
+      expect(api.live()).toEqual([]);
+      const { journal } = journalOf('k8s-pause-wallet');
+      expect(journal.engine).toBe('kubernetes');
+      // Resource status snapshots: the conditions as they moved.
+      const statuses = journal.resources.map((x) => JSON.stringify(x.status));
+      expect(statuses.some((x) => x.includes('"AllInjected","status":"True"'))).toBe(true);
+    } finally {
+      await api.stop();
+    }
+  }, 180_000);
+
+  it('on an error mid-experiment (Prometheus gone) rolls back and exits 2', async () => {
+    const file = experiment('lose-prometheus', {
+      target: { service: 'leaderboard' },
+      fault: { type: 'http-latency', delay: '200ms' },
+      duration: '2m',
+      hypothesis: {
+        slos: ['leaderboard/latency'],
+        admission: { window: '10s', refuseWhenAlertFiring: false },
+      },
+    });
+    let killed = false;
+    const r = await gameday(['chaos', 'run', file, '--reports', reports()], (text) => {
+      if (!killed && /observe: fault active/.test(text)) {
+        killed = true;
+        const prometheus = stack.state()!.components.find((c) => c.name === 'prometheus')!;
+        process.kill(-prometheus.pid!, 'SIGKILL');
+      }
+    });
+    expect({ killed, code: r.code }).toEqual({ killed: true, code: 2 });
+    expect(r.stderr).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ is not reachable/);
+    expect(r.stderr).toMatch(/rolled back: nothing left injected/);
+    expect(journalOf('lose-prometheus').journal).toMatchObject({
+      outcome: 'error',
+      verdict: { status: 'error', exitCode: 2 },
+    });
+    expect(await faultSwitches('leaderboard')).toEqual([]);
+  }, 120_000);
 });
