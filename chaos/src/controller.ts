@@ -220,7 +220,11 @@ export class Controller {
         };
         alerts.push(snapshot);
         if (h.admission.refuseWhenAlertFiring) {
-          const firing = firingSloAlerts(snapshot, new Set(slos.map((s) => s.service)));
+          const firing = firingSloAlerts(
+            snapshot,
+            new Set(slos.map((s) => s.service)),
+            h.admission.alertSeverities,
+          );
           if (firing.length) burning.push(`SLO alert firing: ${firing.join(', ')}`);
         }
         if (burning.length === 0) break;

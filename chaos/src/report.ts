@@ -86,7 +86,7 @@ export function summaryTable(rows: SummaryRow[]): string {
   for (const r of rows) {
     const v = r.verdict;
     lines.push(
-      `| ${r.experiment} | ${v.status}${v.status === 'passed' ? '' : `: ${v.summary.replace(/\|/g, '\\|')}`} | ${pct(v.budgetConsumed)} | ${secs(v.detectionSeconds)} | ${secs(v.recoverySeconds)} | ${v.alertsFired.join(', ') || 'none'} | ${r.report ?? ''} |`,
+      `| ${r.experiment} | ${v.status === 'passed' ? 'passed' : `${v.status}: ${v.summary.replace(/^(hypothesis failed|refused to start|could not run): /, '').replace(/\|/g, '\\|')}`} | ${pct(v.budgetConsumed)} | ${secs(v.detectionSeconds)} | ${secs(v.recoverySeconds)} | ${v.alertsFired.join(', ') || 'none'} | ${r.report ?? ''} |`,
     );
   }
   return lines.join('\n') + '\n';

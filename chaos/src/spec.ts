@@ -187,8 +187,18 @@ const experimentSchema = z.strictObject({
           window: duration.default(300),
           /** Refuse to start while an SLO alert of a target service fires. */
           refuseWhenAlertFiring: z.boolean().default(true),
+          /** Which SLO alerts count (default both; [critical] lets an open ticket not block a game day). */
+          alertSeverities: z
+            .array(z.enum(['critical', 'warning']))
+            .min(1)
+            .default(['critical', 'warning']),
         })
-        .default({ maxBurnRate: 1, window: 300, refuseWhenAlertFiring: true }),
+        .default({
+          maxBurnRate: 1,
+          window: 300,
+          refuseWhenAlertFiring: true,
+          alertSeverities: ['critical', 'warning'],
+        }),
       /** Share of the SLO period's error budget the experiment may spend (e.g. 2%). */
       maxBudgetConsumed: percent.optional(),
       /** Highest burn rate allowed while injecting, over a short window. */

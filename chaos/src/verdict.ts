@@ -61,10 +61,18 @@ export function recoveredAt(
 }
 
 /** Whether an SLO alert of one of the target services is firing in a snapshot. */
-export function firingSloAlerts(snapshot: AlertSnapshot, services: Set<string>): string[] {
+export function firingSloAlerts(
+  snapshot: AlertSnapshot,
+  services: Set<string>,
+  severities: readonly string[] = ['critical', 'warning'],
+): string[] {
   return snapshot.prometheus
     .filter(
-      (a) => a.state === 'firing' && a.alertname === SLO_ALERT && services.has(a.labels.slo_service ?? ''),
+      (a) =>
+        a.state === 'firing' &&
+        a.alertname === SLO_ALERT &&
+        services.has(a.labels.slo_service ?? '') &&
+        severities.includes(a.labels.severity ?? ''),
     )
     .map(describeAlert);
 }
@@ -202,7 +210,7 @@ export function computeVerdict(e: Evidence): Verdict {
       ...base,
       status: 'interrupted',
       exitCode: 2,
-      summary: `interrupted: ${e.reason ?? 'stopped by the user'}; the fault was rolled back`,
+      summary: `${e.reason ?? 'interrupted'}${e.timeline.injectedAt === undefined ? ' before injecting' : '; the fault was rolled back'}`,
       checks: [],
     };
   }
