@@ -108,7 +108,7 @@ const faultSchema = z.discriminatedUnion(
     z.strictObject({ type: z.literal('process-pause') }),
     z.strictObject({
       type: z.literal('http-error'),
-      percent: percent.default(100),
+      percent: percent.default(1), // a default is the parsed value: 1 = 100%
       status: z.number().int().min(500, 'must be a 5xx status').max(599, 'must be a 5xx status').default(503),
       /** A route template of the service (`/api/v1/casino/games/:game/rounds`); all routes when absent. */
       route: z.string().startsWith('/', 'must start with /').optional(),
@@ -117,7 +117,7 @@ const faultSchema = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('http-latency'),
       delay: duration,
-      percent: percent.default(100),
+      percent: percent.default(1), // a default is the parsed value: 1 = 100%
       route: z.string().startsWith('/', 'must start with /').optional(),
       method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
     }),
@@ -137,7 +137,7 @@ const faultSchema = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('cpu-stress'),
       workers: z.number().int().min(1, 'at least 1 worker').max(64, 'at most 64 workers').default(2),
-      load: percent.default(100),
+      load: percent.default(1),
     }),
     z.strictObject({
       type: z.literal('memory-stress'),

@@ -146,6 +146,13 @@ const KINDS: [string, string, Record<string, unknown>, string, Record<string, un
     { target: 'Response', replace: { code: 500 }, path: '/api/v1/casino/games/*/rounds' },
   ],
   [
+    'http-share',
+    'casino',
+    { type: 'http-error', percent: '50%' },
+    'HTTPChaos',
+    { mode: 'fixed-percent', value: '50', target: 'Response', replace: { code: 503 } },
+  ],
+  [
     'http-delay',
     'casino',
     { type: 'http-latency', delay: '1s' },

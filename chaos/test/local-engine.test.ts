@@ -432,7 +432,7 @@ describe('gameday chaos run on the local stack', () => {
         fault: { type: 'process-pause' },
         duration: '6s',
         hypothesis: {
-          slos: ['leaderboard/latency'],
+          slos: ['gateway/latency'],
           admission: { window: '10s', refuseWhenAlertFiring: false },
           recoveryWithin: '1m',
           recoveryWindow: '10s',
@@ -504,7 +504,11 @@ describe('gameday chaos run on the local stack', () => {
         process.kill(-prometheus.pid!, 'SIGKILL');
       }
     });
-    expect({ killed, code: r.code }).toEqual({ killed: true, code: 2 });
+    expect({ killed, code: r.code, stderr: r.stderr }).toEqual({
+      killed: true,
+      code: 2,
+      stderr: expect.any(String),
+    });
     expect(r.stderr).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ is not reachable/);
     expect(r.stderr).toMatch(/rolled back: nothing left injected/);
     expect(journalOf('lose-prometheus').journal).toMatchObject({

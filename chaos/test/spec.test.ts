@@ -80,6 +80,12 @@ describe('experiment specs', () => {
     expect(e.spec.hypothesis.maxBudgetConsumed).toBeCloseTo(0.02);
     expect(e.spec.hypothesis.recoveryWithin).toBe(60);
     expect(parseDuration('1m30s')).toBe(90);
+    // Defaults are parsed values: 100% is 1.
+    const defaults = (fault: string) =>
+      parseExperiment(valid.replace('{ type: process-kill }', fault), 'd.yaml').spec.fault;
+    expect(defaults('{ type: http-error }')).toMatchObject({ percent: 1, status: 503 });
+    expect(defaults('{ type: http-latency, delay: 1s }')).toMatchObject({ percent: 1, delay: 1 });
+    expect(defaults('{ type: cpu-stress }')).toMatchObject({ workers: 2, load: 1 });
     expect(parseDuration('500ms')).toBe(0.5);
   });
 

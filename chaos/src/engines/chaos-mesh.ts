@@ -50,6 +50,14 @@ export function plural(kind: ChaosKind): string {
   return KINDS[kind];
 }
 
+/**
+ * HTTPChaos has no per-request probability: a share of requests becomes the same share of the
+ * target's pods (mode fixed-percent), which matches when traffic is spread evenly over them.
+ */
+function podShare(percent: number): Record<string, string> {
+  return percent >= 1 ? {} : { mode: 'fixed-percent', value: String(Math.max(1, Math.round(percent * 100))) };
+}
+
 export function renderManifest(e: Experiment, runId: string, defaultNamespace: string): ChaosManifest {
   const namespace = e.spec.target.namespace ?? defaultNamespace;
   const selector = (service: string) => ({
@@ -83,6 +91,7 @@ export function renderManifest(e: Experiment, runId: string, defaultNamespace: s
       kind = 'HTTPChaos';
       spec = {
         ...common,
+        ...podShare(f.percent),
         target: 'Response',
         port: 8080,
         path: f.route ? f.route.replace(/:[^/]+/g, '*') : '*',
@@ -95,6 +104,7 @@ export function renderManifest(e: Experiment, runId: string, defaultNamespace: s
       kind = 'HTTPChaos';
       spec = {
         ...common,
+        ...podShare(f.percent),
         target: 'Request',
         port: 8080,
         path: f.route ? f.route.replace(/:[^/]+/g, '*') : '*',
