@@ -258,7 +258,22 @@ export class Controller {
 
       enter('observe', `fault active; watching for ${formatSeconds(spec.duration)}`);
       const abort = spec.abort;
+      let lastProgress = timeline.injectedAt;
       await tickUntil(timeline.injectedAt + spec.duration, () => {
+        // Long faults show progress: the burn rates and the SLO alerts firing, every 30 s.
+        if (this.now() - lastProgress >= 30) {
+          lastProgress = this.now();
+          const burns = slos.map((slo) => {
+            const last = series(samples, `burn:${slo.id}`).at(-1);
+            return `${slo.id} ${last?.v == null ? 'no data' : `${(last.v / slo.budget).toFixed(1)}×`}`;
+          });
+          const firing = alerts.at(-1)
+            ? firingSloAlerts(alerts.at(-1)!, new Set(slos.map((x) => x.service)))
+            : [];
+          log(
+            `+${formatSeconds(lastProgress - timeline.injectedAt!)}: burn ${burns.join(', ')}; ${firing.length ? `firing ${firing.join(', ')}` : 'no SLO alert firing'}`,
+          );
+        }
         if (!abort) return false;
         for (const slo of slos) {
           const s = series(samples, `abort:${slo.id}`).filter((x) => x.t >= timeline.injectedAt!);

@@ -342,6 +342,45 @@ describe('gameday chaos run on the local stack', () => {
     expect(await toxics()).toEqual([]);
   }, 180_000);
 
+  it('refuses to run over leftovers of a crashed run, and `gameday chaos cleanup` removes them', async () => {
+    const token = readFileSync(join(stack.home, 'keys', 'chaos-token.secret'), 'utf8').trim();
+    const casino = stack.state()!.components.find((c) => c.name === 'casino')!.url!;
+    const toxiproxy = stack.state()!.components.find((c) => c.name === 'toxiproxy')!.url!;
+    // What a SIGKILLed controller would leave: a fault switch and a toxic named after its run.
+    await fetch(`${casino}/internal/chaos/faults/gameday-crashed-1`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'latency', delayMs: 1, percent: 0 }),
+    });
+    await fetch(`${toxiproxy}/proxies/postgres/toxics`, {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'gameday-crashed-1',
+        type: 'latency',
+        stream: 'downstream',
+        attributes: { latency: 1 },
+      }),
+    });
+    const file = experiment('over-leftovers', {
+      target: { service: 'casino' },
+      fault: { type: 'http-error', percent: '10%' },
+      duration: '10s',
+      hypothesis: { slos: ['casino/latency'], admission: { window: '10s', refuseWhenAlertFiring: false } },
+    });
+    const refused = await gameday(['chaos', 'run', file, '--reports', reports()]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /casino still has fault switches of an earlier run set: gameday-crashed-1\n {2}→ remove them with `gameday chaos cleanup`/,
+    );
+    const cleanup = await gameday(['chaos', 'cleanup']);
+    expect(cleanup.code).toBe(0);
+    expect(cleanup.stdout).toMatch(/removed fault switch gameday-crashed-1 on casino/);
+    expect(cleanup.stdout).toMatch(/removed toxic gameday-crashed-1 on postgres/);
+    expect(await faultSwitches('casino')).toEqual([]);
+    expect(await (await fetch(`${toxiproxy}/proxies/postgres/toxics`)).json()).toEqual([]);
+    expect((await gameday(['chaos', 'cleanup'])).stdout).toMatch(/nothing injected: the stack is clean/);
+  }, 60_000);
+
   it('detects a 90 s full outage: the critical page fires within the workbook detection time and reaches the pager', async () => {
     const file = experiment('accounts-outage', {
       target: { service: 'accounts' },
