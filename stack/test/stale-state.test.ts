@@ -40,7 +40,7 @@ describe('a stack started over the leftovers of another', () => {
     const up = await first.waitUntilUp();
     orphans = up.components.filter((c) => c.kind !== 'supervisor' && c.pid !== null).map((c) => c.pid!);
     orphans.forEach((p) => seenPids.add(p));
-    expect(orphans).toHaveLength(5); // postgres, kafka, alertmanager, prometheus, accounts
+    expect(orphans).toHaveLength(6); // toxiproxy, postgres, kafka, alertmanager, prometheus, accounts
 
     // A supervisor killed outright cannot stop anything: its children keep running.
     first.child.kill('SIGKILL');
