@@ -116,13 +116,24 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       let client: PoolClient | undefined;
+      // The leader keeps its connection (and its session lock) between queries. A connection that
+      // breaks meanwhile emits 'error' on the client: without a listener that would crash the
+      // process (a game day's PostgreSQL blackhole found it). The next query fails and the loop
+      // starts over with a fresh connection; the broken one is destroyed, not pooled.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken ??= err;
+        this.o.logger.warn('outbox relay: lost its database connection', { error: err.message });
+      };
       try {
         client = await this.o.pool.connect();
+        client.on('error', onError);
         const { rows } = await client.query<{ leader: boolean }>(
           'SELECT pg_try_advisory_lock($1) AS leader',
           [this.o.lockKey],
         );
         if (!rows[0]?.leader) {
+          client.off('error', onError);
           client.release();
           client = undefined;
           await sleep(2000);
@@ -130,12 +141,17 @@ export class OutboxRelay {
         }
         await this.publishWhileLeader(client);
       } catch (err) {
+        broken ??= err as Error;
         this.o.logger.warn('outbox relay: database unavailable, retrying', { error: (err as Error).message });
         await sleep(1000);
       } finally {
         if (client) {
-          await client.query('SELECT pg_advisory_unlock($1)', [this.o.lockKey]).catch(() => undefined);
-          client.release();
+          if (!broken) {
+            await client.query('SELECT pg_advisory_unlock($1)', [this.o.lockKey]).catch(() => undefined);
+          }
+          client.off('error', onError);
+          // release(err) destroys the connection (its session, and the lock with it, ends).
+          client.release(broken);
         }
       }
     }

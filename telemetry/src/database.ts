@@ -9,7 +9,15 @@ export interface PoolLike {
   options: { max?: number };
   query(text: string): Promise<unknown>;
   on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'acquire', listener: (client: ClientLike) => void): unknown;
+  on(event: 'release', listener: (err: Error | undefined, client: ClientLike) => void): unknown;
   end(): Promise<void>;
+}
+
+/** The part of a pg.PoolClient the pool hooks use. */
+export interface ClientLike {
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  removeListener(event: 'error', listener: (err: Error) => void): unknown;
 }
 
 /**
@@ -22,6 +30,14 @@ export function instrumentPool(service: Service<unknown>, pool: PoolLike, depend
   pool.on('error', (err) =>
     service.logger.warn('idle database connection failed', { error: err.message, dependency }),
   );
+  // pg-pool listens for errors on idle connections only. A checked-out connection that breaks
+  // between two queries (a network partition ending, PostgreSQL restarting) emits 'error' with no
+  // listener, which would crash the process: a game day's PostgreSQL blackhole did exactly that.
+  // Logged instead; the next query on it fails, and the pool discards it when it is released.
+  const checkedOut = (err: Error) =>
+    service.logger.warn('database connection in use failed', { error: err.message, dependency });
+  pool.on('acquire', (client) => client.on('error', checkedOut));
+  pool.on('release', (_err, client) => client.removeListener('error', checkedOut));
   service.onShutdown('database pool', () => pool.end());
   service.metrics.gauge({
     name: 'gameday_db_pool_connections',
