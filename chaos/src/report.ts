@@ -34,7 +34,7 @@ export function markdownReport(j: Journal): string {
     `| max burn rate | ${v.maxBurnRate === null ? 'n/a' : `${v.maxBurnRate.toFixed(2)}×`} |`,
     `| detection time | ${secs(v.detectionSeconds)} |`,
     `| recovery time | ${secs(v.recoverySeconds)} |`,
-    `| alerts fired | ${v.alertsFired.length ? v.alertsFired.map((a) => `\`${a}\``).join(', ') : 'none'} |`,
+    `| alerts that started firing | ${v.alertsFired.length ? v.alertsFired.map((a) => `\`${a}\``).join(', ') : 'none'} |`,
     '',
     '## Checks',
     '',

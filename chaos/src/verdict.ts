@@ -237,15 +237,21 @@ export function computeVerdict(e: Evidence): Verdict {
           : Math.max(recovery, r.recovery);
   }
 
-  // Alerts: detection is the first SLO alert of a target service after injection.
+  // Alerts: detection is the first SLO alert of a target service that starts firing after
+  // injection. Alerts already firing before it (an earlier experiment's ticket) are not news.
   const fired = new Set<string>();
   let detection: number | null = null;
   if (injectedAt !== undefined) {
+    const already = new Set<string>();
+    const before = e.alerts.filter((s) => s.t < injectedAt).at(-1);
+    for (const a of before?.prometheus ?? []) if (a.state === 'firing') already.add(describeAlert(a));
     for (const s of e.alerts) {
       if (s.t < injectedAt) continue;
-      const slo = firingSloAlerts(s, services);
-      if (slo.length && detection === null) detection = s.t - injectedAt;
-      for (const a of s.prometheus) if (a.state === 'firing') fired.add(describeAlert(a));
+      const fresh = firingSloAlerts(s, services).filter((a) => !already.has(a));
+      if (fresh.length && detection === null) detection = s.t - injectedAt;
+      for (const a of s.prometheus) {
+        if (a.state === 'firing' && !already.has(describeAlert(a))) fired.add(describeAlert(a));
+      }
     }
   }
 

@@ -210,6 +210,31 @@ describe('computeVerdict', () => {
     });
   });
 
+  it('detection and "alerts fired" ignore alerts that were already firing before injection', () => {
+    const ticket = {
+      alertname: 'SLOErrorBudgetBurn',
+      severity: 'warning',
+      slo_service: 'accounts',
+      slo_name: 'availability',
+    };
+    const page = { ...ticket, severity: 'critical' };
+    const firing = (labels: Record<string, string>) => ({
+      alertname: 'SLOErrorBudgetBurn',
+      labels,
+      state: 'firing',
+    });
+    const alerts = [
+      { t: 90, prometheus: [firing(ticket)] },
+      { t: 105, prometheus: [firing(ticket)] },
+      { t: 130, prometheus: [firing(ticket), firing(page)] },
+    ];
+    const v = computeVerdict(evidence('recoveryWindow: 30s', { alerts }));
+    expect(v.detectionSeconds).toBe(30);
+    expect(v.alertsFired).toEqual([
+      'SLOErrorBudgetBurn{severity="critical",slo_service="accounts",slo_name="availability"}',
+    ]);
+  });
+
   it('expectNoAlert fails when the alert fires after injection, not before it', () => {
     const labels = { alertname: 'X', severity: 'warning' };
     const hyp = 'expectNoAlert: [{ alertname: X }]';
