@@ -10,6 +10,10 @@ export const SLO_ALERT = 'SLOErrorBudgetBurn';
 
 type Evidence = Omit<Journal, 'verdict'>;
 
+/** 2,592,000 s → "30d": SLO periods are whole days. */
+const periodText = (seconds: number) =>
+  seconds % 86400 === 0 ? `${seconds / 86400}d` : formatSeconds(seconds);
+
 const pct = (ratio: number) => `${(ratio * 100).toFixed(ratio < 0.001 ? 4 : 2)}%`;
 
 /** Samples of one query, oldest first. */
@@ -130,7 +134,7 @@ function sloChecks(
       name: 'maxBudgetConsumed',
       slo: slo.id,
       passed: consumed !== null && consumed <= h.maxBudgetConsumed,
-      expected: `≤ ${pct(h.maxBudgetConsumed)} of the ${formatSeconds(slo.periodSeconds)} budget`,
+      expected: `≤ ${pct(h.maxBudgetConsumed)} of the ${periodText(slo.periodSeconds)} budget`,
       observed:
         consumed === null
           ? 'not measured'
