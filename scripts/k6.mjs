@@ -10,10 +10,10 @@
 // Cache: GAMEDAY_K6_CACHE, default <repo>/node_modules/.cache/gameday-k6/<version>/bin (GOBIN); Go's
 // own module and build caches (~/go, ~/.cache/go-build) make a rebuild after a wipe quicker.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withLock } from './lib/lock.mjs';
+import { goInstall } from './lib/go-install.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The k6 release load/ is written for (k6 1.x runs TypeScript files directly). */
@@ -62,54 +62,23 @@ export function k6Version(bin) {
  */
 export function ensureK6({ root = repoRoot, progress = defaultProgress, env = process.env } = {}) {
   const dir = k6CacheDir({ root, env });
-  const binDir = join(dir, 'bin');
-  const bin = join(binDir, 'k6');
-  if (k6Version(bin)) return bin;
-
-  mkdirSync(dir, { recursive: true });
-  return withLock(
-    join(dir, '.lock'),
-    {
-      progress,
-      what: 'build of k6',
-      timeoutMinutes: 20,
-      pollMs: 500,
-      timeoutError: (m) => new K6SetupError(m),
-    },
-    () => {
-      if (k6Version(bin)) return bin; // built by the process we waited for
-      const go = goExecutable(env);
-      progress(
-        `building k6 ${K6_VERSION} from source (go install ${K6_MODULE}@${K6_VERSION}): ` +
-          'the first build fetches ~150 modules and compiles for a few minutes (3 to 10 on 2 cores); later runs reuse it…',
-      );
-      const began = Date.now();
-      const r = spawnSync(go, ['install', `${K6_MODULE}@${K6_VERSION}`], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: {
-          ...env,
-          GOBIN: binDir,
-          CGO_ENABLED: '0',
-          GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim(),
-        },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      if (r.status !== 0) {
-        const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-        throw new K6SetupError(
-          `building k6 failed (go exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
-            `Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.24 or newer (go version), ` +
-            `then run again: node scripts/k6.mjs`,
-        );
-      }
-      const version = k6Version(bin);
-      if (!version)
-        throw new K6SetupError(`go install succeeded but ${bin} does not run (\`${bin} version\`).`);
-      progress(`${version} built in ${((Date.now() - began) / 1000).toFixed(1)} s: ${bin}`);
-      return bin;
-    },
-  );
+  return goInstall({
+    go: () => goExecutable(env),
+    module: K6_MODULE,
+    version: K6_VERSION,
+    dir,
+    bin: join(dir, 'bin', 'k6'),
+    works: k6Version,
+    env,
+    progress,
+    name: 'k6',
+    SetupError: K6SetupError,
+    rerun: 'node scripts/k6.mjs',
+    timeoutMinutes: 20,
+    announce:
+      `building k6 ${K6_VERSION} from source (go install ${K6_MODULE}@${K6_VERSION}): ` +
+      'the first build fetches ~150 modules and compiles for a few minutes (3 to 10 on 2 cores); later runs reuse it…',
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -8,11 +8,11 @@
 //
 // Cache: GAMEDAY_TOXIPROXY_CACHE, default <repo>/node_modules/.cache/gameday-toxiproxy/<version>/bin.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goExecutable, repoRoot } from './k6.mjs';
-import { withLock } from './lib/lock.mjs';
+import { goInstall } from './lib/go-install.mjs';
 
 export const TOXIPROXY_VERSION = 'v2.5.0';
 export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2/cmd/server';
@@ -36,47 +36,21 @@ export function toxiproxyVersion(bin) {
 
 export function ensureToxiproxy({ root = repoRoot, progress = defaultProgress, env = process.env } = {}) {
   const bin = toxiproxyBinary({ root, env });
-  if (toxiproxyVersion(bin)) return bin;
-  const dir = join(bin, '..', '..');
-  mkdirSync(dir, { recursive: true });
-  return withLock(
-    join(dir, '.lock'),
-    {
-      progress,
-      what: 'build of toxiproxy',
-      timeoutMinutes: 10,
-      pollMs: 500,
-      timeoutError: (m) => new ToxiproxySetupError(m),
-    },
-    () => {
-      if (toxiproxyVersion(bin)) return bin;
-      const go = goExecutable(env);
-      progress(
-        `building toxiproxy ${TOXIPROXY_VERSION} (go install ${TOXIPROXY_MODULE}@${TOXIPROXY_VERSION}), under a minute…`,
-      );
-      const r = spawnSync(go, ['install', `${TOXIPROXY_MODULE}@${TOXIPROXY_VERSION}`], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: {
-          ...env,
-          GOBIN: join(dir, 'bin'),
-          CGO_ENABLED: '0',
-          GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim(),
-        },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      if (r.status !== 0) {
-        throw new ToxiproxySetupError(
-          `building toxiproxy failed (go exit ${r.status ?? r.signal ?? r.error}):\n${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-20).join('\n')}\n` +
-            'Check that the Go module proxy is reachable (go env GOPROXY), then run again: node scripts/toxiproxy.mjs',
-        );
-      }
-      const version = toxiproxyVersion(bin);
-      if (!version) throw new ToxiproxySetupError(`go install succeeded but ${bin} does not run.`);
-      progress(`${version} built: ${bin}`);
-      return bin;
-    },
-  );
+  return goInstall({
+    go: () => goExecutable(env),
+    module: TOXIPROXY_MODULE,
+    version: TOXIPROXY_VERSION,
+    dir: join(bin, '..', '..'),
+    bin,
+    works: toxiproxyVersion,
+    env,
+    progress,
+    name: 'toxiproxy',
+    SetupError: ToxiproxySetupError,
+    rerun: 'node scripts/toxiproxy.mjs',
+    timeoutMinutes: 10,
+    announce: `building toxiproxy ${TOXIPROXY_VERSION} (go install ${TOXIPROXY_MODULE}@${TOXIPROXY_VERSION}), under a minute…`,
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,0 +1,71 @@
+// `go install <module>@<version>` into a cache folder, for the Go tools the project builds from
+// source (k6, Toxiproxy): one process builds while others wait on a lock, and a failed build says
+// what to check. Plain Node, no dependencies.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { withLock } from './lock.mjs';
+
+/**
+ * Returns `bin` once `works(bin)` holds, building it into `<dir>/bin` otherwise.
+ *   name:      what to call it in messages ("k6")
+ *   SetupError: the error class to throw
+ *   rerun:     the command to suggest after fixing a failure
+ */
+export function goInstall({
+  go,
+  module,
+  version,
+  dir,
+  bin,
+  works,
+  env,
+  progress,
+  name,
+  SetupError,
+  rerun,
+  timeoutMinutes,
+  announce,
+}) {
+  if (works(bin)) return bin;
+  mkdirSync(dir, { recursive: true });
+  return withLock(
+    join(dir, '.lock'),
+    {
+      progress,
+      what: `build of ${name}`,
+      timeoutMinutes,
+      pollMs: 500,
+      timeoutError: (m) => new SetupError(m),
+    },
+    () => {
+      if (works(bin)) return bin; // built by the process we waited for
+      const goBin = go();
+      progress(announce);
+      const began = Date.now();
+      const r = spawnSync(goBin, ['install', `${module}@${version}`], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...env,
+          GOBIN: join(dir, 'bin'),
+          CGO_ENABLED: '0',
+          GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim(),
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (r.status !== 0) {
+        const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+        throw new SetupError(
+          `building ${name} failed (go exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
+            `Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.24 or newer (go version), ` +
+            `then run again: ${rerun}`,
+        );
+      }
+      const built = works(bin);
+      if (!built) throw new SetupError(`go install succeeded but ${bin} does not run.`);
+      progress(`${built} built in ${((Date.now() - began) / 1000).toFixed(1)} s: ${bin}`);
+      return bin;
+    },
+  );
+}
