@@ -26,7 +26,7 @@ import type { Alertmanager, Prometheus, ReceiverSink } from './observe';
 import type { SloCatalogue } from './slos';
 import type { Experiment } from './spec';
 import { isOneShot } from './spec';
-import { computeVerdict, firingSloAlerts, guardTrip, recoveredAt, series } from './verdict';
+import { computeVerdict, firingSloAlerts, firstFiring, guardTrip, recoveredAt, series } from './verdict';
 
 /** Shows that a fault is active: the gauge gameday_chaos_experiment_active{experiment,fault}. */
 export interface ActiveFaultSink {
@@ -312,16 +312,7 @@ export class Controller {
           });
           const alertsDone = h.expectAlert.every(
             (x) =>
-              alerts.some(
-                (s) =>
-                  s.t >= timeline.injectedAt! &&
-                  s.prometheus.some(
-                    (a) =>
-                      a.state === 'firing' &&
-                      a.alertname === x.alertname &&
-                      Object.entries(x.labels).every(([k, v]) => a.labels[k] === v),
-                  ),
-              ) &&
+              firstFiring(alerts, x, timeline.injectedAt!) !== undefined &&
               (this.o.receivers === undefined || now > timeline.injectedAt! + (x.within ?? 0) + 45),
           );
           return stable && (h.expectAlert.length === 0 || alertsDone || now > alertDeadline);

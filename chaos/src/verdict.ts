@@ -87,7 +87,8 @@ export function describeAlert(a: { alertname?: string; labels: Record<string, st
   return `${name}{${keys.map((k) => `${k}="${a.labels[k]}"`).join(',')}}`;
 }
 
-function firstFiring(
+/** When an expected alert first fired at or after `from` (Prometheus snapshots), if it did. */
+export function firstFiring(
   snapshots: readonly AlertSnapshot[],
   expectation: AlertExpectation,
   from: number,

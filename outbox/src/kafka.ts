@@ -2,7 +2,7 @@
 // the service's logger, and a producer that is idempotent with acks=all (nothing acknowledged is lost,
 // retries do not duplicate within a producer session).
 import { Kafka, logLevel } from 'kafkajs';
-import type { Producer, LogEntry } from 'kafkajs';
+import type { Admin, Producer, LogEntry } from 'kafkajs';
 import type { Logger } from '@gameday/telemetry';
 
 export function kafkaClient(brokers: string, clientId: string, logger: Logger): Kafka {
@@ -32,4 +32,32 @@ export function kafkaClient(brokers: string, clientId: string, logger: Logger): 
 /** Idempotent, acks=all, one request in flight per broker: order is kept per partition through retries. */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}
+
+/** Creates the topics that are missing; adds partitions to one that has fewer than wanted. */
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly { topic: string; partitions: number }[],
+): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.topic));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
+      waitForLeaders: true,
+    });
+  }
+  const present = topics.filter((t) => existing.has(t.topic));
+  if (present.length > 0) {
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) });
+    const grow = present.filter(
+      (t) => (metadata.find((m) => m.name === t.topic)?.partitions.length ?? t.partitions) < t.partitions,
+    );
+    if (grow.length > 0) {
+      await admin.createPartitions({
+        topicPartitions: grow.map((t) => ({ topic: t.topic, count: t.partitions })),
+      });
+    }
+  }
+  return missing.map((t) => t.topic);
 }

@@ -9,9 +9,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin } from 'kafkajs';
 import type { Command, ComponentSpec, StackContext } from './component';
 import { proxiedAddress } from './toxiproxy';
+import { ensureTopics } from '@gameday/outbox';
 
 /** The topics the stack creates (idempotently) once the broker is ready. */
 export const KAFKA_TOPICS: readonly { topic: string; partitions: number }[] = [
@@ -108,34 +108,6 @@ function portFree(port: number): Promise<boolean> {
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
-}
-
-/** Creates the topics that are missing; adds partitions to one that has fewer than wanted. */
-export async function ensureTopics(
-  admin: Admin,
-  topics: readonly { topic: string; partitions: number }[],
-): Promise<string[]> {
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((t) => !existing.has(t.topic));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
-      waitForLeaders: true,
-    });
-  }
-  const present = topics.filter((t) => existing.has(t.topic));
-  if (present.length > 0) {
-    const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) });
-    const grow = present.filter(
-      (t) => (metadata.find((m) => m.name === t.topic)?.partitions.length ?? t.partitions) < t.partitions,
-    );
-    if (grow.length > 0) {
-      await admin.createPartitions({
-        topicPartitions: grow.map((t) => ({ topic: t.topic, count: t.partitions })),
-      });
-    }
-  }
-  return missing.map((t) => t.topic);
 }
 
 export function kafka(): ComponentSpec {

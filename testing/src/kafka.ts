@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { ensureTopics } from '@gameday/outbox';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from './ports';
 import { REPO_ROOT } from './process';
@@ -216,30 +217,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<TestK
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const existing = new Set(await admin.listTopics());
-        const missing = topics.filter((t) => !existing.has(t.topic));
-        if (missing.length > 0) {
-          await admin.createTopics({
-            topics: missing.map((t) => ({
-              topic: t.topic,
-              numPartitions: t.partitions,
-              replicationFactor: 1,
-            })),
-            waitForLeaders: true,
-          });
-        }
-        const present = topics.filter((t) => existing.has(t.topic));
-        if (present.length === 0) return;
-        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) });
-        const grow = present.filter(
-          (t) => (metadata.find((m) => m.name === t.topic)?.partitions.length ?? t.partitions) < t.partitions,
-        );
-        if (grow.length > 0) {
-          await admin.createPartitions({
-            topicPartitions: grow.map((t) => ({ topic: t.topic, count: t.partitions })),
-            validateOnly: false,
-          });
-        }
+        await ensureTopics(admin, topics);
       } finally {
         await admin.disconnect();
       }
