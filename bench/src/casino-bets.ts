@@ -1,5 +1,5 @@
 // Coin-flip bets through gateway → casino → wallet (each with its PostgreSQL database), full
-// telemetry at the default sampling (parent-based 10%, spans exported over OTLP/HTTP to a sink, logs
+// telemetry at the default sampling (parent-based 1%, spans exported over OTLP/HTTP to a sink, logs
 // to files), everything on this machine. Two runs: as many bets as the stack takes (64 connections),
 // and a constant 300 bets/s (open loop) for the latency target. CPU time of each process (from /proc) divided by
 // the bets settled shows where the next bottleneck is.
@@ -210,7 +210,7 @@ export async function casinoBets(options: {
     return runs;
   };
   try {
-    // The production default: OTLP export on, sampler variables unset (parent-based 10%).
+    // The production default: OTLP export on, sampler variables unset (parent-based 1%).
     const env = {
       OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
       OTEL_TRACES_SAMPLER: undefined,

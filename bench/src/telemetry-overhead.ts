@@ -1,5 +1,5 @@
 // Telemetry overhead, A/B: the same build with telemetry off (GAMEDAY_TELEMETRY=off, the bare
-// baseline) and on, at 100% trace sampling and at the production default (parent-based 10%), with
+// baseline) and on, at 100% trace sampling and at the production default (parent-based 1%), with
 // spans exported over OTLP/HTTP to a sink and log lines written to a file. Modes alternate within
 // each round (in rotating order) and the median of the rounds is reported.
 import { spawn } from 'node:child_process';
@@ -42,7 +42,7 @@ function modeEnv(mode: Mode, sink: string): Record<string, string | undefined> {
     case 'full':
       return { OTEL_EXPORTER_OTLP_ENDPOINT: sink, OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
     case 'default':
-      // Unset sampler variables: the telemetry library's default (parent-based, 10%).
+      // Unset sampler variables: the telemetry library's default (parent-based, 1%).
       return {
         OTEL_EXPORTER_OTLP_ENDPOINT: sink,
         OTEL_TRACES_SAMPLER: undefined,

@@ -60,6 +60,8 @@ export function service(opts: ServiceOptions): ComponentSpec {
           ...(opts.database ? { DATABASE_URL: proxiedDatabaseUrl(ctx, ctx.databaseUrl(opts.database)) } : {}),
           // Fault switches (http-error, http-latency) for the local chaos engine; admin token only.
           CHAOS_FAULTS_TOKEN: ctx.secret('chaos-token'),
+          // A development stack sees little traffic: keep one new trace in ten (production: 1%).
+          OTEL_TRACES_SAMPLER_ARG: ctx.env.OTEL_TRACES_SAMPLER_ARG ?? '0.1',
           ...opts.env?.(ctx),
         },
       };

@@ -1,16 +1,17 @@
 import { decideHead, samplingPolicyFromEnv } from './tracing';
 
-const parentBased10 = samplingPolicyFromEnv({});
+const parentBased1 = samplingPolicyFromEnv({});
 const sampledParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const unsampledParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00';
 
 describe('the sampling policy', () => {
-  it('defaults to parent-based 10% and reads the standard variables', () => {
-    expect(parentBased10).toEqual({
+  it('defaults to parent-based 1% and reads the standard variables', () => {
+    expect(parentBased1).toEqual({
       parentBased: true,
-      ratio: 0.1,
-      description: 'parentbased_traceidratio(0.1)',
+      ratio: 0.01,
+      description: 'parentbased_traceidratio(0.01)',
     });
+    expect(samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER_ARG: '0.25' })).toMatchObject({ ratio: 0.25 });
     expect(samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER: 'always_on' })).toMatchObject({
       parentBased: false,
       ratio: 1,
@@ -22,25 +23,26 @@ describe('the sampling policy', () => {
 
 describe('the head decision', () => {
   it('follows a valid incoming traceparent when parent-based, whatever the ratio', () => {
-    expect(decideHead(sampledParent, parentBased10, () => 0.99)).toEqual({ sampled: true, traceId: '' });
-    expect(decideHead(unsampledParent, parentBased10, () => 0)).toEqual({
+    expect(decideHead(sampledParent, parentBased1, () => 0.99)).toEqual({ sampled: true, traceId: '' });
+    expect(decideHead(unsampledParent, parentBased1, () => 0)).toEqual({
       sampled: false,
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     });
   });
 
   it('uses the ratio for new traces and gives an unsampled one a fresh trace id', () => {
-    expect(decideHead(undefined, parentBased10, () => 0.05).sampled).toBe(true);
-    const d = decideHead(undefined, parentBased10, () => 0.5);
+    expect(decideHead(undefined, parentBased1, () => 0.005).sampled).toBe(true);
+    expect(decideHead(undefined, parentBased1, () => 0.05).sampled).toBe(false);
+    const d = decideHead(undefined, parentBased1, () => 0.5);
     expect(d.sampled).toBe(false);
     expect(d.traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(decideHead(undefined, parentBased10, () => 0.5).traceId).not.toBe(d.traceId);
+    expect(decideHead(undefined, parentBased1, () => 0.5).traceId).not.toBe(d.traceId);
   });
 
   it('treats a malformed or all-zero traceparent as absent', () => {
     for (const bad of ['garbage', '00-00000000000000000000000000000000-00f067aa0ba902b7-01', '01-xyz']) {
-      expect(decideHead(bad, parentBased10, () => 0.5).sampled).toBe(false);
-      expect(decideHead(bad, parentBased10, () => 0.01).sampled).toBe(true);
+      expect(decideHead(bad, parentBased1, () => 0.5).sampled).toBe(false);
+      expect(decideHead(bad, parentBased1, () => 0.001).sampled).toBe(true);
     }
   });
 
