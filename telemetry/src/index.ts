@@ -35,9 +35,11 @@ export {
   samplingPolicyFromEnv,
   unsampledTrace,
   unsampledTraceparent,
+  requestContext,
+  captureContext,
   requestFunction,
 } from './tracing';
-export type { HeadDecision, SamplingPolicy } from './tracing';
+export type { ContextPropagation, HeadDecision, SamplingPolicy } from './tracing';
 export { money, formatCents, CURRENCY } from './money';
 export type { MoneyOptions } from './money';
 export { migrate } from './migrations';
