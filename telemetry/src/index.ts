@@ -37,6 +37,7 @@ export {
   unsampledTraceparent,
   requestContext,
   captureContext,
+  activeTraceContext,
   requestFunction,
 } from './tracing';
 export type { ContextPropagation, HeadDecision, SamplingPolicy } from './tracing';

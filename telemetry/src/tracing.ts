@@ -289,6 +289,12 @@ export function captureContext(): <T>(fn: () => T) => T {
   return (fn) => context.with(ctx, fn);
 }
 
+/** The active context when it is traced (something records under it); undefined otherwise. */
+export function activeTraceContext(): Context | undefined {
+  const ctx = context.active();
+  return isTracingSuppressed(ctx) ? undefined : ctx;
+}
+
 /**
  * The context a traced request's work runs in (its server span), taken when its first Express layer
  * ran; the active context for a request that is not traced. For code that continues a request

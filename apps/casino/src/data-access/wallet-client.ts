@@ -4,6 +4,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { requestFunction } from '@gameday/telemetry';
+import { context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 
 /** What the wallet answered to a money movement. */
 export interface WalletMovement {
@@ -39,6 +41,8 @@ export class WalletUnavailable extends Error {
 export interface CallContext {
   /** The traceparent to send when the request being served is not sampled (see telemetry). */
   traceparent?: string | undefined;
+  /** The trace context to make the call in (explicit context propagation, see `withTrace`). */
+  trace?: Context | undefined;
 }
 
 export interface WalletClientOptions {
@@ -118,6 +122,16 @@ export class WalletClient {
     }
     if (key) headers['idempotency-key'] = key;
     if (ctx.traceparent) headers.traceparent = ctx.traceparent;
+    if (ctx.trace) return context.with(ctx.trace, () => this.send(method, path, headers, payload));
+    return this.send(method, path, headers, payload);
+  }
+
+  private send(
+    method: string,
+    path: string,
+    headers: http.OutgoingHttpHeaders,
+    payload: string | undefined,
+  ): Promise<unknown> {
     const base = this.options.baseUrl;
     return new Promise((resolve, reject) => {
       const req = requestFunction(this.transport)(
