@@ -79,9 +79,19 @@ export class RequestContextManager extends AsyncLocalStorageContextManager {
   override bind<T>(ctx: Context, target: T): T {
     if (target instanceof EventEmitter) {
       // Explicitly propagated, a traced request's emitters (the http instrumentation binds its
-      // request and response) keep its context for their listeners: the server span's route is read
-      // from it when the response closes. Untraced ones are left alone.
-      return this.explicit && !isTracingSuppressed(ctx) ? super.bind(ctx, target) : target;
+      // request and response) emit under its context: the server span's route is read from it when
+      // the response closes. One wrapper around `emit`, not the base class's patching of every
+      // listener method and listener. Untraced ones are left alone.
+      if (this.explicit && !isTracingSuppressed(ctx)) {
+        const emitter = target as unknown as { emit: (...args: unknown[]) => boolean };
+        const emit = emitter.emit;
+        // eslint-disable-next-line @typescript-eslint/no-this-alias
+        const manager = this;
+        emitter.emit = function (this: unknown, ...args: unknown[]) {
+          return manager.with(ctx, emit, this, ...args);
+        };
+      }
+      return target;
     }
     if (this.explicit && typeof target === 'function') {
       // eslint-disable-next-line @typescript-eslint/no-this-alias
