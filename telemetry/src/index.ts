@@ -38,6 +38,7 @@ export {
   requestContext,
   captureContext,
   activeTraceContext,
+  traceHeaders,
   requestFunction,
 } from './tracing';
 export type { ContextPropagation, HeadDecision, SamplingPolicy } from './tracing';

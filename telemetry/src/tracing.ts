@@ -299,6 +299,13 @@ export function captureContext(): <T>(fn: () => T) => T {
   return (fn) => context.with(ctx, fn);
 }
 
+/** The W3C trace-context headers (`traceparent`, `tracestate`) of the active context; empty when untraced. */
+export function traceHeaders(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
 /** The active context when it is traced (something records under it); undefined otherwise. */
 export function activeTraceContext(): Context | undefined {
   const ctx = context.active();

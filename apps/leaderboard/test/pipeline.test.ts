@@ -51,12 +51,13 @@ beforeAll(async () => {
   });
   await api.pg.createDatabase('leaderboard');
   events = await startService('events', {
-    env: { KAFKA_BROKERS: kafka.brokers, EVENTS_PRODUCE_TIMEOUT_MS: '3000' },
+    env: { ...otel(), KAFKA_BROKERS: kafka.brokers, EVENTS_PRODUCE_TIMEOUT_MS: '3000' },
   });
   leaderboard = await startLeaderboard();
   // A gateway that routes every area (the one startPlayerApi made knows accounts, wallet and casino).
   gateway = await startService('gateway', {
     env: {
+      ...otel(),
       ACCOUNTS_URL: api.accounts.url,
       WALLET_URL: api.wallet!.url,
       CASINO_URL: api.casino!.url,
@@ -183,6 +184,26 @@ describe('the event pipeline', () => {
     const betSpan = await receiver.waitFor((s) => s.traceId === traceId && s.name === 'coin-flip round');
     expect(update.parentSpanId).toBe(betSpan.spanId);
     expect(update.attributes['gameday.event.type']).toBe('bet.settled');
+  });
+
+  it('puts the leaderboard update of a posted event in the trace of the POST (each message carries its own)', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const event = bet(randomUUID(), 300, 0);
+    const posted = await request(gw('/events'), {
+      token: admin,
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      body: event,
+    });
+    expect(posted.status).toBe(202);
+    const update = await receiver.waitFor(
+      (s) =>
+        s.traceId === traceId && s.service === 'leaderboard' && s.name === 'leaderboard update bet.settled',
+      30_000,
+    );
+    const eventsServer = await receiver.waitFor(
+      (s) => s.traceId === traceId && s.service === 'events' && s.kind === 2,
+    );
+    expect(update.parentSpanId).toBe(eventsServer.spanId);
   });
 
   it('accepts events posted through the gateway and counts a duplicated delivery once', async () => {

@@ -1,6 +1,6 @@
 // POST /api/v1/events: one event or { events: [...] }. 202 once Kafka acknowledged every event.
 import type { Router } from 'express';
-import { playerIdentity, ServiceUnavailableError } from '@gameday/telemetry';
+import { playerIdentity, ServiceUnavailableError, traceHeaders } from '@gameday/telemetry';
 import type { BatchingProducer } from '../data-access/batching-producer';
 import { admit, parseEvents } from '../domain/ingest';
 import type { IngestLimits } from '../domain/ingest';
@@ -41,12 +41,15 @@ export function eventRoutes<R extends Routes>(r: R, d: EventRoutesDeps): R {
       d.rejected.inc({ reason: 'rate_limited' }, events.length);
       throw err;
     }
+    // A traced request's context travels in each of its messages (W3C traceparent): the batch they
+    // are sent in mixes many requests, so the producer's own context is none of theirs.
+    const trace = traceHeaders();
     try {
       await d.producer.send(
         events.map((e) => ({
           key: e.player_id,
           value: JSON.stringify(e),
-          headers: { 'event-type': e.type },
+          headers: { 'event-type': e.type, ...trace },
         })),
       );
     } catch (err) {
