@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { goInstall } from './lib/go-install.mjs';
+import { goInstall, toolCommandLine } from './lib/go-install.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The k6 release load/ is written for (k6 1.x runs TypeScript files directly). */
@@ -81,17 +81,9 @@ export function ensureK6({ root = repoRoot, progress = defaultProgress, env = pr
   });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    const [cmd = 'version'] = process.argv.slice(2);
-    if (cmd !== 'path' && cmd !== 'version')
-      throw new K6SetupError(`unknown command ${cmd}: use path or version`);
-    const bin = ensureK6();
-    process.stdout.write((cmd === 'path' ? bin : k6Version(bin)) + '\n');
-  } catch (err) {
-    process.stderr.write(
-      `\x1b[31m[k6] error: ${err instanceof K6SetupError ? err.message : err.stack}\x1b[0m\n`,
-    );
-    process.exit(1);
-  }
-}
+toolCommandLine(import.meta.url, {
+  name: 'k6',
+  ensure: ensureK6,
+  version: k6Version,
+  SetupError: K6SetupError,
+});

@@ -10,9 +10,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { goExecutable, repoRoot } from './k6.mjs';
-import { goInstall } from './lib/go-install.mjs';
+import { goInstall, toolCommandLine } from './lib/go-install.mjs';
 
 export const TOXIPROXY_VERSION = 'v2.5.0';
 export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2/cmd/server';
@@ -53,17 +52,9 @@ export function ensureToxiproxy({ root = repoRoot, progress = defaultProgress, e
   });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    const [cmd = 'version'] = process.argv.slice(2);
-    if (cmd !== 'path' && cmd !== 'version')
-      throw new ToxiproxySetupError(`unknown command ${cmd}: use path or version`);
-    const bin = ensureToxiproxy();
-    process.stdout.write((cmd === 'path' ? bin : toxiproxyVersion(bin)) + '\n');
-  } catch (err) {
-    process.stderr.write(
-      `\x1b[31m[toxiproxy] error: ${err instanceof ToxiproxySetupError ? err.message : err.stack}\x1b[0m\n`,
-    );
-    process.exit(1);
-  }
-}
+toolCommandLine(import.meta.url, {
+  name: 'toxiproxy',
+  ensure: ensureToxiproxy,
+  version: toxiproxyVersion,
+  SetupError: ToxiproxySetupError,
+});

@@ -3,7 +3,8 @@
 // what to check. Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { withLock } from './lock.mjs';
 
 /**
@@ -68,4 +69,25 @@ export function goInstall({
       return bin;
     },
   );
+}
+
+/**
+ * The command line of a tool script run directly (`node scripts/<tool>.mjs [path|version]`): builds
+ * the tool when needed, then prints its path or (the default) its version. Does nothing when the
+ * script is imported. A setup error is printed as its message; anything else with its stack.
+ */
+export function toolCommandLine(moduleUrl, { name, ensure, version, SetupError }) {
+  if (!process.argv[1] || resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  try {
+    const [cmd = 'version'] = process.argv.slice(2);
+    if (cmd !== 'path' && cmd !== 'version')
+      throw new SetupError(`unknown command ${cmd}: use path or version`);
+    const bin = ensure();
+    process.stdout.write((cmd === 'path' ? bin : version(bin)) + '\n');
+  } catch (err) {
+    process.stderr.write(
+      `\x1b[31m[${name}] error: ${err instanceof SetupError ? err.message : err.stack}\x1b[0m\n`,
+    );
+    process.exit(1);
+  }
 }
