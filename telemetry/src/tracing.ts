@@ -280,6 +280,8 @@ function reenterRequestContext(): void {
       const req = args[reqIndex] as Record<symbol, Context | undefined>;
       if (!isTraced(req)) return original.apply(this, args);
       const ctx = (req[REQUEST_CONTEXT] ??= context.active());
+      // Most layers follow the previous one synchronously, already in the request's context.
+      if (context.active() === ctx) return original.apply(this, args);
       return context.with(ctx, () => original.apply(this, args));
     };
   }
