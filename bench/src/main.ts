@@ -169,6 +169,8 @@ async function main(): Promise<void> {
     const r = await eventsPipeline({
       durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
       warmupSeconds: opts.warmupSeconds,
+      rounds: opts.rounds,
+      brokerWarmupSeconds: Number(process.env.BENCH_BROKER_WARMUP ?? 20),
       log: opts.log,
     });
     results.events = r;
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
       ];
     };
     out.push(
-      '\n## Events through gateway → events → Kafka, default sampling (instrumented / telemetry off)\n',
+      `\n## Events through gateway → events → Kafka, default sampling (instrumented / telemetry off), median of ${r.rounds.length} alternated rounds\n`,
     );
     out.push(
       table(

@@ -22,5 +22,10 @@ export const eventsConfig = z.object({
   EVENTS_MAX_FUTURE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   /** How long a produce may wait for Kafka's acknowledgement before the client gets a 503. */
   EVENTS_PRODUCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /**
+   * How long a produce batch may wait for more events after its oldest one arrived (Kafka's
+   * linger.ms): fewer, larger produce requests for a little latency. 0 sends at once.
+   */
+  EVENTS_PRODUCE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(2),
 });
 export type EventsConfig = z.infer<typeof eventsConfig>;

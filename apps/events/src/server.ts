@@ -21,11 +21,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const { config, logger, metrics } = service;
 
   const kafka = kafkaClient(config.KAFKA_BROKERS, 'gameday-events', logger);
-  const producer = new BatchingProducer(
-    createProducer(kafka),
-    EVENTS_TOPIC,
-    config.EVENTS_PRODUCE_TIMEOUT_MS,
-  );
+  const producer = new BatchingProducer(createProducer(kafka), EVENTS_TOPIC, {
+    timeoutMs: config.EVENTS_PRODUCE_TIMEOUT_MS,
+    lingerMs: config.EVENTS_PRODUCE_LINGER_MS,
+  });
   service.onShutdown('kafka producer', () => producer.close());
 
   const admin = kafka.admin();
