@@ -1,7 +1,7 @@
 // The batching producer against a recording kafkajs Producer: what goes into each produce request.
 // (The real broker is exercised by the pipeline tests in apps/leaderboard.)
 import type { Message, Producer, ProducerRecord } from 'kafkajs';
-import { BatchingProducer, KafkaUnavailable } from '../src/data-access/batching-producer';
+import { BatchingProducer, KafkaUnavailable, messagesBytes } from '../src/data-access/batching-producer';
 
 function recordingProducer(behaviour: (record: ProducerRecord) => Promise<void> = async () => undefined) {
   const sends: string[][] = [];
@@ -66,6 +66,33 @@ describe('BatchingProducer', () => {
       ['d', 'e'],
       ['f', 'g', 'h'],
     ]);
+  });
+
+  it('keeps each produce request under maxBatchBytes (one player: one partition, one record batch)', async () => {
+    const { producer, sends } = recordingProducer();
+    const big = (name: string) => msg(name + 'x'.repeat(999));
+    const one = messagesBytes([big('a')]);
+    expect(one).toBeGreaterThan(1000);
+    expect(one).toBeLessThan(1100);
+    const b = new BatchingProducer(producer, 'topic', {
+      timeoutMs: 5000,
+      lingerMs: 50,
+      maxBatchBytes: 3 * one,
+    });
+    // Seven POSTs of one message each arrive within the linger: at most three fit in a request.
+    await Promise.all('abcdefg'.split('').map((n) => b.send([big(n)])));
+    expect(sends.map((s) => s.map((v) => v[0]).join(''))).toEqual(['abc', 'def', 'g']);
+  });
+
+  it('counts keys, values and headers in a message size', () => {
+    expect(messagesBytes([{ key: 'k', value: 'é' }])).toBe(messagesBytes([{ key: 'k', value: 'ab' }]));
+    const plain = messagesBytes([{ key: 'k', value: 'v' }]);
+    expect(messagesBytes([{ key: 'k', value: 'v', headers: { traceparent: 'x'.repeat(55) } }])).toBe(
+      plain + 'traceparent'.length + 55,
+    );
+    expect(messagesBytes([{ key: null, value: Buffer.alloc(10) }])).toBe(
+      messagesBytes([{ key: 'k', value: 'v' }]) + 8,
+    );
   });
 
   it('fails every POST of a batch Kafka refused, and the next batch still goes', async () => {

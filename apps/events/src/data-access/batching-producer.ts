@@ -3,6 +3,10 @@
 // batch holding its events was acknowledged by Kafka, so an acknowledged event is never lost; a
 // failed or timed-out batch fails every POST in it (503), and clients retry with the same event ids.
 //
+// A produce request holds at most `maxBatchMessages` messages and `maxBatchBytes` bytes: keyed by
+// player, one busy player's events all go to one partition, and a record batch over the broker's
+// message.max.bytes (1 MiB by default) is refused whole (MESSAGE_TOO_LARGE).
+//
 // Like the Java producer's linger.ms, a batch may wait up to `lingerMs` after its oldest message
 // was queued for more to arrive (it goes at once when `maxBatchMessages` are waiting). Kafka's
 // cost is mostly per produce request, not per message: at a few thousand POSTs a second, a
@@ -11,6 +15,8 @@ import type { Message, Producer } from 'kafkajs';
 
 interface Pending {
   messages: Message[];
+  /** Their size as sent (keys, values, headers), roughly: for the batch bound. */
+  bytes: number;
   /** performance.now() when queued. */
   at: number;
   resolve(): void;
@@ -24,6 +30,8 @@ export interface BatchingOptions {
   timeoutMs: number;
   /** Most messages in one produce request. */
   maxBatchMessages?: number;
+  /** Most bytes in one produce request (a POST larger than this goes alone). */
+  maxBatchBytes?: number;
   /** How long a batch may wait for more messages after its oldest was queued (0: never). */
   lingerMs?: number;
 }
@@ -31,12 +39,14 @@ export interface BatchingOptions {
 export class BatchingProducer {
   private queue: Pending[] = [];
   private queuedMessages = 0;
+  private queuedBytes = 0;
   private sending = false;
   private connected: Promise<void> | undefined;
   /** Ends a linger early (the batch is full). */
   private wake: (() => void) | undefined;
   private readonly timeoutMs: number;
   private readonly maxBatchMessages: number;
+  private readonly maxBatchBytes: number;
   private readonly lingerMs: number;
 
   constructor(
@@ -46,15 +56,18 @@ export class BatchingProducer {
   ) {
     this.timeoutMs = options.timeoutMs;
     this.maxBatchMessages = options.maxBatchMessages ?? 5000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
     this.lingerMs = options.lingerMs ?? 0;
   }
 
   send(messages: Message[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ messages, at: performance.now(), resolve, reject });
+      const bytes = messagesBytes(messages);
+      this.queue.push({ messages, bytes, at: performance.now(), resolve, reject });
       this.queuedMessages += messages.length;
+      this.queuedBytes += bytes;
       if (!this.sending) void this.drain();
-      else if (this.wake && this.queuedMessages >= this.maxBatchMessages) this.wake();
+      else if (this.wake && this.full()) this.wake();
     });
   }
 
@@ -65,15 +78,20 @@ export class BatchingProducer {
         await this.linger();
         const batch: Pending[] = [];
         let count = 0;
+        let bytes = 0;
         while (
           this.queue.length > 0 &&
-          (batch.length === 0 || count + this.queue[0]!.messages.length <= this.maxBatchMessages)
+          (batch.length === 0 ||
+            (count + this.queue[0]!.messages.length <= this.maxBatchMessages &&
+              bytes + this.queue[0]!.bytes <= this.maxBatchBytes))
         ) {
           const p = this.queue.shift()!;
           batch.push(p);
           count += p.messages.length;
+          bytes += p.bytes;
         }
         this.queuedMessages -= count;
+        this.queuedBytes -= bytes;
         try {
           await this.withTimeout(this.sendNow(batch.flatMap((p) => p.messages)));
           for (const p of batch) p.resolve();
@@ -87,9 +105,14 @@ export class BatchingProducer {
     }
   }
 
+  /** Whether what is queued fills a produce request. */
+  private full(): boolean {
+    return this.queuedMessages >= this.maxBatchMessages || this.queuedBytes >= this.maxBatchBytes;
+  }
+
   /** Waits until the oldest queued message is lingerMs old, or the batch is full. */
   private async linger(): Promise<void> {
-    if (this.lingerMs <= 0 || this.queuedMessages >= this.maxBatchMessages) return;
+    if (this.lingerMs <= 0 || this.full()) return;
     const wait = this.queue[0]!.at + this.lingerMs - performance.now();
     if (wait < 1) return;
     await new Promise<void>((resolve) => {
@@ -134,4 +157,27 @@ export class BatchingProducer {
   async close(): Promise<void> {
     if (this.connected) await this.producer.disconnect().catch(() => undefined);
   }
+}
+
+/** Per record: attributes, timestamp and offset deltas, lengths (varints): a few bytes. */
+const RECORD_OVERHEAD = 16;
+
+function size(v: string | Buffer | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+}
+
+/** The bytes `messages` take in a record batch, near enough to keep under the broker's limit. */
+export function messagesBytes(messages: Message[]): number {
+  let total = 0;
+  for (const m of messages) {
+    total += RECORD_OVERHEAD + size(m.key) + size(m.value);
+    if (m.headers) {
+      for (const [k, v] of Object.entries(m.headers)) {
+        if (Array.isArray(v)) for (const x of v) total += k.length + size(x);
+        else total += k.length + size(v);
+      }
+    }
+  }
+  return total;
 }
