@@ -4,6 +4,7 @@
 //   service({ name: 'wallet', port: 8082, database: 'wallet', dependsOn: ['accounts'] }),
 
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { SERVICE_NODE_FLAGS } from '@gameday/telemetry/runtime';
 import { delimiter, join, relative } from 'node:path';
 import { defaultSinkPort, fallbackAlertmanagerConfig, pointWebhooksAt } from './alertmanager-config';
 import type { Command, ComponentSpec, StackContext } from './component';
@@ -50,7 +51,7 @@ export function service(opts: ServiceOptions): ComponentSpec {
     command(ctx) {
       return {
         command: process.execPath,
-        args: [main(ctx)],
+        args: [...SERVICE_NODE_FLAGS, main(ctx)],
         cwd: ctx.root,
         env: {
           PORT: String(ctx.port(opts.name)),

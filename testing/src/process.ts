@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@gameday/telemetry/runtime';
 import { freePort } from './ports';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -28,7 +29,7 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Append stdout and stderr to this file instead of collecting them. */
   logFile?: string;
-  /** Extra arguments for node itself (e.g. --cpu-prof). */
+  /** Extra arguments for node itself (e.g. --cpu-prof), after SERVICE_NODE_FLAGS. */
   nodeArgs?: string[];
 }
 
@@ -55,7 +56,7 @@ export async function startNodeProcess(
   env.PORT = options.env?.PORT ?? String(port);
   // With logFile, output goes straight to a file (benchmarks: no parsing in this process).
   const out = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), entry], {
     env,
     stdio: ['ignore', out, out],
     cwd: REPO_ROOT,
