@@ -129,6 +129,16 @@ export async function eventsPipeline(options: {
 
     const rounds: EventsRun[][] = [];
     let endToEnd: EventsResult['endToEnd'] | undefined;
+    /** POSTs `body` as fast as 64 connections go, for `seconds`. */
+    const post = (url: string, token: string, body: string, seconds: number) =>
+      autocannon({
+        url,
+        method: 'POST',
+        duration: seconds,
+        connections: 64,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
     const saturate = async (
       label: string,
       url: string,
@@ -137,15 +147,7 @@ export async function eventsPipeline(options: {
       perRequest: number,
       into?: EventsRun[],
     ) => {
-      const fire = (seconds: number) =>
-        autocannon({
-          url,
-          method: 'POST',
-          duration: seconds,
-          connections: 64,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body,
-        });
+      const fire = (seconds: number) => post(url, token, body, seconds);
       await fire(options.warmupSeconds);
       const r = await fire(options.durationSeconds);
       const ok = r.requests.total - r.non2xx;
@@ -170,16 +172,7 @@ export async function eventsPipeline(options: {
       options.log(
         `  warming the broker up: ${options.brokerWarmupSeconds} s of single events (not measured)`,
       );
-      const fire = () =>
-        autocannon({
-          url: s.url,
-          method: 'POST',
-          duration: options.brokerWarmupSeconds,
-          connections: 64,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
-          body: single,
-        });
-      await fire();
+      await post(s.url, s.token, single, options.brokerWarmupSeconds);
       await s.stop();
     }
     for (let round = 0; round < options.rounds; round++) {

@@ -4,8 +4,8 @@
 //   service({ name: 'wallet', port: 8082, database: 'wallet', dependsOn: ['accounts'] }),
 
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { SERVICE_NODE_FLAGS } from '@gameday/telemetry/runtime';
 import { delimiter, join, relative } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@gameday/telemetry/runtime';
 import { defaultSinkPort, fallbackAlertmanagerConfig, pointWebhooksAt } from './alertmanager-config';
 import type { Command, ComponentSpec, StackContext } from './component';
 import { kafka, kafkaBrokers } from './kafka';

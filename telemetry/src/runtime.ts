@@ -1,5 +1,5 @@
 // How a gameday service's Node process is started: the V8 flags every launcher passes (the local
-// stack, the test and benchmark harness, container commands). No imports: launchers load this
+// stack and the test and benchmark harness). No imports: launchers load this
 // without loading OpenTelemetry.
 
 /**

@@ -8,7 +8,7 @@
 // message.max.bytes (1 MiB by default) is refused whole (MESSAGE_TOO_LARGE).
 //
 // Like the Java producer's linger.ms, a batch may wait up to `lingerMs` after its oldest message
-// was queued for more to arrive (it goes at once when `maxBatchMessages` are waiting). Kafka's
+// was queued for more to arrive (it goes at once when a full request's worth is waiting). Kafka's
 // cost is mostly per produce request, not per message: at a few thousand POSTs a second, a
 // couple of milliseconds of lingering halves the broker's CPU per event.
 import type { Message, Producer } from 'kafkajs';
