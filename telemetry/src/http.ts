@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger';
-import { logDirect } from './logger';
+import { logRequest } from './logger';
+import type { LineTrace } from './logger';
 import type { ServiceMetrics } from './metrics';
 import { UNMATCHED_ROUTE } from './metrics';
 import {
@@ -15,7 +16,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   UnsupportedMediaTypeError,
 } from './errors';
-import { context, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { unsampledTrace } from './tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -57,7 +58,8 @@ export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler
     // this request's.
     const span = trace.getSpan(context.active());
     // 'close' follows 'finish' on every response, and comes alone when the client went away first.
-    res.once('close', () => {
+    // A response closes once: `on` spares the wrapper `once` would allocate.
+    res.on('close', () => {
       const seconds = (performance.now() - start) / 1000;
       const route = routeOf(req);
       // 499: the client went away before the response was complete (nginx's convention).
@@ -71,22 +73,30 @@ export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler
         sc && sc.traceFlags & 1 ? sc.traceId : undefined,
       );
       if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
-      const meta: Record<string, unknown> = {
-        request_id: req.id,
-        http_request_method: req.method,
-        http_route: route,
-        url_path: req.path,
-        http_response_status_code: status,
-        duration_ms: Math.round(seconds * 1e4) / 10,
-      };
-      // An unsampled request has no span, but its line still carries the trace id the services
-      // along its path share (trace_flags 00: there is no recorded trace to jump to).
-      const unsampled = span === undefined ? unsampledTrace(req) : undefined;
-      if (unsampled) {
-        meta.trace_id = unsampled.traceId;
-        meta.trace_flags = '00';
+      let lineTrace: LineTrace | undefined;
+      if (sc !== undefined) {
+        if (isSpanContextValid(sc)) {
+          lineTrace = { traceId: sc.traceId, spanId: sc.spanId, flags: `0${sc.traceFlags.toString(16)}` };
+        }
+      } else {
+        // An unsampled request has no span, but its line still carries the trace id the services
+        // along its path share (trace_flags 00: there is no recorded trace to jump to).
+        const unsampled = unsampledTrace(req);
+        if (unsampled) lineTrace = { traceId: unsampled.traceId, flags: '00' };
       }
-      logDirect(logger, status >= 500 ? 'error' : 'info', 'request', meta, span);
+      logRequest(
+        logger,
+        status >= 500 ? 'error' : 'info',
+        {
+          requestId: req.id,
+          method: req.method,
+          route,
+          path: req.path,
+          status,
+          durationMs: Math.round(seconds * 1e4) / 10,
+        },
+        lineTrace,
+      );
     });
     next();
   };

@@ -1,5 +1,5 @@
 import Transport from 'winston-transport';
-import { createLogger, parseLogLevel } from './logger';
+import { createLogger, isoNow, logDirect, logRequest, parseLogLevel } from './logger';
 
 class Capture extends Transport {
   lines: string[] = [];
@@ -29,5 +29,70 @@ describe('the logger', () => {
 
   it('refuses an unknown LOG_LEVEL with a message naming the variable', () => {
     expect(() => parseLogLevel('loud')).toThrow(/LOG_LEVEL must be one of/);
+  });
+
+  it('formats timestamps exactly as Date#toISOString, across seconds, minutes and days', () => {
+    const start = Date.UTC(2026, 10, 23, 23, 59, 58, 990);
+    for (let ms = start; ms < start + 2500; ms += 7) {
+      expect(isoNow(ms)).toBe(new Date(ms).toISOString());
+    }
+    // Going back in time (a clock step) is formatted correctly too.
+    expect(isoNow(start - 86_400_000)).toBe(new Date(start - 86_400_000).toISOString());
+  });
+
+  it('writes the access-log line exactly as logDirect would, escaping what needs it', () => {
+    const direct = new Capture();
+    const fast = new Capture();
+    const a = createLogger({ service: 'gate"way', level: 'info', transport: direct });
+    const b = createLogger({ service: 'gate"way', level: 'info', transport: fast });
+    const fields = {
+      requestId: 'req-1',
+      method: 'GET',
+      route: '/api/v1/players/:id',
+      path: '/api/v1/players/\u00e9"\n\u2028💥',
+      status: 404,
+      durationMs: 12.3,
+    };
+    const trace = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), flags: '01' };
+    for (const [t, level] of [
+      [trace, 'info'],
+      [{ traceId: 'c'.repeat(32), flags: '00' }, 'error'],
+      [undefined, 'info'],
+    ] as const) {
+      const meta: Record<string, unknown> = {
+        request_id: fields.requestId,
+        http_request_method: fields.method,
+        http_route: fields.route,
+        url_path: fields.path,
+        http_response_status_code: fields.status,
+        duration_ms: fields.durationMs,
+      };
+      if (t) {
+        meta.trace_id = t.traceId;
+        if ('spanId' in t) meta.span_id = t.spanId;
+        meta.trace_flags = t.flags;
+      }
+      logDirect(a, level, 'request', meta, undefined);
+      logRequest(b, level, fields, t);
+    }
+    expect(fast.lines).toHaveLength(3);
+    // Same text, up to the timestamp (taken a moment apart).
+    const strip = (l: string) => l.replace(/"timestamp":"[^"]+"/, '"timestamp":"T"');
+    expect(fast.lines.map(strip)).toEqual(direct.lines.map(strip));
+    expect(JSON.parse(fast.lines[0]!)).toMatchObject({ url_path: fields.path, span_id: 'b'.repeat(16) });
+  });
+
+  it('writes no access-log line below the logger level', () => {
+    const capture = new Capture();
+    const logger = createLogger({ service: 'x', level: 'error', transport: capture });
+    logRequest(logger, 'info', {
+      requestId: 'r',
+      method: 'GET',
+      route: '/',
+      path: '/',
+      status: 200,
+      durationMs: 1,
+    });
+    expect(capture.lines).toHaveLength(0);
   });
 });

@@ -28,26 +28,41 @@ export function parseLogLevel(value: string | undefined): string {
   return level;
 }
 
+let lastMs = 0;
+let lastIso = '';
+let secondStart = 0;
+/** `2026-11-23T14:39:12.` of the current second. */
+let secondPrefix = '';
+const MS_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/**
+ * ISO timestamp (`Date#toISOString`). Under load many lines share a millisecond and most share a
+ * second: the date and time of day are formatted once per second, the milliseconds looked up.
+ */
+export function isoNow(ms = Date.now()): string {
+  if (ms === lastMs) return lastIso;
+  lastMs = ms;
+  const offset = ms - secondStart;
+  if (offset < 0 || offset >= 1000) {
+    secondStart = ms - (((ms % 1000) + 1000) % 1000);
+    secondPrefix = new Date(secondStart).toISOString().slice(0, 20);
+  }
+  lastIso = `${secondPrefix}${MS_DIGITS[ms - secondStart]}Z`;
+  return lastIso;
+}
+
+/** The `,"service":"…"` part of each line of a logger made by `createLogger`. */
+const SERVICE_PART = new WeakMap<Logger, string>();
+
+const servicePartOf = (service: string): string => `,"service":${JSON.stringify(service)}`;
+
 /**
  * Serialises the record as one JSON line, fixed fields first. Written out field by field rather than
  * by copying the record into a new object for JSON.stringify (or winston's cycle-safe json format):
  * this runs for every request's access-log line. Values go through JSON.stringify, so escaping is
  * exactly JSON's; a value that cannot be serialised (a cycle, a BigInt) is replaced by a marker.
  */
-let lastMs = 0;
-let lastIso = '';
-/** ISO timestamp, formatted once per millisecond (many lines share one under load). */
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== lastMs) {
-    lastMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
-}
-
 const jsonLine = (service: string) => {
-  const servicePart = `,"service":${JSON.stringify(service)}`;
+  const servicePart = servicePartOf(service);
   return winston.format((info) => {
     let line = `{"timestamp":"${isoNow()}","level":${JSON.stringify(info.level)},"message":${JSON.stringify(info.message) ?? '""'}${servicePart}`;
     for (const key in info) {
@@ -132,12 +147,14 @@ function writeAll(fd: number, chunk: string): void {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: parseLogLevel(options.level ?? process.env.LOG_LEVEL),
     format: jsonLine(options.service),
     transports: [options.transport ?? new BufferedStdoutTransport()],
     exitOnError: false,
   });
+  SERVICE_PART.set(logger, servicePartOf(options.service));
+  return logger;
 }
 
 const noop = () => undefined;
@@ -173,5 +190,69 @@ export function logDirect(
     if (transport.silent) continue;
     if (transport.level !== undefined && levels[transport.level]! < levels[level]!) continue;
     transport.log?.(formatted, noop);
+  }
+}
+
+/** What one access-log line says about a request. */
+export interface RequestLogFields {
+  requestId: string;
+  method: string;
+  /** The route template. */
+  route: string;
+  path: string;
+  status: number;
+  durationMs: number;
+}
+
+/** The trace a line points to: a span's ids, or only a trace id (an unsampled request, flags 00). */
+export interface LineTrace {
+  traceId: string;
+  spanId?: string;
+  flags: string;
+}
+
+/**
+ * Writes the access-log line of one request: the very line `logDirect(logger, level, 'request',
+ * { request_id, http_request_method, http_route, url_path, http_response_status_code, duration_ms,
+ * trace_id, span_id, trace_flags })` writes, same fields in the same order, built in one template
+ * instead of through a metadata object, a copy and a generic field loop. It runs for every request
+ * of every service. Loggers not made by `createLogger` get the line through `logDirect`.
+ */
+export function logRequest(logger: Logger, level: string, f: RequestLogFields, trace?: LineTrace): void {
+  const servicePart = SERVICE_PART.get(logger);
+  if (servicePart === undefined) {
+    const meta: Record<string, unknown> = {
+      request_id: f.requestId,
+      http_request_method: f.method,
+      http_route: f.route,
+      url_path: f.path,
+      http_response_status_code: f.status,
+      duration_ms: f.durationMs,
+    };
+    if (trace) {
+      meta.trace_id = trace.traceId;
+      if (trace.spanId !== undefined) meta.span_id = trace.spanId;
+      meta.trace_flags = trace.flags;
+    }
+    logDirect(logger, level, 'request', meta, undefined);
+    return;
+  }
+  if (!logger.isLevelEnabled(level)) return;
+  let line =
+    `{"timestamp":"${isoNow()}","level":"${level}","message":"request"${servicePart}` +
+    `,"request_id":${JSON.stringify(f.requestId)},"http_request_method":${JSON.stringify(f.method)}` +
+    `,"http_route":${JSON.stringify(f.route)},"url_path":${JSON.stringify(f.path)}` +
+    `,"http_response_status_code":${f.status},"duration_ms":${JSON.stringify(f.durationMs)}`;
+  if (trace) {
+    line += `,"trace_id":"${trace.traceId}"`;
+    if (trace.spanId !== undefined) line += `,"span_id":"${trace.spanId}"`;
+    line += `,"trace_flags":"${trace.flags}"`;
+  }
+  const info = { level, message: 'request', [LEVEL]: level, [MESSAGE]: `${line}}` };
+  const levels = logger.levels;
+  for (const transport of logger.transports) {
+    if (transport.silent) continue;
+    if (transport.level !== undefined && levels[transport.level]! < levels[level]!) continue;
+    transport.log?.(info, noop);
   }
 }

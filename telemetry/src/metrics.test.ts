@@ -152,4 +152,18 @@ describe('HttpHistogram', () => {
     expect(om.match(/trace_id/g)).toHaveLength(1);
     expect(h.render(false).toString()).not.toContain('trace_id');
   });
+
+  it('counts a value on a bound in that bucket, keeps one series per label set, refuses non-numbers', () => {
+    const h = new HttpHistogram();
+    for (let i = 0; i < 5; i++) h.observe('GET', '/a', 200, 0.005);
+    h.observe('GET', '/a', 500, 0.01);
+    h.observe('POST', '/a', 200, 0.01);
+    expect(h.size).toBe(3);
+    const text = h.render(false).toString();
+    const l = 'http_request_method="GET",http_route="/a",http_response_status_code="200"';
+    expect(text).toContain(`_bucket{${l},le="0.005"} 5\n`);
+    expect(text).toContain(`_count{${l}} 5\n`);
+    expect(() => h.observe('GET', '/a', 200, Number.NaN)).toThrow(/not a valid number/);
+    expect(h.size).toBe(3);
+  });
 });

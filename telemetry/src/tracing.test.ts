@@ -1,4 +1,4 @@
-import { decideHead, samplingPolicyFromEnv } from './tracing';
+import { decideHead, randomHexId, samplingPolicyFromEnv } from './tracing';
 
 const parentBased1 = samplingPolicyFromEnv({});
 const sampledParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -49,5 +49,21 @@ describe('the head decision', () => {
   it('ignores the parent when the policy is not parent-based', () => {
     const always = samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER: 'always_on' });
     expect(decideHead(unsampledParent, always).sampled).toBe(true);
+  });
+});
+
+describe('random ids for unsampled requests', () => {
+  it('are lowercase hex of the requested size, never all zeros, and do not repeat', () => {
+    const seen = new Set<string>();
+    // More than one 4 KiB pool's worth, so the pool is refilled on the way.
+    for (let i = 0; i < 600; i++) {
+      const traceId = randomHexId(16);
+      const spanId = randomHexId(8);
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(spanId).toMatch(/^[0-9a-f]{16}$/);
+      expect(traceId).not.toBe('0'.repeat(32));
+      seen.add(traceId);
+    }
+    expect(seen.size).toBe(600);
   });
 });

@@ -34,7 +34,7 @@ import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as HttpModule from 'node:http';
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { dirname } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -415,6 +415,28 @@ export interface HeadDecision {
 }
 
 const HEAD = Symbol.for('gameday.trace.head');
+
+/** Random bytes for ids, drawn from the OS 4 KiB at a time (one getrandom call per ~250 trace ids). */
+const ID_POOL = Buffer.alloc(4096);
+let idPoolOffset = ID_POOL.length;
+
+/**
+ * `bytes` random bytes as lowercase hex, never all zeros (W3C trace context: an all-zero trace or
+ * span id is invalid): a trace id (16) or a span id (8) for an unsampled request.
+ */
+export function randomHexId(bytes: 8 | 16): string {
+  for (;;) {
+    if (idPoolOffset + bytes > ID_POOL.length) {
+      randomFillSync(ID_POOL);
+      idPoolOffset = 0;
+    }
+    const start = idPoolOffset;
+    idPoolOffset += bytes;
+    for (let i = start; i < idPoolOffset; i++) {
+      if (ID_POOL[i] !== 0) return ID_POOL.toString('hex', start, idPoolOffset);
+    }
+  }
+}
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-|$)/;
 const INVALID_TRACE_ID = '0'.repeat(32);
 
@@ -435,7 +457,7 @@ export function decideHead(
     incoming && policy.parentBased
       ? (parseInt(incoming[3]!, 16) & 1) === 1
       : policy.ratio >= 1 || random() < policy.ratio;
-  return { sampled, traceId: sampled ? '' : (incoming?.[1] ?? randomUUID().replace(/-/g, '')) };
+  return { sampled, traceId: sampled ? '' : (incoming?.[1] ?? randomHexId(16)) };
 }
 
 /** The head decision taken for `req` when it was not sampled (undefined when it was, or tracing is off). */
@@ -451,7 +473,7 @@ export function unsampledTrace(req: IncomingMessage): HeadDecision | undefined {
  */
 export function unsampledTraceparent(req: IncomingMessage): string | undefined {
   const d = unsampledTrace(req);
-  return d && `00-${d.traceId}-${randomUUID().replace(/-/g, '').slice(0, 16)}-00`;
+  return d && `00-${d.traceId}-${randomHexId(8)}-00`;
 }
 
 /**
@@ -558,7 +580,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
   });
   sdk.start();
   if (explicit) reenterRequestContext();
-  else holdContextForSampledRequests(contextManager, traced);
+  routeRequestEvents(contextManager, traced);
 
   let stopped: Promise<void> | undefined;
   active = {
@@ -580,25 +602,46 @@ export function startTracing(options: TracingOptions): TracingHandle {
 }
 
 /**
- * A sampled request needs its context to follow it until the response is closed: wrap the (already
- * instrumented) server's emit so the context storage stays on for exactly that long.
+ * Wraps the (already instrumented) server's `emit`:
+ * - An unsampled request goes straight to node's own `emit`. The instrumentation would take the
+ *   same decision (`ignoreIncomingRequestHook`), but only after a try/catch around the hook, a new
+ *   suppressed context and two `bind` calls: a few microseconds on every request, for nothing. The
+ *   request runs under the suppressed default context either way. So do a server's other events
+ *   (`connection`, `listening`…), which the instrumentation only passes through.
+ * - A sampled request goes through the instrumentation. Under AsyncLocalStorage its context must
+ *   follow it until the response is closed: the storage stays on for exactly that long.
  */
-function holdContextForSampledRequests(
-  manager: RequestContextManager,
-  traced: (req: IncomingMessage) => boolean,
-): void {
+function routeRequestEvents(manager: RequestContextManager, traced: (req: IncomingMessage) => boolean): void {
   // Required here, after the SDK started, so it is the instrumented module (CommonJS output: a
   // static import would load it before the instrumentation is registered).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const http = require('http') as typeof HttpModule;
-  const instrumented = http.Server.prototype.emit as (this: unknown, ...args: unknown[]) => boolean;
-  http.Server.prototype.emit = function emit(this: unknown, event: string | symbol, ...args: unknown[]) {
-    if (event === 'request' && traced(args[0] as IncomingMessage)) {
+  type Emit = ((this: unknown, ...args: unknown[]) => boolean) & { __original?: Emit };
+  const instrumented = http.Server.prototype.emit as Emit;
+  const original = instrumented.__original;
+  if (original === undefined) throw new Error('http.Server.prototype.emit is not instrumented');
+  const explicit = manager.explicit;
+  http.Server.prototype.emit = function emit(
+    this: unknown,
+    event: string | symbol,
+    req?: unknown,
+    res?: unknown,
+  ) {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    if (event !== 'request') return original.apply(this, args);
+    if (!traced(req as IncomingMessage)) {
+      // Emitted by the HTTP parser, outside any context: already suppressed. Otherwise suppress it.
+      const ctx = context.active();
+      if (isTracingSuppressed(ctx)) return original.apply(this, args);
+      return context.with(suppressTracing(ctx), () => original.apply(this, args));
+    }
+    if (!explicit) {
       manager.hold();
       // After the instrumentation's own 'close' work (it ends the span) has run.
-      (args[1] as ServerResponse).once('close', () => setImmediate(() => manager.release()));
+      (res as ServerResponse).once('close', () => setImmediate(() => manager.release()));
     }
-    return instrumented.call(this, event, ...args);
+    return instrumented.apply(this, args);
   } as typeof http.Server.prototype.emit;
 }
 
