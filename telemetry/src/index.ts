@@ -40,6 +40,7 @@ export {
   activeTraceContext,
   traceHeaders,
   requestFunction,
+  instrumentedIfTraced,
 } from './tracing';
 export type { ContextPropagation, HeadDecision, SamplingPolicy } from './tracing';
 export { money, formatCents, CURRENCY } from './money';

@@ -1,4 +1,11 @@
-import { decideHead, randomHexId, samplingPolicyFromEnv } from './tracing';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import {
+  decideHead,
+  instrumentedIfTraced,
+  randomHexId,
+  RequestContextManager,
+  samplingPolicyFromEnv,
+} from './tracing';
 
 const parentBased1 = samplingPolicyFromEnv({});
 const sampledParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -65,5 +72,21 @@ describe('random ids for unsampled requests', () => {
       seen.add(traceId);
     }
     expect(seen.size).toBe(600);
+  });
+});
+
+describe('instrumentedIfTraced', () => {
+  const manager = new RequestContextManager(true);
+  beforeAll(() => context.setGlobalContextManager(manager));
+  afterAll(() => context.disable());
+
+  it("gives the instrumentation's wrapper inside a trace and the original function outside", () => {
+    const original = () => 'original';
+    const wrapper = Object.assign(() => 'wrapper', { __original: original });
+    // Outside any context: suppressed (nothing is recorded), so the wrapper would be wasted work.
+    expect(instrumentedIfTraced(wrapper)).toBe(original);
+    expect(context.with(ROOT_CONTEXT, () => instrumentedIfTraced(wrapper))).toBe(wrapper);
+    // A function no instrumentation wrapped is itself, always.
+    expect(instrumentedIfTraced(original)).toBe(original);
   });
 });

@@ -672,14 +672,23 @@ export { context, propagation, trace };
 type RequestFunction = typeof HttpModule.request;
 
 /**
+ * A function an OpenTelemetry instrumentation wrapped, as to call it now: the wrapper inside a trace,
+ * the original under a suppressed context (an unsampled request, background work), where the
+ * wrapper would only parse arguments and build attributes for spans that are never recorded.
+ * Call the result with the same `this` as the function itself.
+ */
+export function instrumentedIfTraced<F extends (...args: never[]) => unknown>(fn: F): F {
+  const original = (fn as F & { __original?: F }).__original;
+  return original !== undefined && isTracingSuppressed(context.active()) ? original : fn;
+}
+
+/**
  * The `request` function of `http` or `https` to use for an outgoing call now: the instrumented one
- * inside a sampled trace, node's own under a suppressed context (an unsampled request, background
- * work). The instrumentation parses the options and builds URL objects before it looks at the
- * context; for the nine in ten calls it would not trace, that was a tenth of a service's CPU.
- * Callers pass the trace decision on themselves (`unsampledTraceparent`).
+ * inside a sampled trace, node's own under a suppressed context (see `instrumentedIfTraced`). The
+ * instrumentation parses the options and builds URL objects before it looks at the context; for
+ * the nine in ten calls it would not trace, that was a tenth of a service's CPU. Callers pass the
+ * trace decision on themselves (`unsampledTraceparent`).
  */
 export function requestFunction(transport: { request: RequestFunction }): RequestFunction {
-  const instrumented = transport.request as RequestFunction & { __original?: RequestFunction };
-  if (instrumented.__original && isTracingSuppressed(context.active())) return instrumented.__original;
-  return instrumented;
+  return instrumentedIfTraced(transport.request);
 }

@@ -24,8 +24,9 @@ export const eventsConfig = z.object({
   EVENTS_PRODUCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /**
    * How long a produce batch may wait for more events after its oldest one arrived (Kafka's
-   * linger.ms): fewer, larger produce requests for a little latency. 0 sends at once.
+   * linger.ms, whose default is 5 ms since Kafka 4.0): fewer, larger produce requests for a little
+   * latency. 0 sends at once.
    */
-  EVENTS_PRODUCE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  EVENTS_PRODUCE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
 });
 export type EventsConfig = z.infer<typeof eventsConfig>;

@@ -12,6 +12,7 @@
 // cost is mostly per produce request, not per message: at a few thousand POSTs a second, a
 // couple of milliseconds of lingering halves the broker's CPU per event.
 import type { Message, Producer } from 'kafkajs';
+import { instrumentedIfTraced } from '@gameday/telemetry';
 
 interface Pending {
   messages: Message[];
@@ -132,7 +133,12 @@ export class BatchingProducer {
       throw err;
     });
     await this.connected;
-    await this.producer.send({ topic: this.topic, acks: -1, messages });
+    // A batch mixes many requests and is sent outside all of them: each message carries its own
+    // request's trace context (see the events route), and the kafkajs instrumentation's producer
+    // span per message could never be recorded here. So it is skipped (a span per message and its
+    // attributes, on every event).
+    const send = instrumentedIfTraced(this.producer.send);
+    await send.call(this.producer, { topic: this.topic, acks: -1, messages });
   }
 
   private withTimeout<T>(p: Promise<T>): Promise<T> {
