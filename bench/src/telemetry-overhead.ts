@@ -1,12 +1,14 @@
 // Telemetry overhead, A/B: the same build with telemetry off (GAMEDAY_TELEMETRY=off, the bare
 // baseline) and on, at 100% trace sampling and at the production default (parent-based 1%), with
-// spans exported over OTLP/HTTP to a sink and log lines written to a file. Modes alternate within
-// each round (in rotating order) and the median of the rounds is reported.
+// spans exported over OTLP/HTTP to a sink and log lines written to a file. In each round the three
+// builds run side by side and load alternates between them in 2 s slices (interleave.ts); the
+// median of the rounds is reported.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { interleaved } from './interleave';
 import { REPO_ROOT, request, startNodeProcess, startPlayerApi, startPostgres } from '@gameday/testing';
 import type { TestPostgres } from '@gameday/testing';
 
@@ -51,22 +53,6 @@ function modeEnv(mode: Mode, sink: string): Record<string, string | undefined> {
   }
 }
 
-async function load(
-  url: string,
-  headers: Record<string, string>,
-  seconds: number,
-  connections: number,
-): Promise<LoadResult> {
-  const r = await autocannon({ url, headers, duration: seconds, connections, pipelining: 1 });
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-  };
-}
-
 function median(values: LoadResult[]): LoadResult {
   const sorted = [...values].sort((a, b) => a.rps - b.rps);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -109,21 +95,42 @@ async function runScenario(name: string, subject: Subject, opts: BenchOptions): 
   const runs: Record<Mode, LoadResult[]> = { bare: [], full: [], default: [] };
   try {
     for (let round = 0; round < opts.rounds; round++) {
-      // Rotate the order so no mode always runs first (or on a warmer machine).
-      const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
-      for (const mode of order) {
-        const { url, headers, procs } = await subject.start(mode, modeEnv(mode, sink.url), logDir);
-        try {
-          await load(url, headers, opts.warmupSeconds, opts.connections);
-          const r = await load(url, headers, opts.durationSeconds, opts.connections);
+      // Every mode's processes run side by side; load moves between them in slices (interleave.ts).
+      const started = new Map<Mode, Awaited<ReturnType<Subject['start']>>>();
+      try {
+        for (const mode of MODES)
+          started.set(mode, await subject.start(mode, modeEnv(mode, sink.url), logDir));
+        const fire = (mode: Mode, seconds: number) => {
+          const { url, headers } = started.get(mode)!;
+          return autocannon({
+            url,
+            headers,
+            duration: seconds,
+            connections: opts.connections,
+            pipelining: 1,
+          });
+        };
+        // Rotate the order so no mode always goes first.
+        const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
+        for (const mode of order) await fire(mode, opts.warmupSeconds);
+        const totals = await interleaved(order, fire, opts.durationSeconds);
+        for (const mode of MODES) {
+          const t = totals[mode];
+          const r: LoadResult = {
+            rps: t.ok / t.seconds,
+            p50: t.p50,
+            p99: t.p99,
+            errors: t.errors,
+            non2xx: t.non2xx,
+          };
           runs[mode].push(r);
           opts.log(
             `  ${name} round ${round + 1}/${opts.rounds} ${mode.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p99 ${r.p99} ms` +
               (r.errors + r.non2xx > 0 ? `  (${r.errors} errors, ${r.non2xx} non-2xx!)` : ''),
           );
-        } finally {
-          for (const p of procs.reverse()) await p.stop();
         }
+      } finally {
+        for (const { procs } of started.values()) for (const p of procs.reverse()) await p.stop();
       }
     }
   } finally {
