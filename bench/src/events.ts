@@ -1,6 +1,7 @@
 // The event pipeline: gateway → events → Kafka, and on to the leaderboard.
-//   - Ingestion, the same build with full telemetry (default sampling) and with telemetry off, in
-//     alternated rounds (A/B, then B/A, ...), the median of the rounds reported:
+//   - Ingestion, the same build with full telemetry (default sampling) and with telemetry off: in
+//     each round both run side by side and load alternates between them in 2 s slices
+//     (interleave.ts); the median of the rounds is reported:
 //       - single-event POSTs as fast as they go (64 connections);
 //       - batches of 100 events per POST.
 //     The leaderboard is not running then: it is not on the ingestion path.
@@ -20,6 +21,8 @@ import { request, startKafka, startPostgres, startService } from '@gameday/testi
 import type { ServiceProcess } from '@gameday/testing';
 import { generateKeyPairSync } from 'node:crypto';
 import { pacedLoad } from './paced-load';
+import { interleaved } from './interleave';
+import type { SliceTotals } from './interleave';
 import { startSink } from './telemetry-overhead';
 
 export interface EventsRun {
@@ -139,30 +142,20 @@ export async function eventsPipeline(options: {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body,
       });
-    const saturate = async (
-      label: string,
-      url: string,
-      token: string,
-      body: string,
-      perRequest: number,
-      into?: EventsRun[],
-    ) => {
-      const fire = (seconds: number) => post(url, token, body, seconds);
-      await fire(options.warmupSeconds);
-      const r = await fire(options.durationSeconds);
-      const ok = r.requests.total - r.non2xx;
+    /** The run of one mode, from interleaved slices of POSTs of `perRequest` events. */
+    const record = (label: string, t: SliceTotals, perRequest: number, into: EventsRun[]) => {
       const run = {
         label,
-        requestsPerSecond: ok / options.durationSeconds,
-        eventsPerSecond: (ok * perRequest) / options.durationSeconds,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts + r.non2xx,
+        requestsPerSecond: t.ok / t.seconds,
+        eventsPerSecond: (t.ok * perRequest) / t.seconds,
+        p50: t.p50,
+        p99: t.p99,
+        errors: t.errors + t.non2xx,
       };
       options.log(
         `  ${label}: ${run.requestsPerSecond.toFixed(0)} req/s, ${run.eventsPerSecond.toFixed(0)} events/s, p99 ${run.p99} ms`,
       );
-      into?.push(run);
+      into.push(run);
     };
     const single = JSON.stringify(sessionEvent());
     const batch = JSON.stringify({ events: Array.from({ length: 100 }, sessionEvent) });
@@ -176,19 +169,31 @@ export async function eventsPipeline(options: {
       await s.stop();
     }
     for (let round = 0; round < options.rounds; round++) {
+      // Both builds run side by side (sharing the broker); load alternates between them in slices
+      // (interleave.ts), starting with a different one each round.
       const order = round % 2 === 0 ? (['default', 'bare'] as const) : (['bare', 'default'] as const);
-      const measured: EventsRun[] = [];
-      for (const mode of order) {
-        options.log(
-          `  round ${round + 1}/${options.rounds}, ${mode === 'bare' ? 'telemetry off' : 'telemetry on'}`,
-        );
-        const s = await start(mode);
-        const suffix = mode === 'bare' ? ', telemetry off' : '';
-        await saturate(`single events${suffix}`, s.url, s.token, single, 1, measured);
-        await saturate(`batches of 100${suffix}`, s.url, s.token, batch, 100, measured);
-        await s.stop();
+      options.log(`  round ${round + 1}/${options.rounds}`);
+      const stacks = new Map<'default' | 'bare', Awaited<ReturnType<typeof start>>>();
+      try {
+        for (const mode of order) stacks.set(mode, await start(mode));
+        const measured: EventsRun[] = [];
+        for (const [kind, body, perRequest] of [
+          ['single events', single, 1],
+          ['batches of 100', batch, 100],
+        ] as const) {
+          const fire = (mode: 'default' | 'bare', seconds: number) => {
+            const s = stacks.get(mode)!;
+            return post(s.url, s.token, body, seconds);
+          };
+          for (const mode of order) await fire(mode, options.warmupSeconds);
+          const totals = await interleaved(order, fire, options.durationSeconds);
+          record(kind, totals.default, perRequest, measured);
+          record(`${kind}, telemetry off`, totals.bare, perRequest, measured);
+        }
+        rounds.push(measured);
+      } finally {
+        for (const s of stacks.values()) await s.stop();
       }
-      rounds.push(measured);
     }
     const labels = [...new Set(rounds.flat().map((r) => r.label))];
     const runs = labels.map((label) => medianRun(rounds.flat().filter((r) => r.label === label)));
