@@ -20,6 +20,7 @@ export {
   routeOf,
   observe,
   jsonBody,
+  compose,
   notFound,
   errorHandler,
   toHttpError,

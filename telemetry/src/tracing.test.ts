@@ -2,6 +2,7 @@ import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import {
   decideHead,
   instrumentedIfTraced,
+  PooledIdGenerator,
   randomHexId,
   RequestContextManager,
   samplingPolicyFromEnv,
@@ -72,6 +73,13 @@ describe('random ids for unsampled requests', () => {
       seen.add(traceId);
     }
     expect(seen.size).toBe(600);
+  });
+
+  it('give the SDK its span and trace ids', () => {
+    const ids = new PooledIdGenerator();
+    expect(ids.generateTraceId()).toMatch(/^[0-9a-f]{32}$/);
+    expect(ids.generateSpanId()).toMatch(/^[0-9a-f]{16}$/);
+    expect(ids.generateSpanId()).not.toBe(ids.generateSpanId());
   });
 });
 

@@ -22,7 +22,7 @@ import {
   NoopSpanProcessor,
   ParentBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
-import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -248,11 +248,27 @@ interface ExpressLayer {
 
 const REQUEST_CONTEXT = Symbol.for('gameday.trace.request-context');
 
-function isTraced(req: unknown): boolean {
+/** Whether `req` is traced (head-sampled in). */
+export function isTraced(req: unknown): boolean {
   return (req as Record<symbol, HeadDecision | null | undefined>)[HEAD]?.sampled === true;
 }
 
 type LayerMethod = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Runs `fn` in the context of the traced request `req` (its server span): the context active when
+ * this was first called for it, in its first Express layer. For code that continues a request after
+ * an await under explicit context propagation (each Express layer does, and `compose` for each of
+ * its handlers). Untraced requests run `fn` as it is.
+ */
+export function inRequestContext<T>(req: unknown, fn: () => T): T {
+  if (!isTraced(req)) return fn();
+  const r = req as Record<symbol, Context | undefined>;
+  const ctx = (r[REQUEST_CONTEXT] ??= context.active());
+  // Most layers follow the previous one synchronously, already in the request's context.
+  if (context.active() === ctx) return fn();
+  return context.with(ctx, fn);
+}
 
 /**
  * Explicit context propagation: every Express layer of a traced request (middleware, route
@@ -277,12 +293,8 @@ function reenterRequestContext(): void {
       throw new Error(`router's Layer has no ${name}: explicit context propagation needs router 2.x`);
     }
     Layer.prototype[name] = function (this: unknown, ...args: unknown[]) {
-      const req = args[reqIndex] as Record<symbol, Context | undefined>;
-      if (!isTraced(req)) return original.apply(this, args);
-      const ctx = (req[REQUEST_CONTEXT] ??= context.active());
-      // Most layers follow the previous one synchronously, already in the request's context.
-      if (context.active() === ctx) return original.apply(this, args);
-      return context.with(ctx, () => original.apply(this, args));
+      if (!isTraced(args[reqIndex])) return original.apply(this, args);
+      return inRequestContext(args[reqIndex], () => original.apply(this, args));
     };
   }
 }
@@ -437,6 +449,21 @@ export function randomHexId(bytes: 8 | 16): string {
     }
   }
 }
+
+/**
+ * Span and trace ids from the pooled OS random bytes (`randomHexId`). The SDK's default generator
+ * draws each id from Math.random four bytes at a time into a fresh buffer: ~1 µs an id, and a
+ * sampled request makes a few.
+ */
+export class PooledIdGenerator implements IdGenerator {
+  generateTraceId(): string {
+    return randomHexId(16);
+  }
+
+  generateSpanId(): string {
+    return randomHexId(8);
+  }
+}
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-|$)/;
 const INVALID_TRACE_ID = '0'.repeat(32);
 
@@ -542,6 +569,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
     autoDetectResources: false,
     contextManager,
     sampler,
+    idGenerator: new PooledIdGenerator(),
     spanProcessors,
     instrumentations: [
       new HttpInstrumentation({

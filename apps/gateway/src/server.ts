@@ -1,6 +1,6 @@
 // Wires the gateway: configuration, token verification, rate limits, the routing table and the
 // OpenAPI document, on top of the instrumented service from @gameday/telemetry.
-import { createService } from '@gameday/telemetry';
+import { compose, createService } from '@gameday/telemetry';
 import type { Service } from '@gameday/telemetry';
 import { gatewayConfig, parseByteSize, trustProxySetting } from './config';
 import type { GatewayConfig } from './config';
@@ -84,10 +84,16 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       UPSTREAM_HEALTH_TIMEOUT_MS,
     );
     service.onShutdown(`${area.upstream} connections`, () => client.close());
-    const handlers = [ipLimit, auth, playerLimit, proxyTo(client, upstreamRequests, logger, proxyOptions)];
+    // One layer for the whole chain (see `compose`).
+    const handlers = compose(
+      ipLimit,
+      auth,
+      playerLimit,
+      proxyTo(client, upstreamRequests, logger, proxyOptions),
+    );
     // Two routes, so the route label is a template (`/api/v1/players/*path`), never the raw path.
-    app.all(`${API_PREFIX}/${area.area}`, ...handlers);
-    app.all(`${API_PREFIX}/${area.area}/*path`, ...handlers);
+    app.all(`${API_PREFIX}/${area.area}`, handlers);
+    app.all(`${API_PREFIX}/${area.area}/*path`, handlers);
   }
 
   logger.info('routing', {
