@@ -434,7 +434,8 @@ let idPoolOffset = ID_POOL.length;
 
 /**
  * `bytes` random bytes as lowercase hex, never all zeros (W3C trace context: an all-zero trace or
- * span id is invalid): a trace id (16) or a span id (8) for an unsampled request.
+ * span id is invalid): a trace id (16) or a span id (8), for an unsampled request's trace id and
+ * hop span id, and for the SDK (`PooledIdGenerator`).
  */
 export function randomHexId(bytes: 8 | 16): string {
   for (;;) {
@@ -464,6 +465,7 @@ export class PooledIdGenerator implements IdGenerator {
     return randomHexId(8);
   }
 }
+
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-|$)/;
 const INVALID_TRACE_ID = '0'.repeat(32);
 
