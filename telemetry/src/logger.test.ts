@@ -1,3 +1,4 @@
+import winston from 'winston';
 import Transport from 'winston-transport';
 import { createLogger, isoNow, logDirect, logRequest, parseLogLevel } from './logger';
 
@@ -94,5 +95,34 @@ describe('the logger', () => {
       durationMs: 1,
     });
     expect(capture.lines).toHaveLength(0);
+  });
+
+  it('writes the same fields through a logger not made by createLogger (its own format)', () => {
+    const capture = new Capture();
+    const logger = winston.createLogger({
+      level: 'info',
+      format: winston.format.json(),
+      transports: [capture],
+    });
+    logRequest(
+      logger,
+      'error',
+      { requestId: 'r', method: 'GET', route: '/x/:id', path: '/x/1', status: 503, durationMs: 2.5 },
+      { traceId: 'd'.repeat(32), spanId: 'e'.repeat(16), flags: '01' },
+    );
+    expect(capture.lines).toHaveLength(1);
+    expect(JSON.parse(capture.lines[0]!)).toEqual({
+      level: 'error',
+      message: 'request',
+      request_id: 'r',
+      http_request_method: 'GET',
+      http_route: '/x/:id',
+      url_path: '/x/1',
+      http_response_status_code: 503,
+      duration_ms: 2.5,
+      trace_id: 'd'.repeat(32),
+      span_id: 'e'.repeat(16),
+      trace_flags: '01',
+    });
   });
 });
