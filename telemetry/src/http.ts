@@ -56,7 +56,8 @@ export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler
     // The request's span, taken now: response events are not bound to a trace context (see
     // RequestContextManager in tracing.ts), and the exemplar and the log line's trace_id must be
     // this request's.
-    const span = trace.getSpan(context.active());
+    // Only a traced (head-sampled) request has one: the others skip the lookup.
+    const span = isTraced(req) ? trace.getSpan(context.active()) : undefined;
     // 'close' follows 'finish' on every response, and comes alone when the client went away first.
     // A response closes once: `on` spares the wrapper `once` would allocate.
     res.on('close', () => {

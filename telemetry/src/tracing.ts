@@ -264,10 +264,28 @@ type LayerMethod = (this: unknown, ...args: unknown[]) => unknown;
 export function inRequestContext<T>(req: unknown, fn: () => T): T {
   if (!isTraced(req)) return fn();
   const r = req as Record<symbol, Context | undefined>;
-  const ctx = (r[REQUEST_CONTEXT] ??= context.active());
+  const current = activeContext();
+  const ctx = (r[REQUEST_CONTEXT] ??= current);
   // Most layers follow the previous one synchronously, already in the request's context.
-  if (context.active() === ctx) return fn();
-  return context.with(ctx, fn);
+  if (current === ctx) return fn();
+  return withContext(ctx, fn);
+}
+
+/**
+ * The running SDK's context manager, read directly on the per-request paths: the API's `context`
+ * finds it through a version-checked global on every call, and a traced request asks a few dozen
+ * times. Undefined until `startTracing` and after its shutdown (the API's answer is used then).
+ */
+let contextManager: RequestContextManager | undefined;
+
+/** `context.active()`, straight from the running context manager. */
+function activeContext(): Context {
+  return contextManager !== undefined ? contextManager.active() : context.active();
+}
+
+/** `context.with(ctx, fn)`, straight through the running context manager. */
+function withContext<T>(ctx: Context, fn: () => T): T {
+  return contextManager !== undefined ? contextManager.with(ctx, fn) : context.with(ctx, fn);
 }
 
 /**
@@ -363,7 +381,7 @@ export class HeadSampledExpressInstrumentation extends ExpressInstrumentation {
             return isTraced(req) ? patched.call(this, req, res, next) : original.call(this, req, res, next);
           }
         : function (this: unknown, req: unknown, res: unknown, next: unknown) {
-            return isTracingSuppressed(context.active())
+            return isTracingSuppressed(activeContext())
               ? original.call(this, req, res, next)
               : patched.call(this, req, res, next);
           };
@@ -559,7 +577,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
   };
   const propagation = contextPropagationFromEnv(env, options.contextPropagation ?? 'async-local-storage');
   const explicit = propagation === 'explicit';
-  const contextManager = new RequestContextManager(explicit);
+  const manager = new RequestContextManager(explicit);
 
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
@@ -569,7 +587,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
       'deployment.environment.name': env.DEPLOYMENT_ENVIRONMENT ?? env.NODE_ENV ?? 'development',
     }),
     autoDetectResources: false,
-    contextManager,
+    contextManager: manager,
     sampler,
     idGenerator: new PooledIdGenerator(),
     spanProcessors,
@@ -584,7 +602,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
         // still parse the options and build attributes for a span it then drops: skip it at once.
         // The decision still travels: callers add `unsampledTraceparent(req)` themselves.
         requireParentforOutgoingSpans: true,
-        ignoreOutgoingRequestHook: () => isTracingSuppressed(context.active()),
+        ignoreOutgoingRequestHook: () => isTracingSuppressed(activeContext()),
       }),
       // Express's part is the route template: it names the server span `GET /api/v1/players/me` and
       // sets http.route even for ignored layers. Per-layer spans (middleware, router, handler) would
@@ -609,8 +627,9 @@ export function startTracing(options: TracingOptions): TracingHandle {
     ],
   });
   sdk.start();
+  contextManager = manager;
   if (explicit) reenterRequestContext();
-  routeRequestEvents(contextManager, traced);
+  routeRequestEvents(manager, traced);
 
   let stopped: Promise<void> | undefined;
   active = {
@@ -622,6 +641,8 @@ export function startTracing(options: TracingOptions): TracingHandle {
       await Promise.all(spanProcessors.map((p) => p.forceFlush()));
     },
     shutdown() {
+      // The SDK unregisters its context manager: the API answers again.
+      contextManager = undefined;
       stopped ??= sdk.shutdown().catch((err: unknown) => {
         process.stderr.write(`tracing shutdown failed: ${String(err)}\n`);
       });
@@ -662,9 +683,9 @@ function routeRequestEvents(manager: RequestContextManager, traced: (req: Incomi
     if (event !== 'request') return original.apply(this, args);
     if (!traced(req as IncomingMessage)) {
       // Emitted by the HTTP parser, outside any context: already suppressed. Otherwise suppress it.
-      const ctx = context.active();
+      const ctx = activeContext();
       if (isTracingSuppressed(ctx)) return original.apply(this, args);
-      return context.with(suppressTracing(ctx), () => original.apply(this, args));
+      return withContext(suppressTracing(ctx), () => original.apply(this, args));
     }
     if (!explicit) {
       manager.hold();
@@ -709,7 +730,7 @@ type RequestFunction = typeof HttpModule.request;
  */
 export function instrumentedIfTraced<F extends (...args: never[]) => unknown>(fn: F): F {
   const original = (fn as F & { __original?: F }).__original;
-  return original !== undefined && isTracingSuppressed(context.active()) ? original : fn;
+  return original !== undefined && isTracingSuppressed(activeContext()) ? original : fn;
 }
 
 /**
