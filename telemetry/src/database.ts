@@ -3,7 +3,7 @@
 import { context } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Service } from './service';
-import { tracingHandle } from './tracing';
+import { activeContext, tracingHandle, withContext } from './tracing';
 
 export interface PoolLike {
   totalCount: number;
@@ -80,7 +80,7 @@ function carryContextIntoQueries(pool: PoolLike): void {
   const query = target.query!;
   const connect = target.connect!;
   target.query = function (this: unknown, ...args: unknown[]) {
-    const ctx = context.active();
+    const ctx = activeContext();
     if (isTracingSuppressed(ctx)) return query.apply(this, args);
     // pg-pool's query calls this.connect(callback) synchronously; its callback runs the query.
     const self = this as Record<string, AnyFunction>;
@@ -92,14 +92,14 @@ function carryContextIntoQueries(pool: PoolLike): void {
     }
   };
   const connectInContext = function (this: unknown, ...args: unknown[]) {
-    const ctx = context.active();
+    const ctx = activeContext();
     if (args.length > 0 || isTracingSuppressed(ctx)) return connect.apply(this, args);
     return (connect.call(this) as Promise<Checkout>).then((client) => {
       // For this checkout only: the pool sets a fresh `release` on every checkout.
       const own = client as unknown as Record<string, AnyFunction>;
       const clientQuery = client.query;
       const release = client.release;
-      own.query = (...queryArgs: unknown[]) => context.with(ctx, () => clientQuery.apply(client, queryArgs));
+      own.query = (...queryArgs: unknown[]) => withContext(ctx, () => clientQuery.apply(client, queryArgs));
       own.release = (...releaseArgs: unknown[]) => {
         delete own.query;
         return release.apply(client, releaseArgs);

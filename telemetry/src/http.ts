@@ -17,7 +17,7 @@ import {
   UnsupportedMediaTypeError,
 } from './errors';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import { inRequestContext, isTraced, unsampledTrace } from './tracing';
+import { activeContext, inRequestContext, isTraced, unsampledTrace } from './tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -55,9 +55,8 @@ export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler
     const start = performance.now();
     // The request's span, taken now: response events are not bound to a trace context (see
     // RequestContextManager in tracing.ts), and the exemplar and the log line's trace_id must be
-    // this request's.
-    // Only a traced (head-sampled) request has one: the others skip the lookup.
-    const span = isTraced(req) ? trace.getSpan(context.active()) : undefined;
+    // this request's. Only a traced (head-sampled) request has one: the others skip the lookup.
+    const span = isTraced(req) ? trace.getSpan(activeContext()) : undefined;
     // 'close' follows 'finish' on every response, and comes alone when the client went away first.
     // A response closes once: `on` spares the wrapper `once` would allocate.
     res.on('close', () => {
@@ -124,7 +123,7 @@ export function jsonBody(limit = '64kb'): RequestHandler {
     // The body may finish arriving in a socket event, outside the request's trace context (event
     // emitters are not bound, see RequestContextManager): continue in it explicitly rather than
     // rely on how the parser schedules its callback.
-    const requestContext = context.active();
+    const requestContext = activeContext();
     parser(req, res, (err?: unknown) => context.with(requestContext, next, undefined, err));
   };
 }

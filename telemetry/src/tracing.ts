@@ -279,12 +279,12 @@ export function inRequestContext<T>(req: unknown, fn: () => T): T {
 let contextManager: RequestContextManager | undefined;
 
 /** `context.active()`, straight from the running context manager. */
-function activeContext(): Context {
+export function activeContext(): Context {
   return contextManager !== undefined ? contextManager.active() : context.active();
 }
 
 /** `context.with(ctx, fn)`, straight through the running context manager. */
-function withContext<T>(ctx: Context, fn: () => T): T {
+export function withContext<T>(ctx: Context, fn: () => T): T {
   return contextManager !== undefined ? contextManager.with(ctx, fn) : context.with(ctx, fn);
 }
 
@@ -327,20 +327,20 @@ function reenterRequestContext(): void {
  *   await resume(() => repo.insert(player));
  */
 export function captureContext(): <T>(fn: () => T) => T {
-  const ctx = context.active();
-  return (fn) => context.with(ctx, fn);
+  const ctx = activeContext();
+  return (fn) => withContext(ctx, fn);
 }
 
 /** The W3C trace-context headers (`traceparent`, `tracestate`) of the active context; empty when untraced. */
 export function traceHeaders(): Record<string, string> {
   const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
+  propagation.inject(activeContext(), carrier);
   return carrier;
 }
 
 /** The active context when it is traced (something records under it); undefined otherwise. */
 export function activeTraceContext(): Context | undefined {
-  const ctx = context.active();
+  const ctx = activeContext();
   return isTracingSuppressed(ctx) ? undefined : ctx;
 }
 
@@ -350,7 +350,7 @@ export function activeTraceContext(): Context | undefined {
  * after an await under explicit context propagation: `context.with(requestContext(req), () => …)`.
  */
 export function requestContext(req: IncomingMessage): Context {
-  return (req as unknown as Record<symbol, Context | undefined>)[REQUEST_CONTEXT] ?? context.active();
+  return (req as unknown as Record<symbol, Context | undefined>)[REQUEST_CONTEXT] ?? activeContext();
 }
 
 /**
