@@ -27,11 +27,16 @@ export function tempHome(): string {
 }
 
 /**
- * Far from the defaults and, very likely, from a parallel run; every port stays below 32768, where
- * Linux hands out ephemeral ports (other tests listen on port 0).
+ * Far from the defaults; every port stays below 32768, where Linux hands out ephemeral ports (other
+ * tests listen on port 0). The stack's default ports span 5433–9192, so two stacks whose offsets
+ * differ by less than that can share a port (wallet's 8082 at one offset is the casino→wallet proxy's
+ * 8282 at another, 200 lower). Test files in different jest workers run at the same time: each
+ * worker draws from its own band, whose ports never meet the other's (worker 1: 10433–21342,
+ * worker 2: 21433–32342). Files of one worker run one after another.
  */
 export function randomOffset(): number {
-  return 10_000 + Math.floor(Math.random() * 260) * 50;
+  const worker = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % 2;
+  return (worker === 0 ? 5_000 : 16_000) + Math.floor(Math.random() * 144) * 50;
 }
 
 export function isAlive(pid: number): boolean {
