@@ -12,7 +12,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Journal } from '../src/journal';
@@ -526,6 +527,24 @@ describe('gameday chaos run on the local stack', () => {
   }, 180_000);
 
   it('on an error mid-experiment (Prometheus gone) rolls back and exits 2', async () => {
+    // The run reads Prometheus through a TCP relay the test cuts mid-experiment. Killing the real
+    // Prometheus raced the stack's supervisor: when it restarted Prometheus before the next sample,
+    // the run (rightly) carried on for its whole duration.
+    const upstream = new URL(state.prometheus.url);
+    const sockets = new Set<Socket>();
+    const relay = createNetServer((client) => {
+      const server = connect(Number(upstream.port), upstream.hostname);
+      sockets.add(client).add(server);
+      client.pipe(server).pipe(client);
+      const drop = () => {
+        client.destroy();
+        server.destroy();
+      };
+      client.on('error', drop).on('close', drop);
+      server.on('error', drop).on('close', drop);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
     const file = experiment('lose-prometheus', {
       target: { service: 'leaderboard' },
       fault: { type: 'http-latency', delay: '200ms' },
@@ -535,25 +554,33 @@ describe('gameday chaos run on the local stack', () => {
         admission: { window: '10s', refuseWhenAlertFiring: false },
       },
     });
-    let killed = false;
-    const r = await gameday(['chaos', 'run', file, '--reports', reports()], (text) => {
-      if (!killed && /observe: fault active/.test(text)) {
-        killed = true;
-        const prometheus = stack.state()!.components.find((c) => c.name === 'prometheus')!;
-        process.kill(-prometheus.pid!, 'SIGKILL');
-      }
-    });
-    expect({ killed, code: r.code, stderr: r.stderr }).toEqual({
-      killed: true,
-      code: 2,
-      stderr: expect.any(String),
-    });
-    expect(r.stderr).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ is not reachable/);
-    expect(r.stderr).toMatch(/rolled back: nothing left injected/);
-    expect(journalOf('lose-prometheus').journal).toMatchObject({
-      outcome: 'error',
-      verdict: { status: 'error', exitCode: 2 },
-    });
-    expect(await faultSwitches('leaderboard')).toEqual([]);
+    let cut = false;
+    try {
+      const r = await gameday(
+        ['chaos', 'run', file, '--reports', reports(), '--prometheus', relayUrl],
+        (text) => {
+          if (!cut && /observe: fault active/.test(text)) {
+            cut = true;
+            relay.close();
+            for (const s of sockets) s.destroy();
+          }
+        },
+      );
+      expect({ cut, code: r.code, stderr: r.stderr }).toEqual({
+        cut: true,
+        code: 2,
+        stderr: expect.any(String),
+      });
+      expect(r.stderr).toContain(`Prometheus at ${relayUrl} is not reachable`);
+      expect(r.stderr).toMatch(/rolled back: nothing left injected/);
+      expect(journalOf('lose-prometheus').journal).toMatchObject({
+        outcome: 'error',
+        verdict: { status: 'error', exitCode: 2 },
+      });
+      expect(await faultSwitches('leaderboard')).toEqual([]);
+    } finally {
+      relay.close();
+      for (const s of sockets) s.destroy();
+    }
   }, 120_000);
 });
