@@ -1,5 +1,7 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import {
+  batchOptionsFromEnv,
+  BSP_DEFAULTS,
   decideHead,
   instrumentedIfTraced,
   PooledIdGenerator,
@@ -26,6 +28,38 @@ describe('the sampling policy', () => {
     });
     expect(() => samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
     expect(() => samplingPolicyFromEnv({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/not supported/);
+  });
+});
+
+describe('span batching', () => {
+  it('uses our defaults, and the standard OTEL_BSP_* variables override each', () => {
+    expect(batchOptionsFromEnv({})).toEqual(BSP_DEFAULTS);
+    expect(
+      batchOptionsFromEnv({
+        OTEL_BSP_MAX_QUEUE_SIZE: '4096',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '256',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        OTEL_BSP_EXPORT_TIMEOUT: '2000',
+      }),
+    ).toEqual({
+      maxQueueSize: 4096,
+      maxExportBatchSize: 256,
+      scheduledDelayMillis: 50,
+      exportTimeoutMillis: 2000,
+    });
+    expect(batchOptionsFromEnv({ OTEL_BSP_SCHEDULE_DELAY: '0' }).scheduledDelayMillis).toBe(0);
+  });
+
+  it('refuses a value that is not a whole number, or a batch larger than the queue, naming the variable', () => {
+    expect(() => batchOptionsFromEnv({ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: 'lots' })).toThrow(
+      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE must be a whole number of at least 1, got "lots"',
+    );
+    expect(() => batchOptionsFromEnv({ OTEL_BSP_SCHEDULE_DELAY: '-5' })).toThrow(/OTEL_BSP_SCHEDULE_DELAY/);
+    expect(() => batchOptionsFromEnv({ OTEL_BSP_MAX_QUEUE_SIZE: '0' })).toThrow(/OTEL_BSP_MAX_QUEUE_SIZE/);
+    expect(() => batchOptionsFromEnv({ OTEL_BSP_EXPORT_TIMEOUT: '1.5' })).toThrow(/OTEL_BSP_EXPORT_TIMEOUT/);
+    expect(() =>
+      batchOptionsFromEnv({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '200' }),
+    ).toThrow(/must not exceed OTEL_BSP_MAX_QUEUE_SIZE \(100\)/);
   });
 });
 

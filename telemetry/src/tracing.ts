@@ -555,16 +555,9 @@ export function startTracing(options: TracingOptions): TracingHandle {
     // No collector: spans are still created so logs, exemplars and outgoing calls carry trace ids.
     spanProcessors.push(new NoopSpanProcessor());
   } else {
-    // Large batches and a bounded queue: the exporter serialises on the event loop, so fewer, bigger
-    // exports cost less per span; a full queue drops spans instead of growing memory.
-    spanProcessors.push(
-      new BatchSpanProcessor(new OTLPTraceExporter(), {
-        maxQueueSize: 8192,
-        maxExportBatchSize: 1024,
-        scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY ?? 1000),
-        exportTimeoutMillis: 10_000,
-      }),
-    );
+    // A bounded queue (a full one drops spans instead of growing memory) and our batch defaults
+    // (BSP_DEFAULTS); the standard OTEL_BSP_* variables override them.
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), batchOptionsFromEnv(env)));
   }
 
   /** Whether `req` is traced: decided once per request, from its headers (`decideHead`). */
@@ -694,6 +687,47 @@ function routeRequestEvents(manager: RequestContextManager, traced: (req: Incomi
     }
     return instrumented.apply(this, args);
   } as typeof http.Server.prototype.emit;
+}
+
+/**
+ * Batching defaults for span export. A batch leaves when it is full or after the delay, whichever
+ * comes first; at a few thousand spans a second a batch fills in tens of milliseconds.
+ */
+export const BSP_DEFAULTS = {
+  maxQueueSize: 8192,
+  maxExportBatchSize: 1024,
+  scheduledDelayMillis: 1000,
+  exportTimeoutMillis: 10_000,
+} as const;
+
+/** The batch span processor's options: `BSP_DEFAULTS`, each overridden by its OTEL_BSP_* variable. */
+export function batchOptionsFromEnv(env: NodeJS.ProcessEnv): {
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  exportTimeoutMillis: number;
+} {
+  const read = (name: string, fallback: number, min: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min) {
+      throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+    }
+    return v;
+  };
+  const options = {
+    maxQueueSize: read('OTEL_BSP_MAX_QUEUE_SIZE', BSP_DEFAULTS.maxQueueSize, 1),
+    maxExportBatchSize: read('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', BSP_DEFAULTS.maxExportBatchSize, 1),
+    scheduledDelayMillis: read('OTEL_BSP_SCHEDULE_DELAY', BSP_DEFAULTS.scheduledDelayMillis, 0),
+    exportTimeoutMillis: read('OTEL_BSP_EXPORT_TIMEOUT', BSP_DEFAULTS.exportTimeoutMillis, 1),
+  };
+  if (options.maxExportBatchSize > options.maxQueueSize) {
+    throw new Error(
+      `OTEL_BSP_MAX_EXPORT_BATCH_SIZE (${options.maxExportBatchSize}) must not exceed OTEL_BSP_MAX_QUEUE_SIZE (${options.maxQueueSize})`,
+    );
+  }
+  return options;
 }
 
 /** The handle of the running SDK (a disabled one when `startTracing` was never called). */
