@@ -16,8 +16,8 @@ import {
   PROBLEM_CONTENT_TYPE,
   UnsupportedMediaTypeError,
 } from './errors';
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import { activeContext, inRequestContext, isTraced, unsampledTrace } from './tracing';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { activeContext, inRequestContext, isTraced, unsampledTrace, withContext } from './tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -124,7 +124,7 @@ export function jsonBody(limit = '64kb'): RequestHandler {
     // emitters are not bound, see RequestContextManager): continue in it explicitly rather than
     // rely on how the parser schedules its callback.
     const requestContext = activeContext();
-    parser(req, res, (err?: unknown) => context.with(requestContext, next, undefined, err));
+    parser(req, res, (err?: unknown) => withContext(requestContext, () => next(err)));
   };
 }
 

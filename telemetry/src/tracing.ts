@@ -700,13 +700,10 @@ export const BSP_DEFAULTS = {
   exportTimeoutMillis: 10_000,
 } as const;
 
+export type BatchOptions = { -readonly [K in keyof typeof BSP_DEFAULTS]: number };
+
 /** The batch span processor's options: `BSP_DEFAULTS`, each overridden by its OTEL_BSP_* variable. */
-export function batchOptionsFromEnv(env: NodeJS.ProcessEnv): {
-  maxQueueSize: number;
-  maxExportBatchSize: number;
-  scheduledDelayMillis: number;
-  exportTimeoutMillis: number;
-} {
+export function batchOptionsFromEnv(env: NodeJS.ProcessEnv): BatchOptions {
   const read = (name: string, fallback: number, min: number): number => {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') return fallback;
@@ -716,7 +713,7 @@ export function batchOptionsFromEnv(env: NodeJS.ProcessEnv): {
     }
     return v;
   };
-  const options = {
+  const options: BatchOptions = {
     maxQueueSize: read('OTEL_BSP_MAX_QUEUE_SIZE', BSP_DEFAULTS.maxQueueSize, 1),
     maxExportBatchSize: read('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', BSP_DEFAULTS.maxExportBatchSize, 1),
     scheduledDelayMillis: read('OTEL_BSP_SCHEDULE_DELAY', BSP_DEFAULTS.scheduledDelayMillis, 0),
