@@ -12,6 +12,7 @@ import { ServiceMetrics } from './metrics';
 import { Health } from './health';
 import { FaultSwitches } from './faults';
 import { compose, errorHandler, jsonBody, notFound, observe, requestId } from './http';
+import { serverClasses } from './server-classes';
 import { telemetryEnabled, tracingHandle } from './tracing';
 
 export class ConfigError extends Error {
@@ -116,6 +117,11 @@ export class Service<C> {
     this.app.get('/readyz', this.health.readinessHandler());
   }
 
+  /** The HTTP server, once `listen` has been called. */
+  get httpServer(): http.Server | undefined {
+    return this.server;
+  }
+
   /** Registers work to do at shutdown after requests drained (close pools, consumers); runs in reverse order. */
   onShutdown(name: string, hook: ShutdownHook): void {
     this.hooks.push({ name, hook });
@@ -132,7 +138,8 @@ export class Service<C> {
   /** Starts listening on `PORT` (0 = any free port) and installs SIGTERM/SIGINT handling. */
   async listen(options: { signals?: boolean } = {}): Promise<{ port: number; url: string }> {
     this.finalise();
-    const server = http.createServer(this.app);
+    // Requests and responses are born with the app's prototypes (see server-classes.ts).
+    const server = http.createServer(serverClasses(this.app), this.app);
     // Longer than a typical load balancer's idle timeout, so it never closes a connection first.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
