@@ -8,6 +8,7 @@ import type { Service } from './service';
 // after it is set, hence the Function constructor.
 v8.setFlagsFromString('--allow-natives-syntax');
 const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
 
 describe("a service's requests and responses", () => {
   let service: Service<unknown>;
@@ -60,5 +61,12 @@ describe("a service's requests and responses", () => {
     expect(haveSameMap(b!.req, c!.req)).toBe(true);
     expect(haveSameMap(a!.res, b!.res)).toBe(true);
     expect(haveSameMap(b!.res, c!.res)).toBe(true);
+  });
+
+  it('keep fast properties (no dictionary) with everything Express and the middleware added', async () => {
+    expect((await post('4')).status).toBe(200);
+    const { req, res } = handled.at(-1)!;
+    expect(hasFastProperties(req)).toBe(true);
+    expect(hasFastProperties(res)).toBe(true);
   });
 });
