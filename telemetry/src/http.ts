@@ -130,8 +130,8 @@ export function jsonBody(limit = '64kb'): RequestHandler {
 
 /**
  * Runs several middleware functions as ONE Express layer. Each layer costs a little on every request
- * (and more once OpenTelemetry's express instrumentation wraps it: ~5 µs per layer of a traced
- * request), so the standard middleware of every service, and the gateway's per-route chain, are a
+ * (and more on a traced one, whose context each layer re-enters), so the standard middleware of
+ * every service, and the gateway's per-route chain, are a
  * single layer each. Handlers behave as Express runs them: an error passed to `next` or thrown skips
  * the rest, and a promise a handler returns that rejects is passed on as an error.
  */

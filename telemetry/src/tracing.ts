@@ -4,7 +4,8 @@
 //   import { startTracing } from '@gameday/telemetry/tracing';
 //   startTracing({ serviceName: 'accounts' });
 //
-// This file deliberately imports nothing but OpenTelemetry packages.
+// This file deliberately imports nothing but OpenTelemetry packages (and the slots the server's
+// request classes share with it).
 import {
   context,
   diag,
@@ -26,8 +27,7 @@ import type { IdGenerator, Sampler, SpanProcessor } from '@opentelemetry/sdk-tra
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { getRPCMetadata, isTracingSuppressed, RPCType, suppressTracing } from '@opentelemetry/core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
@@ -37,7 +37,9 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import { randomFillSync } from 'node:crypto';
 import { dirname } from 'node:path';
 import { EventEmitter } from 'node:events';
+import { ServerResponse as ServerResponseClass } from 'node:http';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { EMIT_CONTEXT, HEAD, REQUEST_CONTEXT } from './request-slots';
 import type { Context } from '@opentelemetry/api';
 
 /**
@@ -78,11 +80,21 @@ export class RequestContextManager extends AsyncLocalStorageContextManager {
 
   override bind<T>(ctx: Context, target: T): T {
     if (target instanceof EventEmitter) {
-      // Explicitly propagated, a traced request's emitters (the http instrumentation binds its
-      // request and response) emit under its context: the server span's route is read from it when
-      // the response closes. One wrapper around `emit`, not the base class's patching of every
-      // listener method and listener. Untraced ones are left alone.
-      if (this.explicit && !isTracingSuppressed(ctx)) {
+      // Under AsyncLocalStorage emitters are not bound (see above).
+      if (!this.explicit) return target;
+      // Explicitly propagated, only a traced request's server response needs its context when it
+      // emits: the http instrumentation reads the server span's route from it when the response
+      // closes. Our server's requests and responses have a slot for it, read by their `emit`
+      // (server-classes.ts): binding changes a value, not the object's shape. Other emitters the
+      // instrumentation binds (the request's client calls and their responses) are left alone, as
+      // every other callback is in this mode; a wrapper on each would give those objects hidden
+      // classes of their own, and all requests paid for that in node's stream code.
+      if (isTracingSuppressed(ctx)) return target;
+      const slots = target as unknown as Record<symbol, Context | undefined>;
+      if (EMIT_CONTEXT in slots) {
+        slots[EMIT_CONTEXT] = ctx;
+      } else if (target instanceof ServerResponseClass) {
+        // A response from a server made without our classes (tests, tools): wrap its emit.
         const emitter = target as unknown as { emit: (...args: unknown[]) => boolean };
         const emit = emitter.emit;
         // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -241,19 +253,10 @@ export function telemetryEnabled(env: NodeJS.ProcessEnv = process.env): boolean 
   return v === 'on';
 }
 
-type Handle = ((...args: unknown[]) => unknown) & { __original?: (...args: unknown[]) => unknown };
-interface ExpressLayer {
-  handle: Handle;
-}
-
-const REQUEST_CONTEXT = Symbol.for('gameday.trace.request-context');
-
 /** Whether `req` is traced (head-sampled in). */
 export function isTraced(req: unknown): boolean {
   return (req as Record<symbol, HeadDecision | null | undefined>)[HEAD]?.sampled === true;
 }
-
-type LayerMethod = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Runs `fn` in the context of the traced request `req` (its server span): the context active when
@@ -288,33 +291,64 @@ export function withContext<T>(ctx: Context, fn: () => T): T {
   return contextManager !== undefined ? contextManager.with(ctx, fn) : context.with(ctx, fn);
 }
 
+/** The router's Layer, as `instrumentLayers` sees it. */
+interface RouterLayer {
+  /** Set on the layer of a route (`app.get(path, …)`); its `path` is the route's template. */
+  route?: { path?: unknown };
+}
+type HandleRequest = (this: RouterLayer, req: unknown, res: unknown, next: unknown) => unknown;
+type HandleError = (this: RouterLayer, err: unknown, req: unknown, res: unknown, next: unknown) => unknown;
+
 /**
- * Explicit context propagation: every Express layer of a traced request (middleware, route
- * handlers, error handlers, wherever an await came before them) runs under the request's context.
- * The router calls each layer through `Layer.prototype.handleRequest`/`handleError`; the first call
- * is made inside the request's 'request' event, under its server span, and that context is kept on
- * the request for the next layers and for `requestContext(req)`.
+ * Express's part of a traced request, taken where the router calls each layer
+ * (`Layer.prototype.handleRequest`/`handleError`, router 2.x); untraced requests go straight on.
+ * - The route: when a route's layer runs, its template (`req.baseUrl` + the route's path, the same
+ *   `http_route` the HTTP histogram and the access log give) goes into the request's RPC metadata,
+ *   from which the http instrumentation names the server span (`POST /api/v1/events`) and sets
+ *   `http.route`. This is all @opentelemetry/instrumentation-express still did here (its per-layer
+ *   spans were all off), and it did it at a cost to every request: a wrapper around every layer's
+ *   handler, and on a sampled request a property of its own (its layer-path store), which gave
+ *   sampled requests a hidden class unsampled ones do not have.
+ * - Explicit context propagation: every layer of a traced request (middleware, route handlers,
+ *   error handlers, wherever an await came before them) runs under the request's context. The
+ *   first layer runs inside the request's 'request' event, under its server span; that context is
+ *   kept on the request for the next layers and for `requestContext(req)`.
  */
-function reenterRequestContext(): void {
+function instrumentLayers(explicit: boolean): void {
   // The router Express itself uses (CommonJS output: loaded after the instrumentations registered).
   const expressDir = dirname(require.resolve('express/package.json'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Layer = require(require.resolve('router/lib/layer', { paths: [expressDir] })) as {
-    prototype: Record<string, LayerMethod>;
+    prototype: { handleRequest?: HandleRequest; handleError?: HandleError };
   };
-  for (const [name, reqIndex] of [
-    ['handleRequest', 0],
-    ['handleError', 1],
-  ] as const) {
-    const original = Layer.prototype[name];
-    if (typeof original !== 'function') {
-      throw new Error(`router's Layer has no ${name}: explicit context propagation needs router 2.x`);
-    }
-    Layer.prototype[name] = function (this: unknown, ...args: unknown[]) {
-      if (!isTraced(args[reqIndex])) return original.apply(this, args);
-      return inRequestContext(args[reqIndex], () => original.apply(this, args));
+  const handleRequest = Layer.prototype.handleRequest;
+  const handleError = Layer.prototype.handleError;
+  if (typeof handleRequest !== 'function' || typeof handleError !== 'function') {
+    throw new Error("router's Layer has no handleRequest/handleError: tracing needs router 2.x (Express 5)");
+  }
+  Layer.prototype.handleRequest = function (this: RouterLayer, req, res, next) {
+    if (!isTraced(req)) return handleRequest.call(this, req, res, next);
+    if (this.route !== undefined) nameRoute(req as RoutedRequest, this.route.path, explicit);
+    if (!explicit) return handleRequest.call(this, req, res, next);
+    return inRequestContext(req, () => handleRequest.call(this, req, res, next));
+  };
+  if (explicit) {
+    Layer.prototype.handleError = function (this: RouterLayer, err, req, res, next) {
+      if (!isTraced(req)) return handleError.call(this, err, req, res, next);
+      return inRequestContext(req, () => handleError.call(this, err, req, res, next));
     };
   }
+}
+
+interface RoutedRequest {
+  baseUrl?: string;
+}
+
+/** Gives a traced request's server span its route template (see `instrumentLayers`). */
+function nameRoute(req: RoutedRequest, path: unknown, explicit: boolean): void {
+  if (typeof path !== 'string') return;
+  const metadata = getRPCMetadata(explicit ? requestContext(req as IncomingMessage) : activeContext());
+  if (metadata?.type === RPCType.HTTP) metadata.route = (req.baseUrl ?? '') + path;
 }
 
 /**
@@ -351,45 +385,6 @@ export function activeTraceContext(): Context | undefined {
  */
 export function requestContext(req: IncomingMessage): Context {
   return (req as unknown as Record<symbol, Context | undefined>)[REQUEST_CONTEXT] ?? activeContext();
-}
-
-/**
- * The express instrumentation with a fast path for unsampled requests. Its per-layer work (route
- * bookkeeping, layer metadata) runs on every request, even when head sampling already decided
- * that nothing is recorded (tracing is suppressed); in that case this goes straight to the
- * original handler. Sampled requests get exactly the instrumentation's behaviour.
- */
-export class HeadSampledExpressInstrumentation extends ExpressInstrumentation {
-  /**
-   * @param explicit Explicit context propagation (see `ContextPropagation`): each layer of a traced
-   * request re-enters the request's context, since a layer reached after an await would otherwise
-   * run under none; the head decision stored on the request says which requests are traced.
-   */
-  constructor(config: ConstructorParameters<typeof ExpressInstrumentation>[0], explicit = false) {
-    super(config);
-    const self = this as unknown as { _applyPatch(layer: ExpressLayer, layerPath?: unknown): void };
-    const applyPatch = self._applyPatch;
-    self._applyPatch = function (layer: ExpressLayer, layerPath?: unknown) {
-      applyPatch.call(this, layer, layerPath);
-      const patched = layer.handle;
-      const original = patched.__original;
-      // Error handlers (arity 4) are left unpatched by the instrumentation; Express reads the arity.
-      if (original === undefined || original.length === 4) return;
-      const fast: Handle = explicit
-        ? function (this: unknown, req: unknown, res: unknown, next: unknown) {
-            // The request's context is active already (see reenterRequestContext).
-            return isTraced(req) ? patched.call(this, req, res, next) : original.call(this, req, res, next);
-          }
-        : function (this: unknown, req: unknown, res: unknown, next: unknown) {
-            return isTracingSuppressed(activeContext())
-              ? original.call(this, req, res, next)
-              : patched.call(this, req, res, next);
-          };
-      Object.defineProperty(fast, '__original', { value: original, configurable: true });
-      Object.defineProperty(fast, '__wrapped', { value: true, configurable: true });
-      layer.handle = fast;
-    };
-  }
 }
 
 /** How requests are head-sampled: from `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG`. */
@@ -443,8 +438,6 @@ export interface HeadDecision {
   /** For an unsampled request: the trace id its logs and downstream calls carry. */
   traceId: string;
 }
-
-const HEAD = Symbol.for('gameday.trace.head');
 
 /** Random bytes for ids, drawn from the OS 4 KiB at a time (one getrandom call per ~250 trace ids). */
 const ID_POOL = Buffer.alloc(4096);
@@ -524,8 +517,8 @@ export function unsampledTraceparent(req: IncomingMessage): string | undefined {
 }
 
 /**
- * Starts the OpenTelemetry Node SDK: http, express, pg, kafkajs and winston instrumentations
- * (fs, dns and net stay off), W3C trace context, OTLP/HTTP export to `OTEL_EXPORTER_OTLP_ENDPOINT`
+ * Starts the OpenTelemetry Node SDK: http, pg, kafkajs and winston instrumentations (fs, dns and
+ * net stay off), Express routes on server spans (`instrumentLayers`), W3C trace context, OTLP/HTTP export to `OTEL_EXPORTER_OTLP_ENDPOINT`
  * (quietly off when unset). Returns a handle whose shutdown flushes pending spans.
  */
 export function startTracing(options: TracingOptions): TracingHandle {
@@ -597,20 +590,6 @@ export function startTracing(options: TracingOptions): TracingHandle {
         requireParentforOutgoingSpans: true,
         ignoreOutgoingRequestHook: () => isTracingSuppressed(activeContext()),
       }),
-      // Express's part is the route template: it names the server span `GET /api/v1/players/me` and
-      // sets http.route even for ignored layers. Per-layer spans (middleware, router, handler) would
-      // each time the same interval as the server span at a cost on every request, so none is made;
-      // database and outgoing HTTP spans still hang off the server span.
-      new HeadSampledExpressInstrumentation(
-        {
-          ignoreLayersType: [
-            ExpressLayerType.MIDDLEWARE,
-            ExpressLayerType.ROUTER,
-            ExpressLayerType.REQUEST_HANDLER,
-          ],
-        },
-        explicit,
-      ),
       // Query spans only: a pool checkout span per query doubles the database spans of every request;
       // pool waiting is measured by gameday_db_pool_connections{state="waiting"} instead.
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
@@ -621,7 +600,8 @@ export function startTracing(options: TracingOptions): TracingHandle {
   });
   sdk.start();
   contextManager = manager;
-  if (explicit) reenterRequestContext();
+  // Express's part: the route of a traced request, and its context in each layer.
+  instrumentLayers(explicit);
   routeRequestEvents(manager, traced);
 
   let stopped: Promise<void> | undefined;

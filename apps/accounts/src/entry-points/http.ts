@@ -48,8 +48,8 @@ type Routes = Pick<Router, 'get' | 'post' | 'patch' | 'put'>;
 
 /**
  * Adds the player routes to `r`. The service adds them to the app itself rather than through a
- * Router: each mounted router is one more Express layer on every request, and layers are what the
- * OpenTelemetry express instrumentation wraps.
+ * Router: each mounted router is one more Express layer on every request, and each layer of a
+ * traced request re-enters its trace context.
  */
 export function playerRoutes<R extends Routes>(r: R, accounts: Accounts): R {
   r.post('/api/v1/players', async (req, res) => {
