@@ -37,7 +37,6 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import { randomFillSync } from 'node:crypto';
 import { dirname } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { ServerResponse as ServerResponseClass } from 'node:http';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { EMIT_CONTEXT, HEAD, REQUEST_CONTEXT } from './request-slots';
 import type { Context } from '@opentelemetry/api';
@@ -53,6 +52,12 @@ export const DEFAULT_SAMPLE_RATIO = 0.01;
 
 /** Paths that are scraped or probed constantly; tracing them only adds noise and cost. */
 const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/favicon.ico']);
+
+/**
+ * node:http's ServerResponse, taken once the SDK has started (`routeRequestEvents`): this file does
+ * not load http itself before the instrumentation is registered.
+ */
+let serverResponseClass: typeof ServerResponse | undefined;
 
 /**
  * AsyncLocalStorage context, without binding event emitters. Binding an emitter (the http
@@ -93,7 +98,7 @@ export class RequestContextManager extends AsyncLocalStorageContextManager {
       const slots = target as unknown as Record<symbol, Context | undefined>;
       if (EMIT_CONTEXT in slots) {
         slots[EMIT_CONTEXT] = ctx;
-      } else if (target instanceof ServerResponseClass) {
+      } else if (serverResponseClass !== undefined && target instanceof serverResponseClass) {
         // A response from a server made without our classes (tests, tools): wrap its emit.
         const emitter = target as unknown as { emit: (...args: unknown[]) => boolean };
         const emit = emitter.emit;
@@ -640,6 +645,7 @@ function routeRequestEvents(manager: RequestContextManager, traced: (req: Incomi
   // static import would load it before the instrumentation is registered).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const http = require('http') as typeof HttpModule;
+  serverResponseClass = http.ServerResponse;
   type Emit = ((this: unknown, ...args: unknown[]) => boolean) & { __original?: Emit };
   const instrumented = http.Server.prototype.emit as Emit;
   const original = instrumented.__original;
