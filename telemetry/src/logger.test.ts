@@ -1,6 +1,16 @@
 import winston from 'winston';
 import Transport from 'winston-transport';
-import { createLogger, isoNow, logDirect, logRequest, parseLogLevel } from './logger';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BufferedStdoutTransport,
+  createLogger,
+  isoNow,
+  logDirect,
+  logRequest,
+  parseLogLevel,
+} from './logger';
 
 class Capture extends Transport {
   lines: string[] = [];
@@ -124,5 +134,66 @@ describe('the logger', () => {
       span_id: 'e'.repeat(16),
       trace_flags: '01',
     });
+  });
+});
+
+describe('BufferedStdoutTransport', () => {
+  let dir: string;
+  let file: string;
+  let fd: number;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gameday-log-'));
+    file = join(dir, 'out.log');
+    fd = openSync(file, 'w');
+  });
+  afterEach(() => {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes nothing until a flush, then every line in order, one per line', () => {
+    const transport = new BufferedStdoutTransport({ fd, flushMs: 60_000 });
+    transport.append('{"a":1}');
+    transport.append('{"b":"é ü 漢字 🎲"}');
+    expect(readFileSync(file, 'utf8')).toBe('');
+    transport.flushSync();
+    expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n{"b":"é ü 漢字 🎲"}\n');
+    transport.flushSync();
+    expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n{"b":"é ü 漢字 🎲"}\n');
+  });
+
+  it('flushes by itself when the buffer fills, and writes a line longer than the buffer on its own', () => {
+    const transport = new BufferedStdoutTransport({ fd, flushMs: 60_000, bufferBytes: 256 });
+    const lines = Array.from({ length: 40 }, (_, i) => `{"i":${i},"text":"${'ß'.repeat(i)}"}`);
+    lines.splice(20, 0, `{"long":"${'x'.repeat(1000)}"}`);
+    for (const line of lines) transport.append(line);
+    // Most lines are already out, without a timer or an explicit flush.
+    expect(readFileSync(file, 'utf8').length).toBeGreaterThan(1000);
+    transport.flushSync();
+    expect(readFileSync(file, 'utf8')).toBe(lines.map((l) => `${l}\n`).join(''));
+  });
+
+  it('flushes after flushMs, and the lines written through a logger are the logger’s lines', async () => {
+    const transport = new BufferedStdoutTransport({ fd, flushMs: 5 });
+    const logger = createLogger({ service: 'accounts', level: 'info', transport });
+    logger.info('first', { n: 1 });
+    logRequest(logger, 'info', {
+      requestId: 'r1',
+      method: 'GET',
+      route: '/x',
+      path: '/x',
+      status: 200,
+      durationMs: 1.5,
+    });
+    expect(readFileSync(file, 'utf8')).toBe('');
+    await new Promise((r) => setTimeout(r, 50));
+    const written = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(written).toEqual([
+      expect.objectContaining({ message: 'first', n: 1, service: 'accounts' }),
+      expect.objectContaining({ message: 'request', request_id: 'r1', http_response_status_code: 200 }),
+    ]);
   });
 });

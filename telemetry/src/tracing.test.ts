@@ -3,6 +3,7 @@ import {
   batchOptionsFromEnv,
   BSP_DEFAULTS,
   decideHead,
+  parseTraceparent,
   instrumentedIfTraced,
   PooledIdGenerator,
   randomHexId,
@@ -86,6 +87,36 @@ describe('the head decision', () => {
       expect(decideHead(bad, parentBased1, () => 0.5).sampled).toBe(false);
       expect(decideHead(bad, parentBased1, () => 0.001).sampled).toBe(true);
     }
+  });
+
+  it('parses traceparent exactly as the W3C pattern does, on valid, mutated and malformed values', () => {
+    // The pattern the parser replaces (version 00, lowercase hex, non-zero ids, end or "-").
+    const pattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-|$)/;
+    const reference = (v: string) => {
+      const m = pattern.exec(v);
+      if (!m || /^0+$/.test(m[1]!) || /^0+$/.test(m[2]!)) return undefined;
+      return { traceId: m[1], sampled: (parseInt(m[3]!, 16) & 1) === 1 };
+    };
+    const valid = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const alphabet = '0123456789abcdefABCDEF-xg ';
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const cases = [valid, `${valid}-extra`, `${valid}x`, valid.slice(0, 54), valid.toUpperCase(), ''];
+    for (const flags of ['00', '01', '02', '03', 'ff', 'fe', '0f', 'a1'])
+      cases.push(valid.slice(0, 53) + flags);
+    cases.push('00-00000000000000000000000000000000-00f067aa0ba902b7-01');
+    cases.push('00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01');
+    for (let i = 0; i < 5000; i++) {
+      const chars = valid.split('');
+      for (let k = rand(3); k >= 0; k--) chars[rand(chars.length)] = alphabet[rand(alphabet.length)]!;
+      cases.push(chars.join(''));
+    }
+    for (const value of cases) expect([value, parseTraceparent(value)]).toEqual([value, reference(value)]);
+    expect(parseTraceparent([valid, valid])).toBeUndefined();
+    expect(parseTraceparent(undefined)).toBeUndefined();
   });
 
   it('ignores the parent when the policy is not parent-based', () => {

@@ -482,8 +482,47 @@ export class PooledIdGenerator implements IdGenerator {
   }
 }
 
-const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-|$)/;
-const INVALID_TRACE_ID = '0'.repeat(32);
+/** A valid W3C `traceparent` (version 00): its trace id and whether the caller sampled it. */
+export interface Traceparent {
+  traceId: string;
+  sampled: boolean;
+}
+
+const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
+
+/** Whether `s[from, to)` is lowercase hex and not all zeros. */
+function lowerHexNonZero(s: string, from: number, to: number): boolean {
+  let nonZero = false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x30) continue;
+    if (!((c > 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+    nonZero = true;
+  }
+  return nonZero;
+}
+
+/**
+ * Parses a `traceparent` header: `00-{32 hex trace id}-{16 hex span id}-{2 hex flags}`, lowercase,
+ * ids not all zeros, then the end of the value or a `-` (a later version's extra fields). Undefined
+ * for anything else. Read character by character: every request that comes through the gateway
+ * carries one, and a regular expression's match array and substrings were ~2 µs of each.
+ */
+export function parseTraceparent(value: string | string[] | undefined): Traceparent | undefined {
+  if (typeof value !== 'string' || value.length < 55) return undefined;
+  if (value.charCodeAt(0) !== 0x30 || value.charCodeAt(1) !== 0x30) return undefined;
+  if (value.charCodeAt(2) !== 0x2d || value.charCodeAt(35) !== 0x2d || value.charCodeAt(52) !== 0x2d) {
+    return undefined;
+  }
+  if (value.length > 55 && value.charCodeAt(55) !== 0x2d) return undefined;
+  if (!lowerHexNonZero(value, 3, 35) || !lowerHexNonZero(value, 36, 52)) return undefined;
+  const hi = value.charCodeAt(53);
+  const lo = value.charCodeAt(54);
+  if (!isHex(hi) || !isHex(lo)) return undefined;
+  // The sampled flag is bit 0 of the flags byte: the low bit of its second digit.
+  const sampled = ((lo <= 0x39 ? lo - 0x30 : lo - 0x57) & 1) === 1;
+  return { traceId: value.slice(3, 35), sampled };
+}
 
 /**
  * Decides, from the request headers alone, whether the request is traced: a valid incoming
@@ -496,13 +535,12 @@ export function decideHead(
   policy: SamplingPolicy,
   random = Math.random,
 ): HeadDecision {
-  const m = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent) : null;
-  const incoming = m && m[1] !== INVALID_TRACE_ID && m[2] !== '0000000000000000' ? m : null;
+  const incoming = parseTraceparent(traceparent);
   const sampled =
-    incoming && policy.parentBased
-      ? (parseInt(incoming[3]!, 16) & 1) === 1
+    incoming !== undefined && policy.parentBased
+      ? incoming.sampled
       : policy.ratio >= 1 || random() < policy.ratio;
-  return { sampled, traceId: sampled ? '' : (incoming?.[1] ?? randomHexId(16)) };
+  return { sampled, traceId: sampled ? '' : (incoming?.traceId ?? randomHexId(16)) };
 }
 
 /** The head decision taken for `req` when it was not sampled (undefined when it was, or tracing is off). */
