@@ -59,8 +59,8 @@ describe('the logger', () => {
     const fields = {
       requestId: 'req-1',
       method: 'GET',
-      route: '/api/v1/players/:id',
-      path: '/api/v1/players/\u00e9"\n\u2028💥',
+      route: '/api/v1/players/:id"',
+      path: '/api/v1/players/\u00e9"\n\u2028💥\\x\u0001\ud800-lone',
       status: 404,
       durationMs: 12.3,
     };
@@ -105,6 +105,21 @@ describe('the logger', () => {
       durationMs: 1,
     });
     expect(capture.lines).toHaveLength(0);
+  });
+
+  it('lets each transport’s own level decide, as winston does, and the logger’s when it has none', () => {
+    const errorsOnly = new Capture({ level: 'error' });
+    const everything = new Capture({ level: 'debug' });
+    const inherits = new Capture();
+    const logger = createLogger({ service: 'x', level: 'warn', transport: errorsOnly });
+    logger.add(everything);
+    logger.add(inherits);
+    const fields = { requestId: 'r', method: 'GET', route: '/', path: '/', status: 200, durationMs: 1 };
+    logRequest(logger, 'info', fields);
+    logRequest(logger, 'error', { ...fields, status: 500 });
+    expect(errorsOnly.lines.map((l) => JSON.parse(l).level)).toEqual(['error']);
+    expect(everything.lines.map((l) => JSON.parse(l).level)).toEqual(['info', 'error']);
+    expect(inherits.lines.map((l) => JSON.parse(l).level)).toEqual(['error']);
   });
 
   it('writes the same fields through a logger not made by createLogger (its own format)', () => {

@@ -239,6 +239,36 @@ export interface LineTrace {
  * instead of through a metadata object, a copy and a generic field loop. It runs for every request
  * of every service. Loggers not made by `createLogger` get the line through `logDirect`.
  */
+/** The JSON text of `s`: as it is between quotes when nothing in it needs escaping, else JSON.stringify's. */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Control characters, `"`, backslash and surrogates (JSON.stringify escapes lone ones): the slow way.
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+/** The access-log line of `logRequest`. */
+function accessLine(
+  servicePart: string,
+  level: string,
+  f: RequestLogFields,
+  trace: LineTrace | undefined,
+): string {
+  let line =
+    `{"timestamp":"${isoNow()}","level":${jsonString(level)},"message":"request"${servicePart}` +
+    `,"request_id":${jsonString(f.requestId)},"http_request_method":${jsonString(f.method)}` +
+    `,"http_route":${jsonString(f.route)},"url_path":${jsonString(f.path)}` +
+    `,"http_response_status_code":${f.status},"duration_ms":${Number.isFinite(f.durationMs) ? String(f.durationMs) : 'null'}`;
+  if (trace) {
+    line += `,"trace_id":"${trace.traceId}"`;
+    if (trace.spanId !== undefined) line += `,"span_id":"${trace.spanId}"`;
+    line += `,"trace_flags":"${trace.flags}"`;
+  }
+  return `${line}}`;
+}
+
 export function logRequest(logger: Logger, level: string, f: RequestLogFields, trace?: LineTrace): void {
   const servicePart = SERVICE_PART.get(logger);
   if (servicePart === undefined) {
@@ -258,23 +288,19 @@ export function logRequest(logger: Logger, level: string, f: RequestLogFields, t
     logDirect(logger, level, 'request', meta, undefined);
     return;
   }
-  if (!logger.isLevelEnabled(level)) return;
-  let line =
-    `{"timestamp":"${isoNow()}","level":"${level}","message":"request"${servicePart}` +
-    `,"request_id":${JSON.stringify(f.requestId)},"http_request_method":${JSON.stringify(f.method)}` +
-    `,"http_route":${JSON.stringify(f.route)},"url_path":${JSON.stringify(f.path)}` +
-    `,"http_response_status_code":${f.status},"duration_ms":${JSON.stringify(f.durationMs)}`;
-  if (trace) {
-    line += `,"trace_id":"${trace.traceId}"`;
-    if (trace.spanId !== undefined) line += `,"span_id":"${trace.spanId}"`;
-    line += `,"trace_flags":"${trace.flags}"`;
-  }
-  line += '}';
-  let info: Record<string | symbol, string> | undefined;
   const levels = logger.levels;
+  const wanted = levels[level];
+  if (wanted === undefined) return;
+  // One read of winston's `transports` (a getter that builds an array), and no `isLevelEnabled`
+  // (which reads it again, with a closure): each transport writes what its own level, or the
+  // logger's, lets through, as winston's transports do.
+  let line: string | undefined;
+  let info: Record<string | symbol, string> | undefined;
   for (const transport of logger.transports) {
     if (transport.silent) continue;
-    if (transport.level !== undefined && levels[transport.level]! < levels[level]!) continue;
+    const threshold = levels[transport.level || logger.level];
+    if (threshold === undefined || threshold < wanted) continue;
+    line ??= accessLine(servicePart, level, f, trace);
     // Our stdout transport takes the line itself; any other gets the record winston would give it.
     if (transport instanceof BufferedStdoutTransport) transport.append(line);
     else transport.log?.((info ??= { level, message: 'request', [LEVEL]: level, [MESSAGE]: line }), noop);
