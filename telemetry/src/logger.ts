@@ -232,13 +232,6 @@ export interface LineTrace {
   flags: string;
 }
 
-/**
- * Writes the access-log line of one request: the very line `logDirect(logger, level, 'request',
- * { request_id, http_request_method, http_route, url_path, http_response_status_code, duration_ms,
- * trace_id, span_id, trace_flags })` writes, same fields in the same order, built in one template
- * instead of through a metadata object, a copy and a generic field loop. It runs for every request
- * of every service. Loggers not made by `createLogger` get the line through `logDirect`.
- */
 /** The JSON text of `s`: as it is between quotes when nothing in it needs escaping, else JSON.stringify's. */
 function jsonString(s: string): string {
   for (let i = 0; i < s.length; i++) {
@@ -269,6 +262,13 @@ function accessLine(
   return `${line}}`;
 }
 
+/**
+ * Writes the access-log line of one request: the very line `logDirect(logger, level, 'request',
+ * { request_id, http_request_method, http_route, url_path, http_response_status_code, duration_ms,
+ * trace_id, span_id, trace_flags })` writes, same fields in the same order, built in one template
+ * instead of through a metadata object, a copy and a generic field loop. It runs for every request
+ * of every service. Loggers not made by `createLogger` get the line through `logDirect`.
+ */
 export function logRequest(logger: Logger, level: string, f: RequestLogFields, trace?: LineTrace): void {
   const servicePart = SERVICE_PART.get(logger);
   if (servicePart === undefined) {

@@ -502,9 +502,8 @@ function lowerHexNonZero(s: string, from: number, to: number): boolean {
   let nonZero = false;
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x30) continue;
-    if (!((c > 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
-    nonZero = true;
+    if (!isHex(c)) return false;
+    if (c !== 0x30) nonZero = true;
   }
   return nonZero;
 }
