@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: installs npm packages when the lock file changed and, with --system
 // or --stack, the Debian packages the local stack and the tests need (Prometheus, promtool,
-// Alertmanager, amtool, Java and Maven), the Kafka broker's jars (scripts/kafka.mjs) and k6, built
-// from source with Go (scripts/k6.mjs).
+// Alertmanager, amtool, Java and Maven), the Kafka broker's jars (scripts/kafka.mjs) and, built from
+// source with Go: k6, Toxiproxy, Jaeger, VictoriaLogs and the log agent (scripts/<tool>.mjs).
 // Plain Node with no dependencies, because it runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { ensureK6, K6SetupError } from './k6.mjs';
 import { ensureToxiproxy, ToxiproxySetupError } from './toxiproxy.mjs';
 import { ensureKafkaJars, KafkaSetupError } from './kafka.mjs';
+import { ensureJaeger, JaegerSetupError } from './jaeger.mjs';
+import { ensureVictoriaLogs, VictoriaLogsSetupError } from './victorialogs.mjs';
+import { ensureOtelcol, OtelcolSetupError } from './otelcol.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -120,5 +123,21 @@ if (args.has('--system') || args.has('--stack')) {
   } catch (err) {
     if (err instanceof ToxiproxySetupError) fail(err.message);
     throw err;
+  }
+
+  // The signal backends: Jaeger v2 (traces, from the tools/jaeger module), VictoriaLogs (logs,
+  // `go install`) and the log agent (an OpenTelemetry Collector from tools/otelcol/builder.yaml).
+  for (const ensure of [ensureVictoriaLogs, ensureOtelcol, ensureJaeger]) {
+    try {
+      ensure({ root, progress: step });
+    } catch (err) {
+      if (
+        err instanceof JaegerSetupError ||
+        err instanceof VictoriaLogsSetupError ||
+        err instanceof OtelcolSetupError
+      )
+        fail(err.message);
+      throw err;
+    }
   }
 }

@@ -1,6 +1,7 @@
-// `go install <module>@<version>` into a cache folder, for the Go tools the project builds from
-// source (k6, Toxiproxy): one process builds while others wait on a lock, and a failed build says
-// what to check. Plain Node, no dependencies.
+// `go install <module>@<version>` (or another go command, such as a build from a tools module under
+// tools/) into a cache folder, for the Go tools the project builds from source (k6, Toxiproxy,
+// Jaeger, VictoriaLogs, the log agent): one process builds while others wait on a lock, and a
+// failed build says what to check. Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,6 +28,11 @@ export function goInstall({
   rerun,
   timeoutMinutes,
   announce,
+  // Instead of `go install <module>@<version>` in `dir`: these go arguments, run in `cwd`.
+  goArgs,
+  cwd,
+  // Called after a successful build, before `works` is asked again.
+  afterBuild,
 }) {
   if (works(bin)) return bin;
   mkdirSync(dir, { recursive: true });
@@ -44,8 +50,8 @@ export function goInstall({
       const goBin = go();
       progress(announce);
       const began = Date.now();
-      const r = spawnSync(goBin, ['install', `${module}@${version}`], {
-        cwd: dir,
+      const r = spawnSync(goBin, goArgs ?? ['install', `${module}@${version}`], {
+        cwd: cwd ?? dir,
         encoding: 'utf8',
         env: {
           ...env,
@@ -57,12 +63,14 @@ export function goInstall({
       });
       if (r.status !== 0) {
         const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+        const what = goArgs ? `go ${goArgs.join(' ')}` : 'go';
         throw new SetupError(
-          `building ${name} failed (go exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
+          `building ${name} failed (${what}: exit ${r.status ?? r.signal ?? r.error}):\n${out.split('\n').slice(-30).join('\n')}\n` +
             `Check that the Go module proxy is reachable (go env GOPROXY) and that Go is 1.24 or newer (go version), ` +
             `then run again: ${rerun}`,
         );
       }
+      afterBuild?.(bin);
       const built = works(bin);
       if (!built) throw new SetupError(`go install succeeded but ${bin} does not run.`);
       progress(`${built} built in ${((Date.now() - began) / 1000).toFixed(1)} s: ${bin}`);

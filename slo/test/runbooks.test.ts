@@ -73,4 +73,18 @@ describe('alerts and runbooks', () => {
     expect(text).toContain('```logql');
     if (file.startsWith('slo-')) expect(text).toContain('## How to read burn rate and remaining budget');
   });
+
+  it.each(runbooks)('%s gives the local-stack logs and trace queries beside the production ones', (file) => {
+    const text = readFileSync(join(runbooksDir, file), 'utf8');
+    // Production: LogQL (Loki) and TraceQL (Tempo).
+    expect(text).toContain('```logql');
+    expect(text).toContain('```traceql');
+    // Local stack: VictoriaLogs through `gameday logs`, Jaeger through `gameday trace` and `gameday traces`,
+    // after the production LogQL they stand for.
+    expect(text).toContain('On the local stack (`npm start`)');
+    expect(text).toMatch(/npx gameday logs --service [a-z][a-z0-9-]* /);
+    expect(text).toContain('npx gameday trace <trace_id>');
+    expect(text).toMatch(/npx gameday traces --service [a-z][a-z0-9-]* --errors/);
+    expect(text.indexOf('npx gameday logs')).toBeGreaterThan(text.indexOf('```logql'));
+  });
 });

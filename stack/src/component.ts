@@ -89,6 +89,8 @@ export interface ComponentSpec {
   hint?(ctx: StackContext): string;
   /** Job name in Prometheus when the component is scraped (shown as "scrape" in the status table). */
   scrapeJob?: string;
+  /** The named port /metrics is served on, when not the main one (one of extraPorts). */
+  scrapePort?: string;
 }
 
 export function shutdownPhaseOf(spec: ComponentSpec): number {

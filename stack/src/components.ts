@@ -13,6 +13,7 @@ import { initialisePostgres, postgresArgs, postgresBinaries, postgresUser } from
 import type { RunAs } from './postgres';
 import { prometheusConfig } from './prometheus-config';
 import { proxiedDatabaseUrl, proxiedUrl, toxiproxy } from './toxiproxy';
+import { jaeger, logAgent, otlpEndpoint, victoriaLogs } from './signals';
 import { alertmanagerConfigPath, ruleFiles } from './slo-integration';
 
 /** Ports of things that are not registry entries but can be moved like them. */
@@ -63,6 +64,8 @@ export function service(opts: ServiceOptions): ComponentSpec {
           CHAOS_FAULTS_TOKEN: ctx.secret('chaos-token'),
           // A development stack sees little traffic: keep one new trace in ten (production: 1%).
           OTEL_TRACES_SAMPLER_ARG: ctx.env.OTEL_TRACES_SAMPLER_ARG ?? '0.1',
+          // Spans to the stack's Jaeger (or the user's OTEL_EXPORTER_OTLP_ENDPOINT, inherited).
+          ...otlpEndpoint(ctx),
           ...opts.env?.(ctx),
         },
       };
@@ -291,14 +294,67 @@ function toxiproxyBinaryPath(ctx: StackContext): string {
   return bin;
 }
 
+/**
+ * A Go tool the bootstrap builds into node_modules/.cache (scripts/<script>.mjs), or GAMEDAY_<NAME>_BIN;
+ * the error says how to build it or run without it.
+ */
+function goToolBinary(
+  ctx: StackContext,
+  tool: { name: string; script: string; variable: string; cache: string; path: readonly string[] },
+): string {
+  const bin =
+    ctx.env[`${tool.variable}_BIN`] ??
+    join(
+      ctx.env[`${tool.variable}_CACHE`] ?? join(ctx.root, 'node_modules', '.cache', tool.cache),
+      ...tool.path,
+    );
+  if (!existsSync(bin)) {
+    throw new Error(
+      `${tool.name} is not built (${bin}). Run \`node scripts/${tool.script}.mjs\` (npm start does), or run without it: GAMEDAY_SKIP=${tool.name}.`,
+    );
+  }
+  return bin;
+}
+
+/** The versions must match scripts/jaeger.mjs, victorialogs.mjs and otelcol.mjs (a test checks). */
+export const GO_TOOLS = {
+  jaeger: {
+    name: 'jaeger',
+    script: 'jaeger',
+    variable: 'GAMEDAY_JAEGER',
+    cache: 'gameday-jaeger',
+    path: ['v1.75.0', 'bin', 'jaeger'],
+  },
+  victorialogs: {
+    name: 'victorialogs',
+    script: 'victorialogs',
+    variable: 'GAMEDAY_VICTORIALOGS',
+    cache: 'gameday-victorialogs',
+    path: ['v1.52.2', 'bin', 'victoria-logs'],
+  },
+  logagent: {
+    name: 'logagent',
+    script: 'otelcol',
+    variable: 'GAMEDAY_OTELCOL',
+    cache: 'gameday-otelcol',
+    path: ['v0.165.0', 'build', 'otelcol-gameday'],
+  },
+} as const;
+
 /** Every component of the local stack. Order is only a tie-break: `dependsOn` decides start order. */
 export function registry(): ComponentSpec[] {
-  return [
+  const specs: ComponentSpec[] = [
     toxiproxy((ctx) => toxiproxyBinaryPath(ctx)),
     postgres(),
     kafka(),
     alertmanager(),
     prometheus(),
+    jaeger((ctx) => goToolBinary(ctx, GO_TOOLS.jaeger)),
+    victoriaLogs((ctx) => goToolBinary(ctx, GO_TOOLS.victorialogs)),
+    logAgent(
+      (ctx) => goToolBinary(ctx, GO_TOOLS.logagent),
+      () => specs.filter((s) => s.kind === 'service').map((s) => s.name),
+    ),
     service({
       name: 'accounts',
       port: 8081,
@@ -364,4 +420,5 @@ export function registry(): ComponentSpec[] {
     }),
     backgroundLoad(),
   ];
+  return specs;
 }

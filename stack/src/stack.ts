@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AlertSink } from './alert-sink';
 import { isAlive, stopOrphan } from './child-process';
 import type { ComponentSpec, StackContext } from './component';
+import { signalUrls } from './signals';
 import { registry, supervisorPort } from './components';
 import { ConfigError, portVariable, readConfig } from './config';
 import type { StackConfig } from './config';
@@ -138,7 +139,7 @@ export class LocalStack {
           .filter(
             (s) => s.scrapeJob !== undefined && s.defaultPort !== undefined && s.skip?.(ctx) === undefined,
           )
-          .map((s) => ({ job: s.scrapeJob!, target: `127.0.0.1:${port(s.name)}` })),
+          .map((s) => ({ job: s.scrapeJob!, target: `127.0.0.1:${port(s.scrapePort ?? s.name)}` })),
         { job: 'stack', target: `127.0.0.1:${port(supervisorPort.name)}` },
       ],
     };
@@ -357,6 +358,10 @@ export class LocalStack {
       prometheus: { url: this.ctx.url('prometheus') },
       alertmanager: { url: this.ctx.url('alertmanager') },
       stack: { url: stackUrl, metrics: `${stackUrl}/metrics`, alerts: `${stackUrl}/alerts` },
+      ...signalUrls(
+        this.ctx,
+        (name) => this.specs.find((s) => s.name === name)?.skip?.(this.ctx) === undefined,
+      ),
       components,
       targets: this.targets,
       slos: this.slos,

@@ -39,6 +39,10 @@ export interface StackState {
   updated_at: string;
   prometheus: { url: string };
   alertmanager: { url: string };
+  /** The trace backend (Jaeger): query API and OTLP/HTTP endpoint; absent when skipped. */
+  traces?: { url: string; otlp: string };
+  /** The log backend (VictoriaLogs): LogsQL API and ingestion; absent when skipped. */
+  logs?: { url: string };
   /** The supervisor's own server: metrics and the Alertmanager webhook sink. */
   stack: { url: string; metrics: string; alerts: string };
   components: ComponentRecord[];

@@ -92,6 +92,14 @@ export function renderStatus(state: StackState): string {
     '',
     `Prometheus    ${state.prometheus.url}/targets`,
     `Alertmanager  ${state.alertmanager.url}`,
+    ...(state.traces
+      ? [
+          `Traces        ${state.traces.url} (Jaeger query API; OTLP in ${state.traces.otlp})   npx gameday trace <trace_id>`,
+        ]
+      : []),
+    ...(state.logs
+      ? [`Logs          ${state.logs.url} (VictoriaLogs, LogsQL)   npx gameday logs --since 10m`]
+      : []),
     `Alerts        ${state.stack.alerts}   metrics ${state.stack.metrics}`,
     `State         ${state.home}/stack.json   logs ${state.home}/logs/`,
   ].join('\n');

@@ -2,6 +2,7 @@
 // `gameday_*` domain metrics, and the /metrics handler (Prometheus text or OpenMetrics with exemplars).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { HttpHistogram } from './http-histogram';
+import { spanExportStats } from './span-export';
 import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration } from 'prom-client';
 import type { Request, Response } from 'express';
 
@@ -28,6 +29,7 @@ export class ServiceMetrics {
     this.registry = new Registry<typeof OPENMETRICS>();
     this.registry.setContentType(OPENMETRICS);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    registerSpanExportMetrics(this.registry);
   }
 
   /** Records one HTTP request. `traceId` (a sampled trace) becomes the bucket's exemplar. */
@@ -85,6 +87,30 @@ export class ServiceMetrics {
       res.end();
     };
   }
+}
+
+/** What span export delivered and lost (span-export.ts): flat while tracing is off or not exporting. */
+function registerSpanExportMetrics(registry: Registry<typeof OPENMETRICS>): void {
+  new Counter({
+    name: 'gameday_telemetry_spans_exported_total',
+    help: 'Spans the trace backend accepted.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(spanExportStats.exported);
+    },
+  });
+  new Counter({
+    name: 'gameday_telemetry_spans_dropped_total',
+    help: 'Spans lost on the way to the trace backend: queue_full (the backend is slow or away and the bounded queue filled), export_failed (it refused the batch or did not answer).',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ reason: 'queue_full' }, spanExportStats.droppedQueueFull);
+      this.inc({ reason: 'export_failed' }, spanExportStats.droppedExportFailed);
+    },
+  });
 }
 
 function checkDomainName(name: string): void {

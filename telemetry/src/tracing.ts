@@ -17,6 +17,7 @@ import {
 } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { countedBatchProcessor } from './span-export';
 import {
   AlwaysOnSampler,
   BatchSpanProcessor,
@@ -599,7 +600,11 @@ export function startTracing(options: TracingOptions): TracingHandle {
   } else {
     // A bounded queue (a full one drops spans instead of growing memory) and our batch defaults
     // (BSP_DEFAULTS); the standard OTEL_BSP_* variables override them.
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), batchOptionsFromEnv(env)));
+    // Spans the queue or the exporter drops are counted (gameday_telemetry_spans_dropped_total).
+    const batch = batchOptionsFromEnv(env);
+    spanProcessors.push(
+      countedBatchProcessor(new OTLPTraceExporter(), batch.maxQueueSize, (e) => new BatchSpanProcessor(e, batch)),
+    );
   }
 
   /** Whether `req` is traced: decided once per request, from its headers (`decideHead`). */

@@ -1,12 +1,17 @@
 // A runbook skeleton for a new SLO. It is written once and then belongs to people: the generator
 // never overwrites it, so it is specific enough to be useful on day one and meant to be edited.
 import { durationSeconds, humanDuration } from '../duration';
-import { badEventsOf, dashboardUrl, scopeOf, type Links } from '../describe';
+import { badEventsOf, dashboardUrl, formatSeconds, scopeOf, type Links } from '../describe';
 import type { Slo } from '../model';
 import { CURRENT_BURN_WINDOW, HTTP_METRIC, record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '../naming';
 import { httpMatchers } from '../rules/sli-queries';
 import { errorBudget } from '../rules/labels';
 import type { PeriodWindows } from '../windows';
+
+// The local stack (`npm start`) keeps logs in VictoriaLogs and traces in Jaeger; runbooks show their
+// queries beside the production LogQL and TraceQL.
+const LOCAL_VICTORIALOGS_URL = 'http://127.0.0.1:9428';
+const LOCAL_JAEGER_URL = 'http://127.0.0.1:16686';
 
 export function renderRunbook(slo: Slo, windows: PeriodWindows, links: Links): string {
   const id = `${slo.service}/${slo.name}`;
@@ -38,6 +43,24 @@ export function renderRunbook(slo: Slo, windows: PeriodWindows, links: Links): s
             `# Share of requests slower than ${formatSecondsPlain(sli.threshold)} per route`,
             `1 - sum by (http_route) (rate(${HTTP_METRIC}_bucket{${matchers},le="${String(sli.threshold)}"}[5m])) / sum by (http_route) (rate(${HTTP_METRIC}_count{${matchers}}[5m]))`,
           ];
+
+  // LogsQL needs quotes around a value that is not one word (service names may contain "-").
+  const logsqlService = /^\w+$/.test(slo.service) ? slo.service : `"${slo.service}"`;
+  const slow = sli.kind === 'http-latency' ? formatSeconds(sli.threshold) : undefined;
+  const traceql = [
+    `{ resource.service.name = "${slo.service}" && status = error }`,
+    ...(slow ? [`{ resource.service.name = "${slo.service}" && duration > ${slow} }`] : []),
+  ];
+  const jaeger = [
+    `# failed traces of ${slo.service}, last 15 minutes`,
+    `npx gameday traces --service ${slo.service} --errors --since 15m`,
+    ...(slow
+      ? [
+          `# traces with a ${slo.service} span slower than ${slow}`,
+          `npx gameday traces --service ${slo.service} --min-duration ${slow} --since 15m`,
+        ]
+      : []),
+  ];
 
   return `<!-- Runbook skeleton written by \`gameday slo generate\` for the new SLO ${id}. It is yours now:
      the generator never overwrites this file. Replace the generic parts with what you learn. -->
@@ -99,8 +122,29 @@ confirm, then let the alert resolve.
    sum by (message) (count_over_time({service="${slo.service}"} | json | level="error" [15m]))
    \`\`\`
 
+   On the local stack (\`npm start\`), from VictoriaLogs (the \`curl\` counts messages like the \`sum by\`):
+
+   \`\`\`sh
+   npx gameday logs --service ${slo.service} --level error --since 15m
+   curl -s ${LOCAL_VICTORIALOGS_URL}/select/logsql/query --data-urlencode 'query=_time:15m service:${logsqlService} level:error | stats by (_msg) count() hits | sort by (hits desc) | limit 10'
+   \`\`\`
+
    Copy a \`trace_id\` from an error line and open it in Tempo (or \`{service=~".+"} | json | trace_id="<id>"\`)
-   to see which hop failed.
+   to see which hop failed. Without a log line to start from, search Tempo with TraceQL:
+
+   \`\`\`traceql
+   ${traceql.join('\n   ')}
+   \`\`\`
+
+   On the local stack (\`npm start\`): \`gameday trace\` prints the trace as a waterfall with its log lines
+   interleaved, \`gameday logs --trace\` only its log lines; \`gameday traces\` searches Jaeger
+   (${LOCAL_JAEGER_URL}) for a service's traces.
+
+   \`\`\`sh
+   npx gameday trace <trace_id>
+   npx gameday logs --trace <trace_id>
+   ${jaeger.join('\n   ')}
+   \`\`\`
 
 ## Mitigation
 
