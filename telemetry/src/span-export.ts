@@ -89,5 +89,9 @@ export function countedBatchProcessor(
   makeProcessor: (exporter: SpanExporter) => SpanProcessor,
 ): SpanProcessor {
   const mirror: Mirror = { queued: 0 };
-  return new CountingSpanProcessor(makeProcessor(new CountingSpanExporter(exporter, mirror)), mirror, maxQueueSize);
+  return new CountingSpanProcessor(
+    makeProcessor(new CountingSpanExporter(exporter, mirror)),
+    mirror,
+    maxQueueSize,
+  );
 }

@@ -603,7 +603,11 @@ export function startTracing(options: TracingOptions): TracingHandle {
     // Spans the queue or the exporter drops are counted (gameday_telemetry_spans_dropped_total).
     const batch = batchOptionsFromEnv(env);
     spanProcessors.push(
-      countedBatchProcessor(new OTLPTraceExporter(), batch.maxQueueSize, (e) => new BatchSpanProcessor(e, batch)),
+      countedBatchProcessor(
+        new OTLPTraceExporter(),
+        batch.maxQueueSize,
+        (e) => new BatchSpanProcessor(e, batch),
+      ),
     );
   }
 
