@@ -11,6 +11,7 @@ import { formatSeconds } from './duration';
 import { promWindow } from './duration';
 import type {
   AlertSnapshot,
+  ExampleTraceRecord,
   Journal,
   JournalEvent,
   Outcome,
@@ -39,6 +40,14 @@ export interface Annotations {
   end(id: number, at: number): Promise<void>;
 }
 
+/** Finds example traces of a service in a time window (the trace backend; signals' findExampleTraces). */
+export type TraceEvidence = (q: {
+  service: string;
+  startUs: number;
+  endUs: number;
+  slowest: boolean;
+}) => Promise<ExampleTraceRecord[]>;
+
 export interface ControllerOptions {
   engine: Engine;
   prometheus: Prometheus;
@@ -47,6 +56,8 @@ export interface ControllerOptions {
   slos: SloCatalogue;
   active?: ActiveFaultSink;
   annotations?: Annotations;
+  /** Example traces for the report, asked for while the fault is still on. */
+  traces?: TraceEvidence;
   /** Ctrl-C: aborts the run, rolls back, writes the report. */
   signal?: AbortSignal;
   progress?: (line: string) => void;
@@ -92,6 +103,31 @@ export class Controller {
     let outcome = 'completed' as Outcome;
     let reason: string | undefined;
     let slos: SloRef[] = [];
+    let exampleTraces: ExampleTraceRecord[] | undefined;
+    let exampleTracesError: string | undefined;
+    // What players saw while the fault was on: errors (and, for latency faults, the slowest
+    // requests) of the target service, from the trace backend. Never fails the run.
+    const collectTraces = async () => {
+      if (!this.o.traces || timeline.injectedAt === undefined || exampleTraces !== undefined) return;
+      const f = spec.fault;
+      const slowest = f.type === 'http-latency' || (f.type === 'network' && f.action === 'latency');
+      try {
+        exampleTraces = await this.o.traces({
+          service: spec.target.service,
+          startUs: Math.floor(timeline.injectedAt * 1e6),
+          endUs: Math.ceil(this.now() * 1e6),
+          slowest,
+        });
+        log(
+          exampleTraces.length
+            ? `example traces: ${exampleTraces.map((t) => `${t.traceId} (${t.reason})`).join(', ')}`
+            : `no ${slowest ? 'failed or slow' : 'failed'} traces of ${spec.target.service} sampled while the fault was on`,
+        );
+      } catch (err) {
+        exampleTracesError = (err as Error).message;
+        log(`no example traces: ${exampleTracesError}`);
+      }
+    };
     const log = (message: string) => {
       events.push({ t: this.now(), phase, message });
       this.o.progress?.(`[${experiment.metadata.name}] ${phase}: ${message}`);
@@ -288,6 +324,9 @@ export class Controller {
         return false;
       });
 
+      // Spans leave services in batches: give the last seconds of the fault a moment to arrive.
+      if (this.o.traces) await sleep(2_000, this.o.signal);
+      await collectTraces();
       enter('recover', outcome === 'aborted' ? `abort guard tripped: ${reason}` : 'removing the fault');
       await rollback(outcome === 'aborted' ? 'abort guard' : 'duration elapsed');
       if (timeline.removedAt === undefined) timeline.removedAt = this.now();
@@ -353,6 +392,7 @@ export class Controller {
         reason = (err as Error).message;
       }
       log(reason);
+      await collectTraces();
       try {
         await rollback(outcome);
       } catch (rollbackErr) {
@@ -387,6 +427,8 @@ export class Controller {
       notifications: receiversSeen,
       resources,
       events,
+      ...(exampleTraces !== undefined ? { exampleTraces } : {}),
+      ...(exampleTracesError !== undefined ? { exampleTracesError } : {}),
     } satisfies Omit<Journal, 'verdict'>;
     const verdict = computeVerdict(evidence);
     log(`${verdict.status.toUpperCase()}: ${verdict.summary}`);

@@ -55,6 +55,16 @@ export interface ResourceSnapshot {
   status: unknown;
 }
 
+export interface ExampleTraceRecord {
+  traceId: string;
+  reason: 'error' | 'slow';
+  /** One line: root span, duration, spans, services, error spans. */
+  summary: string;
+  /** Where the trace was read (Jaeger's query API), to open it while it is kept. */
+  url: string;
+  waterfall: string;
+}
+
 export interface JournalEvent {
   t: number;
   phase: Phase;
@@ -118,6 +128,14 @@ export interface Journal {
   notifications: Notification[];
   resources: ResourceSnapshot[];
   events: JournalEvent[];
+  /**
+   * Example traces of the target service while the fault was on (errors, and the slowest for
+   * latency faults), with their waterfalls: what players saw. Evidence only; the verdict does not
+   * read them. Absent when no trace backend was configured.
+   */
+  exampleTraces?: ExampleTraceRecord[];
+  /** Why there are no example traces (the trace backend did not answer). */
+  exampleTracesError?: string;
   /** The verdict as computed when the run ended (verify recomputes and compares). */
   verdict: Verdict;
 }

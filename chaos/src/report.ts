@@ -46,6 +46,7 @@ export function markdownReport(j: Journal): string {
     ),
     ...(v.checks.length === 0 ? ['| — | | | | |'] : []),
     '',
+    ...exampleTraces(j),
     '## Timeline',
     '',
     ...j.events.map((ev) => `- ${iso(ev.t)} **${ev.phase}** ${ev.message}`),
@@ -61,6 +62,31 @@ export function markdownReport(j: Journal): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** What players saw: up to three traces of the target while the fault was on, as waterfalls. */
+function exampleTraces(j: Journal): string[] {
+  if (j.exampleTraces === undefined && j.exampleTracesError === undefined) return [];
+  const out = ['## Example traces', ''];
+  if (j.exampleTracesError) out.push(`The trace backend did not answer: ${j.exampleTracesError}`, '');
+  else if (!j.exampleTraces?.length)
+    out.push(
+      `No failed or slow trace of ${j.experiment.spec.target.service} was sampled while the fault was on.`,
+      '',
+    );
+  for (const t of j.exampleTraces ?? []) {
+    out.push(
+      `### \`${t.traceId}\` (${t.reason === 'error' ? 'failed' : 'slow'})`,
+      '',
+      `${t.summary}. Open it with \`npx gameday trace ${t.traceId}\` (or ${t.url}) while the trace backend keeps it.`,
+      '',
+      '```text',
+      t.waterfall.trimEnd(),
+      '```',
+      '',
+    );
+  }
+  return out;
 }
 
 /** Writes <dir>/<started>-<name>.json and .md; returns both paths. */

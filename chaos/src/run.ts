@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { findExampleTraces, formatDuration, JaegerClient, VictoriaLogsClient } from '@gameday/signals';
 import { Controller } from './controller';
-import type { ActiveFaultSink } from './controller';
+import type { ActiveFaultSink, TraceEvidence } from './controller';
 import type { Engine } from './engine';
 import { EngineError } from './engine';
 import { renderManifest, validateManifest } from './engines/chaos-mesh';
@@ -42,6 +43,8 @@ export interface RunOptions {
   stackState?: string;
   prometheusUrl?: string;
   alertmanagerUrl?: string;
+  /** Jaeger's query API for example traces (default GAMEDAY_JAEGER_URL, else the local stack's). */
+  jaegerUrl?: string;
   namespace?: string;
   /** Kubernetes engine: serve the active-fault gauge here (0 = any port). */
   metricsPort?: number;
@@ -51,6 +54,22 @@ export interface RunOptions {
 }
 
 export const EXIT = { passed: 0, failed: 1, couldNotRun: 2 } as const;
+
+/** Example traces from Jaeger, with their log lines from VictoriaLogs when it is there. */
+function traceEvidence(jaegerUrl: string, logsUrl: string | undefined): TraceEvidence {
+  const jaeger = new JaegerClient(jaegerUrl);
+  const logs = logsUrl ? new VictoriaLogsClient(logsUrl) : undefined;
+  return async (q) =>
+    (await findExampleTraces(jaeger, { ...q, limit: 3 }, logs)).map((t) => ({
+      traceId: t.traceId,
+      reason: t.reason,
+      summary:
+        `${t.summary.root} · ${formatDuration(t.summary.durationUs)} · ${t.summary.spans} spans · ` +
+        `${t.summary.services.join(', ')}${t.summary.errors ? ` · ${t.summary.errors} error span(s)` : ''}`,
+      url: `${jaegerUrl.replace(/\/+$/, '')}/api/traces/${t.traceId}`,
+      waterfall: t.waterfall,
+    }));
+}
 
 export function defaultStackState(root: string, env: NodeJS.ProcessEnv): string {
   return join(resolve(root, env.GAMEDAY_HOME || '.gameday'), 'stack.json');
@@ -105,6 +124,9 @@ export async function runChaos(o: RunOptions): Promise<{ exitCode: number; rows:
   let engine: Engine;
   let prometheusUrl = o.prometheusUrl ?? o.env.GAMEDAY_PROMETHEUS_URL;
   let alertmanagerUrl = o.alertmanagerUrl ?? o.env.GAMEDAY_ALERTMANAGER_URL;
+  // The trace backend the reports' example traces come from (Jaeger's query API).
+  let jaegerUrl = o.jaegerUrl ?? o.env.GAMEDAY_JAEGER_URL;
+  let logsUrl = o.env.GAMEDAY_LOGS_URL;
   let receivers: ReceiverSink | undefined;
   let active: ActiveFaultSink | undefined;
   let own: OwnMetricsSink | undefined;
@@ -116,6 +138,8 @@ export async function runChaos(o: RunOptions): Promise<{ exitCode: number; rows:
       engine = new LocalEngine({ stateFile });
       prometheusUrl ??= state.prometheus.url;
       alertmanagerUrl ??= state.alertmanager.url;
+      jaegerUrl ??= state.traces?.url;
+      logsUrl ??= state.logs?.url;
       receivers = new ReceiverSink(state.stack.alerts);
       active = new StackActiveSink(state.stack.url);
       reportsDir ??= join(state.home, 'chaos', 'reports');
@@ -148,6 +172,7 @@ export async function runChaos(o: RunOptions): Promise<{ exitCode: number; rows:
     ...(o.env.GRAFANA_URL
       ? { annotations: new GrafanaAnnotations(o.env.GRAFANA_URL, o.env.GRAFANA_TOKEN) }
       : {}),
+    ...(jaegerUrl ? { traces: traceEvidence(jaegerUrl, logsUrl) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.admissionWaitSeconds ? { admissionWaitSeconds: o.admissionWaitSeconds } : {}),
     progress: (line) => o.out.stderr(`${line}\n`),

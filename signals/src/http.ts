@@ -34,8 +34,10 @@ export async function get(backend: Backend, path: string): Promise<Answer> {
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(backend.timeoutMs ?? 10_000) });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    const why = cause === 'TimeoutError' ? `no answer within ${backend.timeoutMs ?? 10_000} ms` : cause;
+    const c = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = c?.code ?? c?.message ?? (err as Error).message;
+    const why =
+      (err as Error).name === 'TimeoutError' ? `no answer within ${backend.timeoutMs ?? 10_000} ms` : cause;
     throw new BackendError(`${backend.what} is unreachable at ${url} (${why}). ${backend.hint}`, url);
   }
   return { status: res.status, body: await res.text() };

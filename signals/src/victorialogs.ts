@@ -32,6 +32,11 @@ const OWN = new Set([
   'severity',
   'service.name',
   'log.file.name',
+  'severity_number',
+  'severity_text',
+  'trace_flags',
+  'scope.name',
+  'scope.version',
 ]);
 
 /** RFC 3339 with up to nanoseconds → unix microseconds (Date.parse stops at milliseconds). */

@@ -106,7 +106,7 @@ export function summarise(trace: Trace): TraceSummary {
 }
 
 function formatLog(line: LogLine): string {
-  const time = line.time.slice(11, 23) || new Date(line.timeUs / 1000).toISOString().slice(11, 23);
+  const time = new Date(line.timeUs / 1000).toISOString().slice(11, 23);
   const extra = ['http_route', 'status', 'error', 'err']
     .filter((k) => line.fields[k] !== undefined)
     .map((k) => `${k}=${short(line.fields[k]!)}`)

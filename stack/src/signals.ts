@@ -83,9 +83,27 @@ export function signalUrls(
   };
 }
 
+export interface JaegerPorts {
+  query: number;
+  otlp: number;
+  queryGrpc: number;
+  metrics: number;
+  health: number;
+}
+
+export function jaegerPorts(ctx: StackContext): JaegerPorts {
+  return {
+    query: ctx.port('jaeger'),
+    otlp: ctx.port(JAEGER_OTLP),
+    queryGrpc: ctx.port(JAEGER_GRPC),
+    metrics: ctx.port(JAEGER_METRICS),
+    health: ctx.port(JAEGER_HEALTH),
+  };
+}
+
 /** Jaeger v2 configuration: OTLP/HTTP receiver → bounded memory store, query API, own metrics. */
-export function jaegerConfig(ctx: StackContext, maxTraces: number): string {
-  const at = (name: string) => `127.0.0.1:${ctx.port(name)}`;
+export function jaegerConfig(ports: JaegerPorts, maxTraces: number): string {
+  const at = (port: number) => `127.0.0.1:${port}`;
   const config = {
     service: {
       extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
@@ -100,9 +118,7 @@ export function jaegerConfig(ctx: StackContext, maxTraces: number): string {
         resource: { 'service.name': 'jaeger' },
         metrics: {
           level: 'detailed',
-          readers: [
-            { pull: { exporter: { prometheus: { host: '127.0.0.1', port: ctx.port(JAEGER_METRICS) } } } },
-          ],
+          readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: ports.metrics } } } }],
         },
         logs: { level: 'warn', encoding: 'json' },
       },
@@ -110,13 +126,13 @@ export function jaegerConfig(ctx: StackContext, maxTraces: number): string {
     extensions: {
       jaeger_query: {
         storage: { traces: 'memstore' },
-        http: { endpoint: at('jaeger') },
-        grpc: { endpoint: at(JAEGER_GRPC) },
+        http: { endpoint: at(ports.query) },
+        grpc: { endpoint: at(ports.queryGrpc) },
       },
       jaeger_storage: { backends: { memstore: { memory: { max_traces: maxTraces } } } },
-      healthcheckv2: { use_v2: true, http: { endpoint: at(JAEGER_HEALTH) } },
+      healthcheckv2: { use_v2: true, http: { endpoint: at(ports.health) } },
     },
-    receivers: { otlp: { protocols: { http: { endpoint: at(JAEGER_OTLP) } } } },
+    receivers: { otlp: { protocols: { http: { endpoint: at(ports.otlp) } } } },
     processors: {
       // Refuses spans (the SDK counts them as dropped) rather than grow past this.
       memory_limiter: { check_interval: '1s', limit_mib: 400, spike_limit_mib: 100 },
@@ -152,7 +168,7 @@ export function jaeger(binary: (ctx: StackContext) => string): ComponentSpec {
       mkdirSync(dir(ctx), { recursive: true });
       // GAMEDAY_JAEGER_MAX_TRACES: how many traces the memory store keeps (oldest go first).
       const maxTraces = positiveInt(ctx, 'GAMEDAY_JAEGER_MAX_TRACES', DEFAULT_MAX_TRACES);
-      writeFileSync(join(dir(ctx), 'config.yaml'), jaegerConfig(ctx, maxTraces));
+      writeFileSync(join(dir(ctx), 'config.yaml'), jaegerConfig(jaegerPorts(ctx), maxTraces));
     },
     command: (ctx) => ({
       command: binary(ctx),
@@ -210,13 +226,22 @@ export type ServiceNames = (ctx: StackContext) => string[];
  * backend is away; what it has to drop, it counts (otelcol_exporter_send_failed_log_records,
  * otelcol_exporter_enqueue_failed_log_records).
  */
-export function logAgentConfig(ctx: StackContext, services: string[]): string {
-  const logs = join(ctx.home, 'logs');
+export interface LogAgentInput {
+  /** The JSON log files to tail (`<service>.log`: the name is the service when a line has none). */
+  files: string[];
+  /** Where read offsets are kept across restarts. */
+  offsetsDir: string;
+  /** VictoriaLogs' base URL. */
+  logsUrl: string;
+  metricsPort: number;
+}
+
+export function logAgentConfig(input: LogAgentInput): string {
   const config = {
-    extensions: { file_storage: { directory: join(ctx.home, 'logagent', 'offsets') } },
+    extensions: { file_storage: { directory: input.offsetsDir } },
     receivers: {
-      filelog: {
-        include: services.map((s) => join(logs, `${s}.log`)),
+      file_log: {
+        include: input.files,
         start_at: 'beginning',
         storage: 'file_storage',
         poll_interval: '250ms',
@@ -254,8 +279,8 @@ export function logAgentConfig(ctx: StackContext, services: string[]): string {
       batch: { send_batch_size: 2000, timeout: '1s' },
     },
     exporters: {
-      'otlphttp/victorialogs': {
-        logs_endpoint: `${ctx.url('victorialogs')}/insert/opentelemetry/v1/logs`,
+      'otlp_http/victorialogs': {
+        logs_endpoint: `${input.logsUrl}/insert/opentelemetry/v1/logs`,
         headers: { 'VL-Stream-Fields': 'service.name' },
         compression: 'gzip',
         timeout: '10s',
@@ -272,18 +297,16 @@ export function logAgentConfig(ctx: StackContext, services: string[]): string {
       extensions: ['file_storage'],
       pipelines: {
         logs: {
-          receivers: ['filelog'],
+          receivers: ['file_log'],
           processors: ['memory_limiter', 'batch'],
-          exporters: ['otlphttp/victorialogs'],
+          exporters: ['otlp_http/victorialogs'],
         },
       },
       telemetry: {
         logs: { level: 'warn', encoding: 'json' },
         metrics: {
           level: 'normal',
-          readers: [
-            { pull: { exporter: { prometheus: { host: '127.0.0.1', port: ctx.port('logagent') } } } },
-          ],
+          readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: input.metricsPort } } } }],
         },
       },
     },
@@ -304,7 +327,15 @@ export function logAgent(binary: (ctx: StackContext) => string, services: Servic
     scrapeJob: 'logagent',
     async prepare(ctx) {
       mkdirSync(join(dir(ctx), 'offsets'), { recursive: true });
-      writeFileSync(join(dir(ctx), 'config.yaml'), logAgentConfig(ctx, services(ctx)));
+      writeFileSync(
+        join(dir(ctx), 'config.yaml'),
+        logAgentConfig({
+          files: services(ctx).map((s) => join(ctx.home, 'logs', `${s}.log`)),
+          offsetsDir: join(dir(ctx), 'offsets'),
+          logsUrl: ctx.url('victorialogs'),
+          metricsPort: ctx.port('logagent'),
+        }),
+      );
     },
     command: (ctx) => ({
       command: binary(ctx),

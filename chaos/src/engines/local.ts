@@ -27,6 +27,9 @@ export interface StackStateView {
   prometheus: { url: string };
   alertmanager: { url: string };
   stack: { url: string; metrics: string; alerts: string };
+  /** The trace and log backends (absent when skipped, or written by an older stack). */
+  traces?: { url: string };
+  logs?: { url: string };
   components: {
     name: string;
     kind: string;

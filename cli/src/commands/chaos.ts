@@ -12,6 +12,7 @@ interface RunFlags {
   stackState?: string;
   prometheus?: string;
   alertmanager?: string;
+  jaeger?: string;
   namespace?: string;
   metricsPort?: number;
   waitAdmission?: number;
@@ -46,6 +47,10 @@ export const chaosCommands: CommandModule = {
       .option('--stack-state <file>', 'the local stack state (default $GAMEDAY_HOME/stack.json)')
       .option('--prometheus <url>', 'Prometheus base URL (local default: from the stack)')
       .option('--alertmanager <url>', 'Alertmanager base URL (local default: from the stack)')
+      .option(
+        '--jaeger <url>',
+        "Jaeger query API for the reports' example traces (default GAMEDAY_JAEGER_URL, local: from the stack)",
+      )
       .option('--namespace <ns>', 'kubernetes: default namespace of targets (default gameday)')
       .option('--metrics-port <port>', 'kubernetes: serve gameday_chaos_experiment_active here', port)
       .option(
@@ -87,6 +92,7 @@ export const chaosCommands: CommandModule = {
             ...(flags.stackState ? { stackState: flags.stackState } : {}),
             ...(flags.prometheus ? { prometheusUrl: flags.prometheus } : {}),
             ...(flags.alertmanager ? { alertmanagerUrl: flags.alertmanager } : {}),
+            ...(flags.jaeger ? { jaegerUrl: flags.jaeger } : {}),
             ...(flags.namespace ? { namespace: flags.namespace } : {}),
             ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
             ...(flags.waitAdmission !== undefined ? { admissionWaitSeconds: flags.waitAdmission } : {}),
