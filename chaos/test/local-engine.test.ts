@@ -16,6 +16,7 @@ import { connect, createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JaegerClient } from '@gameday/signals';
 import type { Journal } from '../src/journal';
 import { FakeKubeApi } from './fake-kube-api';
 import {
@@ -143,6 +144,8 @@ beforeAll(async () => {
     GAMEDAY_ALERT_GROUP_WAIT: '5s',
     GAMEDAY_LOAD: 'node',
     GAMEDAY_LOAD_RPS: '8',
+    // Every request traced, so the reports' example traces come from the background load.
+    OTEL_TRACES_SAMPLER_ARG: '1',
   });
   state = await stack.waitUntilUp(240_000);
   for (const c of state.components) if (c.pid !== null) seenPids.add(c.pid);
@@ -242,6 +245,19 @@ describe('gameday chaos run on the local stack', () => {
     expect(budget.passed).toBe(false);
     expect(journal.verdict.budgetConsumed!).toBeGreaterThan(0.00001);
     expect(await faultSwitches('wallet')).toEqual([]);
+    // The report shows what players saw: failed wallet traces, each one in Jaeger.
+    expect(journal.exampleTraces?.length).toBeGreaterThan(0);
+    expect(journal.exampleTraces!.length).toBeLessThanOrEqual(3);
+    const jaeger = new JaegerClient(state.traces!.url);
+    for (const example of journal.exampleTraces!) {
+      expect(example.reason).toBe('error');
+      const trace = await jaeger.trace(example.traceId);
+      expect(trace?.spans.some((s) => s.service === 'wallet' && s.status === 'error')).toBe(true);
+      expect(example.waterfall).toContain(`trace ${example.traceId}`);
+    }
+    const markdown = readFileSync(journalOf('break-wallet').path.replace(/\.json$/, '.md'), 'utf8');
+    expect(markdown).toContain('## Example traces');
+    expect(markdown).toContain(journal.exampleTraces![0]!.traceId);
     // Grafana's region got its end.
     expect(annotations.some((a) => a.method === 'PATCH' && typeof a.body.timeEnd === 'number')).toBe(true);
   }, 180_000);
