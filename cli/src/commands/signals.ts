@@ -182,10 +182,11 @@ export const signalsCommands: CommandModule = {
               // Errors are picked out of the newest traces: look at more of them.
               limit: o.errors ? Math.max(200, limit) : limit,
             });
-            const shown = traces.slice(0, limit);
+            const startOf = (t: (typeof traces)[number]) => Math.min(...t.spans.map((x) => x.startUs));
+            const shown = traces.sort((a, b) => startOf(b) - startOf(a)).slice(0, limit);
             for (const t of shown) {
               const s = summarise(t);
-              const start = new Date(Math.min(...t.spans.map((x) => x.startUs)) / 1000).toISOString();
+              const start = new Date(startOf(t) / 1000).toISOString();
               io.stdout(
                 `${s.traceId}  ${start}  ${formatDuration(s.durationUs).padStart(9)}  ${String(s.spans).padStart(3)} spans  ${
                   s.errors ? `${s.errors} error${s.errors === 1 ? '' : 's'}` : 'ok'
