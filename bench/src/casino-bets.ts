@@ -12,6 +12,9 @@ import { request, startPlayerApi, startPostgres } from '@gameday/testing';
 import type { PlayerApi } from '@gameday/testing';
 import { pacedLoad } from './paced-load';
 import { startSink } from './telemetry-overhead';
+import { JaegerClient, VictoriaLogsClient } from '@gameday/signals';
+import { startSignalBackends } from './signal-backends';
+import type { SignalBackends } from './signal-backends';
 
 export interface BetRun {
   label: string;
@@ -71,11 +74,13 @@ export async function casinoBets(options: {
 }): Promise<BetRun[]> {
   const pg = await startPostgres();
   const sink = await startSink();
-  const logDir = mkdtempSync(join(tmpdir(), 'gameday-bench-casino-'));
+  let backends: SignalBackends | undefined;
   let api: PlayerApi | undefined;
   const measure = async (
     env: Record<string, string | undefined>,
     specs: { label: string; connections: number; rate?: number }[],
+    logDir = mkdtempSync(join(tmpdir(), 'gameday-bench-casino-')),
+    extraProcs: Record<string, number[]> = {},
   ): Promise<BetRun[]> => {
     api = await startPlayerApi({
       pg,
@@ -120,6 +125,7 @@ export async function casinoBets(options: {
       casino: [api.casino!.child.pid!],
       wallet: [api.wallet!.child.pid!],
       accounts: [api.accounts.child.pid!],
+      ...extraProcs,
     };
     const url = `${gw}/api/v1/casino/games/coin-flip/rounds`;
     const body = JSON.stringify({ stake: '1.00', bet: { side: 'heads' } });
@@ -221,6 +227,37 @@ export async function casinoBets(options: {
         { label: 'saturation (64 connections)', connections: 64 },
         { label: 'constant 300 bets/s (open loop)', connections: 0, rate: 300 },
       ])),
+      // The local stack's real backends instead of the sink: spans to Jaeger v2, and every log line
+      // shipped to VictoriaLogs by the log agent tailing the services' files (its CPU counted too).
+      ...(await (async () => {
+        const logDir = mkdtempSync(join(tmpdir(), 'gameday-bench-casino-signals-'));
+        backends = await startSignalBackends(
+          ['accounts', 'gateway', 'wallet', 'casino'].map((s) => join(logDir, `${s}.log`)),
+        );
+        const { jaeger, victorialogs, logagent } = backends.pids;
+        const withBackends = await measure(
+          { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: backends.otlp },
+          [
+            { label: 'saturation, to Jaeger + VictoriaLogs', connections: 64 },
+            { label: 'constant 300 bets/s, to Jaeger + VictoriaLogs', connections: 0, rate: 300 },
+          ],
+          logDir,
+          { jaeger: [jaeger], victorialogs: [victorialogs], logagent: [logagent] },
+        );
+        // Proof that they were really fed: what reached them.
+        await new Promise((r) => setTimeout(r, 3_000));
+        const lines = await new VictoriaLogsClient(backends.logsUrl)
+          .query('_time:1h | stats count() n', 1)
+          .then((rows) => rows[0]?.fields.n ?? '0')
+          .catch((err: Error) => `unknown (${err.message})`);
+        const services = await new JaegerClient(backends.jaegerUrl).services().catch(() => []);
+        options.log(
+          `  backends received: ${lines} log lines in VictoriaLogs; spans of ${services.join(', ')} in Jaeger`,
+        );
+        await backends.stop();
+        backends = undefined;
+        return withBackends;
+      })()),
       // The same stack with telemetry off: what the instrumentation costs on this machine.
       ...(await measure({ GAMEDAY_TELEMETRY: 'off' }, [
         { label: 'saturation, telemetry off (baseline)', connections: 64 },
@@ -229,6 +266,7 @@ export async function casinoBets(options: {
     return runs;
   } finally {
     await api?.stop();
+    await backends?.stop();
     await sink.stop();
     await pg.destroy();
   }

@@ -8,3 +8,6 @@ export type { AlertNotification, Receiver } from './alert-sink';
 export { readState } from './state-file';
 export type { ComponentRecord, ComponentState, StackState } from './state-file';
 export { LocalStack } from './stack';
+export { GO_TOOLS } from './components';
+export { jaegerConfig, logAgentConfig, SIGNAL_PORTS } from './signals';
+export type { JaegerPorts, LogAgentInput } from './signals';
