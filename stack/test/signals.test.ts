@@ -4,12 +4,13 @@
 // line; and both backends going away and coming back without the services noticing.
 // Needs `npx tsc -b` and the Go tools (npm test's bootstrap builds them).
 
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { JaegerClient, VictoriaLogsClient, type Span, type Trace } from '@gameday/signals';
 import type { StackState } from '../src/state-file';
-import { randomOffset, requireBuilt, StackProcess, tempHome } from './stack-process';
+import { randomOffset, requireBuilt, root, StackProcess, tempHome } from './stack-process';
 
 let stack: StackState;
 let proc: StackProcess;
@@ -173,6 +174,19 @@ describe('traces and logs on the local stack', () => {
       expect(line).toMatchObject({ traceId, level: expect.stringMatching(/^(info|http|debug|warn)$/) });
       expect(line.requestId).not.toBe('');
     }
+
+    // What an engineer types: the waterfall with the log lines, found through the stack's stack.json.
+    const cli = spawnSync(process.execPath, [join(root, 'cli', 'dist', 'main.js'), 'trace', traceId], {
+      cwd: root,
+      env: { ...process.env, GAMEDAY_HOME: proc.home },
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toContain(
+      `trace ${traceId} · ${trace.spans.length} spans · 4 services (casino, gateway, leaderboard, wallet)`,
+    );
+    expect(cli.stdout).toMatch(/└ wallet +POST \/internal\/v1\/bets/);
+    expect(cli.stdout).toMatch(/» \d\d:\d\d:\d\d\.\d{3} info +casino: request/);
   });
 
   it('shows an error injected with the fault switch as an error span and an error line with the same trace id', async () => {
