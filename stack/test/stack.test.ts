@@ -43,13 +43,16 @@ afterAll(() => {
 });
 
 describe('the local stack', () => {
-  it('runs embedded PostgreSQL, Kafka, Prometheus, Alertmanager and every service, each scraped by Prometheus', () => {
+  it('runs embedded PostgreSQL, Kafka, Prometheus, Alertmanager, Jaeger, VictoriaLogs, the log agent and every service, each scraped by Prometheus', async () => {
     const byName = new Map(started.components.map((c) => [c.name, c]));
     for (const name of [
       'postgres',
       'kafka',
       'prometheus',
       'alertmanager',
+      'jaeger',
+      'victorialogs',
+      'logagent',
       'accounts',
       'wallet',
       'casino',
@@ -60,7 +63,15 @@ describe('the local stack', () => {
     }
     expect(byName.get('accounts')!.port).toBe(8081 + stack.offset);
     expect(byName.get('load')).toMatchObject({ kind: 'load', state: 'ready', pid: expect.any(Number) });
-    expect(Object.fromEntries(Object.entries(started.targets).map(([job, t]) => [job, t.health]))).toEqual({
+    // The backends' own metrics are scraped too (their first scrape may come after the services').
+    const targets = await stack.until('every job scraped', 30_000, () => {
+      const t = stack.state()!.targets;
+      return Object.keys(t).length >= 12 && Object.values(t).every((x) => x.health === 'up') ? t : undefined;
+    });
+    expect(Object.fromEntries(Object.entries(targets).map(([job, t]) => [job, t.health]))).toEqual({
+      jaeger: 'up',
+      victorialogs: 'up',
+      logagent: 'up',
       accounts: 'up',
       wallet: 'up',
       casino: 'up',
