@@ -37,7 +37,7 @@ async function ready(url: string, what: string, child: ChildProcess): Promise<vo
   }
 }
 
-/** Starts the backends; the agent ships `logFiles` (JSON lines, one file per service). */
+/** Starts the backends; the agent ships `logFiles` (JSON lines, one file per service). Without log files, Jaeger only. */
 export async function startSignalBackends(logFiles: string[]): Promise<SignalBackends> {
   const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-signals-'));
   const ports = {
@@ -79,6 +79,19 @@ export async function startSignalBackends(logFiles: string[]): Promise<SignalBac
     const jaeger = run(binary(GO_TOOLS.jaeger), ['--config', `file:${join(dir, 'jaeger.yaml')}`], {
       GOMEMLIMIT: '768MiB',
     });
+    const pids = { jaeger: jaeger.pid!, victorialogs: 0, logagent: 0 };
+    const base = {
+      otlp: `http://127.0.0.1:${ports.otlp}`,
+      jaegerUrl: `http://127.0.0.1:${ports.query}`,
+      logsUrl,
+      agentMetrics: `http://127.0.0.1:${agentPort}/metrics`,
+      pids,
+      stop,
+    };
+    if (logFiles.length === 0) {
+      await ready(`http://127.0.0.1:${ports.health}/status`, 'jaeger', jaeger);
+      return base;
+    }
     const logs = run(binary(GO_TOOLS.victorialogs), [
       `-storageDataPath=${join(dir, 'victorialogs')}`,
       `-httpListenAddr=127.0.0.1:${logsPort}`,
@@ -92,14 +105,9 @@ export async function startSignalBackends(logFiles: string[]): Promise<SignalBac
       GOMEMLIMIT: '256MiB',
     });
     await ready(`http://127.0.0.1:${agentPort}/metrics`, 'the log agent', agent);
-    return {
-      otlp: `http://127.0.0.1:${ports.otlp}`,
-      jaegerUrl: `http://127.0.0.1:${ports.query}`,
-      logsUrl,
-      agentMetrics: `http://127.0.0.1:${agentPort}/metrics`,
-      pids: { jaeger: jaeger.pid!, victorialogs: logs.pid!, logagent: agent.pid! },
-      stop,
-    };
+    pids.victorialogs = logs.pid!;
+    pids.logagent = agent.pid!;
+    return base;
   } catch (err) {
     await stop();
     throw err;

@@ -3,6 +3,7 @@
 // spans exported over OTLP/HTTP to a sink and log lines written to a file. In each round the three
 // builds run side by side and load alternates between them in 2 s slices (interleave.ts); the
 // median of the rounds is reported.
+import { startSignalBackends } from './signal-backends';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,13 @@ function median(values: LoadResult[]): LoadResult {
 }
 
 export async function startSink(): Promise<{ url: string; stop: () => Promise<void> }> {
+  // BENCH_TRACES=jaeger: the local stack's real Jaeger v2 takes the spans instead of the sink.
+  if (process.env.BENCH_TRACES === 'jaeger') {
+    const backends = await startSignalBackends([]);
+    return { url: backends.otlp, stop: backends.stop };
+  }
+  if (process.env.BENCH_TRACES !== undefined && process.env.BENCH_TRACES !== 'sink')
+    throw new Error(`BENCH_TRACES=${process.env.BENCH_TRACES}: use sink (the default) or jaeger`);
   const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'otlp-sink.js')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
