@@ -324,8 +324,7 @@ export class Controller {
         return false;
       });
 
-      // Spans leave services in batches: give the last seconds of the fault a moment to arrive.
-      if (this.o.traces) await sleep(2_000, this.o.signal);
+      // Still under the fault: its traces so far (spans reach Jaeger within a second or so).
       await collectTraces();
       enter('recover', outcome === 'aborted' ? `abort guard tripped: ${reason}` : 'removing the fault');
       await rollback(outcome === 'aborted' ? 'abort guard' : 'duration elapsed');
