@@ -209,7 +209,9 @@ export function victoriaLogs(binary: (ctx: StackContext) => string): ComponentSp
       ],
     }),
     readiness: (ctx) => ({ kind: 'http', url: `${ctx.url('victorialogs')}/health` }),
-    shutdownPhase: 3,
+    // With the other observability components, after the services; the agent (which depends on it)
+    // stops first within the phase, so its last lines are sent.
+    shutdownPhase: 2,
     hint: (ctx) =>
       `look at ${join(ctx.home, 'logs', 'victorialogs.log')}; rebuild with \`node scripts/victorialogs.mjs\`, ` +
       `or delete ${dir(ctx)} (local logs only) when its data is damaged.`,

@@ -188,12 +188,15 @@ describe('the local stack', () => {
       'casino',
       'events',
       'gateway',
+      'jaeger',
       'kafka',
       'leaderboard',
       'load',
+      'logagent',
       'postgres',
       'prometheus',
       'toxiproxy',
+      'victorialogs',
       'wallet',
     ]);
 
@@ -211,6 +214,10 @@ describe('the local stack', () => {
     expect(order.indexOf('casino')).toBeLessThan(order.indexOf('wallet'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('prometheus'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('alertmanager'));
+    // The services' last spans and lines still find their backends; the agent before the log store.
+    expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('jaeger'));
+    expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('logagent'));
+    expect(order.indexOf('logagent')).toBeLessThan(order.indexOf('victorialogs'));
     // PostgreSQL and Kafka stop together, after everything else but the Toxiproxy in front of them.
     expect(order.slice(-3, -1).sort()).toEqual(['kafka', 'postgres']);
     expect(order.at(-1)).toBe('toxiproxy');
