@@ -1,6 +1,6 @@
 // What a new stack does with what an old one left behind in the same GAMEDAY_HOME: it stops the
 // children of a supervisor that died without stopping them, and refuses to start beside a
-// supervisor that is still running. Real processes throughout; the gateway is left out (GAMEDAY_SKIP)
+// supervisor that is still running. Real processes throughout; the gateway and the trace and log backends are left out (GAMEDAY_SKIP)
 // to keep it short, accounts stands for the services.
 
 import { rmSync } from 'node:fs';
@@ -15,7 +15,7 @@ import {
 
 const home = tempHome();
 const offset = randomOffset();
-const env = { GAMEDAY_SKIP: 'gateway,casino,wallet,events,leaderboard' };
+const env = { GAMEDAY_SKIP: 'gateway,casino,wallet,events,leaderboard,jaeger,victorialogs,logagent' };
 const stacks: StackProcess[] = [];
 const seenPids = new Set<number>();
 
