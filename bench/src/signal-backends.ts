@@ -1,9 +1,9 @@
 // The local stack's trace and log backends for a benchmark: Jaeger v2 (OTLP/HTTP in), VictoriaLogs,
 // and the log agent tailing the benchmark's service log files — the same binaries and generated
 // configurations as `npm start` (stack/src/signals.ts), on free ports in a temporary folder.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GO_TOOLS, jaegerConfig, logAgentConfig } from '@gameday/stack';
@@ -20,13 +20,31 @@ export interface SignalBackends {
   stop(): Promise<void>;
 }
 
-const binary = (tool: (typeof GO_TOOLS)[keyof typeof GO_TOOLS]) =>
-  join(REPO_ROOT, 'node_modules', '.cache', tool.cache, ...tool.path);
+/** The tool's binary; built first (with progress, by its script) when `npm run bench` finds none. */
+function binary(tool: (typeof GO_TOOLS)[keyof typeof GO_TOOLS]): string {
+  const bin =
+    process.env[`${tool.variable}_BIN`] ??
+    join(
+      process.env[`${tool.variable}_CACHE`] ?? join(REPO_ROOT, 'node_modules', '.cache', tool.cache),
+      ...tool.path,
+    );
+  if (!existsSync(bin)) {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', `${tool.script}.mjs`)], {
+      stdio: 'inherit',
+    });
+    if (r.status !== 0 || !existsSync(bin))
+      throw new Error(
+        `${tool.name} is not built (${bin}) and \`node scripts/${tool.script}.mjs\` failed: see above`,
+      );
+  }
+  return bin;
+}
 
 async function ready(url: string, what: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode} during start`);
+    if (child.exitCode !== null || child.pid === undefined)
+      throw new Error(`${what} exited (${child.exitCode ?? 'did not start'}) during start`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -59,6 +77,7 @@ export async function startSignalBackends(logFiles: string[]): Promise<SignalBac
   const children: ChildProcess[] = [];
   const run = (bin: string, args: string[], env: Record<string, string> = {}) => {
     const child = spawn(bin, args, { stdio: 'ignore', env: { ...process.env, ...env } });
+    child.on('error', () => undefined); // seen by ready(): the process is not there
     children.push(child);
     return child;
   };
@@ -67,8 +86,12 @@ export async function startSignalBackends(logFiles: string[]): Promise<SignalBac
       children.map(
         (c) =>
           new Promise<void>((r) => {
-            if (c.exitCode !== null || c.signalCode !== null) return r();
-            c.once('exit', () => r());
+            if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) return r();
+            const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => {
+              clearTimeout(kill);
+              r();
+            });
             c.kill('SIGTERM');
           }),
       ),

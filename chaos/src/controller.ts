@@ -106,16 +106,23 @@ export class Controller {
     let exampleTraces: ExampleTraceRecord[] | undefined;
     let exampleTracesError: string | undefined;
     // What players saw while the fault was on: errors (and, for latency faults, the slowest
-    // requests) of the target service, from the trace backend. Never fails the run.
-    const collectTraces = async () => {
-      if (!this.o.traces || timeline.injectedAt === undefined || exampleTraces !== undefined) return;
+    // requests) of the target service that started between injection and removal, from the trace
+    // backend. Asked once the fault is gone (a slow backend cannot hold the fault), beside the
+    // recovery watch; never fails the run.
+    let tracesAsked: Promise<void> | undefined;
+    const collectTraces = () => {
+      if (!this.o.traces || timeline.injectedAt === undefined || tracesAsked) return;
+      const end = timeline.removedAt ?? this.now();
+      tracesAsked = askTraces(timeline.injectedAt, end);
+    };
+    const askTraces = async (injectedAt: number, end: number) => {
       const f = spec.fault;
       const slowest = f.type === 'http-latency' || (f.type === 'network' && f.action === 'latency');
       try {
-        exampleTraces = await this.o.traces({
+        exampleTraces = await this.o.traces!({
           service: spec.target.service,
-          startUs: Math.floor(timeline.injectedAt * 1e6),
-          endUs: Math.ceil(this.now() * 1e6),
+          startUs: Math.floor(injectedAt * 1e6),
+          endUs: Math.ceil(end * 1e6),
           slowest,
         });
         log(
@@ -324,11 +331,10 @@ export class Controller {
         return false;
       });
 
-      // Still under the fault: its traces so far (spans reach Jaeger within a second or so).
-      await collectTraces();
       enter('recover', outcome === 'aborted' ? `abort guard tripped: ${reason}` : 'removing the fault');
       await rollback(outcome === 'aborted' ? 'abort guard' : 'duration elapsed');
       if (timeline.removedAt === undefined) timeline.removedAt = this.now();
+      collectTraces();
       if (outcome !== 'aborted') {
         // Watch until every SLI met its objective again and held it for a recovery window, and every
         // expected alert fired (or its time ran out); never longer than the hypothesis allows.
@@ -391,7 +397,6 @@ export class Controller {
         reason = (err as Error).message;
       }
       log(reason);
-      await collectTraces();
       try {
         await rollback(outcome);
       } catch (rollbackErr) {
@@ -401,6 +406,9 @@ export class Controller {
       }
     }
 
+    // After an error or Ctrl-C the fault is gone too (or the run says it is not): ask now.
+    collectTraces();
+    await tracesAsked;
     const receiversSeen =
       this.o.receivers && timeline.injectedAt !== undefined
         ? (await this.o.receivers.notifications().catch(() => [])).filter(

@@ -57,7 +57,7 @@ export const EXIT = { passed: 0, failed: 1, couldNotRun: 2 } as const;
 
 /** Example traces from Jaeger, with their log lines from VictoriaLogs when it is there. */
 function traceEvidence(jaegerUrl: string, logsUrl: string | undefined): TraceEvidence {
-  // Asked while the fault is on: a backend that hangs must not hold the fault longer than a moment.
+  // Short deadlines: the report waits for the answer.
   const jaeger = new JaegerClient(jaegerUrl, 3_000);
   const logs = logsUrl ? new VictoriaLogsClient(logsUrl, 3_000) : undefined;
   return async (q) =>

@@ -4,7 +4,7 @@
 // failed build says what to check. Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withLock } from './lock.mjs';
 
@@ -55,6 +55,8 @@ export function goInstall({
         encoding: 'utf8',
         env: {
           ...env,
+          // The go found here first on PATH: the collector builder runs `go` by name.
+          PATH: [dirname(goBin), env.PATH].filter(Boolean).join(delimiter),
           GOBIN: join(dir, 'bin'),
           CGO_ENABLED: '0',
           GOFLAGS: `${env.GOFLAGS ?? ''} -buildvcs=false`.trim(),

@@ -64,7 +64,7 @@ export async function findExampleTraces(
   return Promise.all(
     picked.slice(0, limit).map(async ({ trace, reason }): Promise<ExampleTrace> => {
       const lines = logs
-        ? await logs.query(`_time:1h trace_id:=${JSON.stringify(trace.traceId)}`, 200).catch(() => [])
+        ? await logs.query(`_time:1d trace_id:=${JSON.stringify(trace.traceId)}`, 200).catch(() => [])
         : [];
       return {
         traceId: trace.traceId,

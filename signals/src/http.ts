@@ -30,9 +30,10 @@ export interface Answer {
 /** GET `<baseUrl><path>`; network errors and timeouts become a BackendError naming the URL. */
 export async function get(backend: Backend, path: string): Promise<Answer> {
   const url = `${backend.baseUrl.replace(/\/+$/, '')}${path}`;
-  let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(backend.timeoutMs ?? 10_000) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(backend.timeoutMs ?? 10_000) });
+    // The body is read under the same deadline: a backend that stalls mid-answer is unreachable too.
+    return { status: res.status, body: await res.text() };
   } catch (err) {
     const c = (err as { cause?: { code?: string; message?: string } }).cause;
     const cause = c?.code ?? c?.message ?? (err as Error).message;
@@ -40,7 +41,6 @@ export async function get(backend: Backend, path: string): Promise<Answer> {
       (err as Error).name === 'TimeoutError' ? `no answer within ${backend.timeoutMs ?? 10_000} ms` : cause;
     throw new BackendError(`${backend.what} is unreachable at ${url} (${why}). ${backend.hint}`, url);
   }
-  return { status: res.status, body: await res.text() };
 }
 
 /** The answer's JSON, or a BackendError when it is not JSON (not the API we expected there). */

@@ -48,7 +48,8 @@ describe('the signal backends of the local stack', () => {
   it('refuses a Jaeger configuration that is wrong (the check above can fail)', () => {
     const broken = jaegerConfig(ports, 5000).replace('jaeger_storage_exporter:', 'no_such_exporter:');
     const r = validate(binary(GO_TOOLS.jaeger), broken);
-    expect(r.status).not.toBe(0);
+    expect(r.status).toBe(1);
+    expect(r.output).toContain('no_such_exporter');
   });
 
   it('gives the log agent a configuration it accepts: JSON lines → fields, one stream per service, to VictoriaLogs', () => {
@@ -66,7 +67,8 @@ describe('the signal backends of the local stack', () => {
     expect(exporter.sending_queue.queue_size).toBeGreaterThan(0);
     expect(parsed.processors.memory_limiter.limit_mib).toBeGreaterThan(0);
     expect(validate(binary(GO_TOOLS.logagent), config)).toMatchObject({ status: 0 });
-    const broken = config.replace('json_parser', 'no_such_parser');
-    expect(validate(binary(GO_TOOLS.logagent), broken).status).not.toBe(0);
+    const broken = validate(binary(GO_TOOLS.logagent), config.replace('json_parser', 'no_such_parser'));
+    expect(broken.status).toBe(1);
+    expect(broken.output).toContain('no_such_parser');
   });
 });

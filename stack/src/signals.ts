@@ -326,6 +326,8 @@ export function logAgent(binary: (ctx: StackContext) => string, services: Servic
     description: 'log agent (OpenTelemetry Collector): service log files → VictoriaLogs',
     defaultPort: SIGNAL_PORTS.logAgentMetrics,
     dependsOn: ['victorialogs'],
+    // Nothing to ship to: the agent would retry for ten minutes and then drop every line.
+    skip: (ctx) => (skipped(ctx, 'victorialogs') ? 'victorialogs is skipped (GAMEDAY_SKIP)' : undefined),
     scrapeJob: 'logagent',
     async prepare(ctx) {
       mkdirSync(join(dir(ctx), 'offsets'), { recursive: true });

@@ -81,7 +81,8 @@ export class LocalStack {
       options.root,
       options.env,
       options.argv,
-      [...this.specs.map((s) => s.name), supervisorPort.name],
+      // Extra ports (jaeger-otlp, toxiproxy-postgres, ...) are moved by their own GAMEDAY_<NAME>_PORT too.
+      [...this.specs.flatMap((s) => [s.name, ...Object.keys(s.extraPorts ?? {})]), supervisorPort.name],
       this.specs.filter((s) => s.kind === 'service').map((s) => s.name),
     );
     this.stateFile = join(this.config.home, 'stack.json');
@@ -358,10 +359,10 @@ export class LocalStack {
       prometheus: { url: this.ctx.url('prometheus') },
       alertmanager: { url: this.ctx.url('alertmanager') },
       stack: { url: stackUrl, metrics: `${stackUrl}/metrics`, alerts: `${stackUrl}/alerts` },
-      ...signalUrls(
-        this.ctx,
-        (name) => this.specs.find((s) => s.name === name)?.skip?.(this.ctx) === undefined,
-      ),
+      ...signalUrls(this.ctx, (name) => {
+        const spec = this.specs.find((s) => s.name === name);
+        return spec !== undefined && spec.skip?.(this.ctx) === undefined;
+      }),
       components,
       targets: this.targets,
       slos: this.slos,

@@ -73,7 +73,12 @@ async function metric(url: string, pattern: RegExp): Promise<number> {
 }
 
 beforeAll(async () => {
-  requireBuilt(['apps/gateway/dist/main.js', 'apps/casino/dist/main.js', 'apps/leaderboard/dist/main.js']);
+  requireBuilt([
+    'apps/gateway/dist/main.js',
+    'apps/casino/dist/main.js',
+    'apps/leaderboard/dist/main.js',
+    'cli/dist/main.js',
+  ]);
   // No background load: every trace and line in the backends is this file's.
   proc = new StackProcess(tempHome(), randomOffset(), {
     GAMEDAY_LOAD_RPS: '0',

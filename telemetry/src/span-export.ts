@@ -5,6 +5,8 @@
 //
 // The queue is mirrored, not read: a sampled span that ends is queued unless the mirror says the
 // queue is full (exactly the processor's own test), and a batch handed to the exporter leaves it.
+// (The processor hands a batch over late only while resource attributes are still being detected;
+// our resources are static, so the mirror and the queue move together.)
 
 import { TraceFlags } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';

@@ -31,7 +31,7 @@ function urls(io: Io, flags: BackendFlags) {
   return backendUrls({ root, env: io.env, jaegerUrl: flags.jaegerUrl, logsUrl: flags.logsUrl });
 }
 
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_US = { ms: 1e3, s: 1e6, m: 60e6, h: 3600e6, d: 86_400e6 } as const;
 
 /** 15m → microseconds; undefined when it is not a duration. */
@@ -68,7 +68,8 @@ export const signalsCommands: CommandModule = {
       .command('trace')
       .description(
         'print a trace from Jaeger as an indented waterfall, with its log lines from VictoriaLogs in time order\n' +
-          'exit codes: 0 printed, 2 malformed or unknown trace id, or a backend unreachable',
+          'exit codes: 0 printed (without log lines, and a note, when VictoriaLogs does not answer),\n' +
+          '2 malformed or unknown trace id, or Jaeger unreachable',
       )
       .argument('<trace_id>', '32 hex digits (the trace_id of a log line, or of a traceparent header)')
       .option('--jaeger-url <url>', 'Jaeger query API (default: the local stack, http://127.0.0.1:16686)')
@@ -114,11 +115,10 @@ export const signalsCommands: CommandModule = {
             );
           } else {
             io.stdout(renderWaterfall(trace, logs));
-            if (o.logs)
-              io.stdout(
-                logsNote || `${logs.length} log line${logs.length === 1 ? '' : 's'} from ${u.logs}\n`,
-              );
+            if (o.logs && !logsNote)
+              io.stdout(`${logs.length} log line${logs.length === 1 ? '' : 's'} from ${u.logs}\n`);
           }
+          // VictoriaLogs away: the spans still print (exit 0), with a note of what is missing.
           if (logsNote) io.stderr(logsNote);
         } catch (err) {
           failed(io, 'trace', err, setExitCode);
@@ -218,7 +218,7 @@ export const signalsCommands: CommandModule = {
       .option('--since <duration>', 'how far back: 30s, 10m, 2h, 1d', '1h')
       .option('--level <level>', 'this level and more severe: error, warn, info, http, debug')
       .option('--limit <n>', 'at most this many lines (the newest)', '200')
-      .option('--json', 'one JSON object per line, as VictoriaLogs returns them')
+      .option('--json', 'one JSON object per line: time, message, service, level, ids and the other fields')
       .option('--logs-url <url>', 'VictoriaLogs (default: the local stack, http://127.0.0.1:9428)')
       .action(
         async (
