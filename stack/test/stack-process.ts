@@ -28,7 +28,8 @@ export function tempHome(): string {
 
 /**
  * Far from the defaults; every port stays below 32768, where Linux hands out ephemeral ports (other
- * tests listen on port 0). The stack's default ports span 5433–9192, so two stacks whose offsets
+ * tests listen on port 0). The stack's default ports span 5433–9192 (the signal backends' are moved
+ * inside it: compactSignalPorts), so two stacks whose offsets
  * differ by less than that can share a port (wallet's 8082 at one offset is the casino→wallet proxy's
  * 8282 at another, 200 lower). Test files in different jest workers run at the same time: each
  * worker draws from its own band, whose ports never meet the other's (worker 1: 10433–21342,
@@ -66,6 +67,23 @@ export function processesInGroups(groups: Iterable<number>): string[] {
   return found;
 }
 
+/**
+ * The trace and log backends' default ports (4318, 9428, 13133–16686) lie outside the 5433–9192 span
+ * the worker bands of `randomOffset` are cut for: at an offset, Jaeger's 16685 of one stack met the
+ * events service's 8085 of another. Tests move them into free numbers inside the span.
+ */
+export function compactSignalPorts(offset: number): Record<string, string> {
+  const ports = {
+    GAMEDAY_JAEGER_PORT: 7430,
+    GAMEDAY_JAEGER_OTLP_PORT: 7431,
+    GAMEDAY_JAEGER_GRPC_PORT: 7432,
+    GAMEDAY_JAEGER_METRICS_PORT: 7433,
+    GAMEDAY_JAEGER_HEALTH_PORT: 7434,
+    GAMEDAY_VICTORIALOGS_PORT: 7428,
+  };
+  return Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, String(p + offset)]));
+}
+
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 export class StackProcess {
@@ -84,6 +102,7 @@ export class StackProcess {
       GAMEDAY_HOME: home,
       GAMEDAY_PORT_OFFSET: String(offset),
       GAMEDAY_STATUS_INTERVAL_MS: '0',
+      ...compactSignalPorts(offset),
       ...extraEnv,
     };
     if (!('DATABASE_URL' in extraEnv)) delete env.DATABASE_URL;
