@@ -1,5 +1,6 @@
 // `gameday trace`, `traces` and `logs` on bad input and unreachable backends (exit 2, a message that
 // names the option or the URL). Reading real backends is in stack/test/signals.test.ts.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -115,5 +116,14 @@ describe('gameday logs and traces', () => {
     const r = await gameday(['logs'], { GAMEDAY_LOGS_URL: 'not a url' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('GAMEDAY_LOGS_URL: "not a url" is not a URL');
+  });
+});
+
+describe('npx gameday', () => {
+  it('runs the built command through the checked-in bin shim npm links on the first install', () => {
+    const bin = join(__dirname, '..', 'bin', 'gameday.js');
+    const r = spawnSync(process.execPath, [bin, 'trace', 'nothex'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('"nothex" is not a trace id');
   });
 });
