@@ -6,7 +6,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GO_TOOLS, jaegerConfig, logAgentConfig } from '@gameday/stack';
+import { GO_TOOLS, goToolPath, jaegerConfig, logAgentConfig } from '@gameday/stack';
+import type { GoTool } from '@gameday/stack';
 import { freePort, REPO_ROOT } from '@gameday/testing';
 
 export interface SignalBackends {
@@ -21,13 +22,8 @@ export interface SignalBackends {
 }
 
 /** The tool's binary; built first (with progress, by its script) when `npm run bench` finds none. */
-function binary(tool: (typeof GO_TOOLS)[keyof typeof GO_TOOLS]): string {
-  const bin =
-    process.env[`${tool.variable}_BIN`] ??
-    join(
-      process.env[`${tool.variable}_CACHE`] ?? join(REPO_ROOT, 'node_modules', '.cache', tool.cache),
-      ...tool.path,
-    );
+function binary(tool: GoTool): string {
+  const bin = goToolPath(REPO_ROOT, process.env, tool);
   if (!existsSync(bin)) {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', `${tool.script}.mjs`)], {
       stdio: 'inherit',

@@ -10,7 +10,7 @@ export {
   type Trace,
   type TraceSearch,
 } from './jaeger';
-export { LEVELS, LogSearchError, logsQuery, type LogSearch } from './logsql';
+export { durationUs, isServiceName, LEVELS, LogSearchError, logsQuery, type LogSearch } from './logsql';
 export { LOGS_HINT, rfc3339Micros, toLogLine, VictoriaLogsClient, type LogLine } from './victorialogs';
 export { formatDuration, renderWaterfall, summarise, treeOrder, type TraceSummary } from './waterfall';
 export { findExampleTraces, type ExampleTrace, type ExampleQuery } from './examples';

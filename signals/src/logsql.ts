@@ -30,6 +30,19 @@ export const LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'sil
 
 const SERVICE = /^[a-z][a-z0-9-]{0,62}$/;
 const DURATION = /^\d+(ms|s|m|h|d|w)$/;
+const DURATION_US = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const UNIT_US = { ms: 1e3, s: 1e6, m: 60e6, h: 3600e6, d: 86_400e6 } as const;
+
+/** A service name as services report it (service.name): casino, wallet, ... */
+export function isServiceName(name: string): boolean {
+  return SERVICE.test(name);
+}
+
+/** 15m, 1.5s, 250ms → microseconds (`gameday traces` windows); undefined when it is not a duration. */
+export function durationUs(text: string): number | undefined {
+  const m = DURATION_US.exec(text);
+  return m ? Number(m[1]) * UNIT_US[m[2] as keyof typeof UNIT_US] : undefined;
+}
 
 /** A LogsQL exact-match filter on one field. */
 function exact(field: string, value: string): string {
@@ -44,7 +57,7 @@ export function logsQuery(search: LogSearch): string {
   }
   parts.push(`_time:${since}`);
   if (search.service !== undefined) {
-    if (!SERVICE.test(search.service))
+    if (!isServiceName(search.service))
       throw new LogSearchError(
         '--service',
         `${JSON.stringify(search.service)} is not a service name (e.g. casino)`,

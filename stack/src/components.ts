@@ -298,16 +298,22 @@ function toxiproxyBinaryPath(ctx: StackContext): string {
  * A Go tool the bootstrap builds into node_modules/.cache (scripts/<script>.mjs), or GAMEDAY_<NAME>_BIN;
  * the error says how to build it or run without it.
  */
-function goToolBinary(
-  ctx: StackContext,
-  tool: { name: string; script: string; variable: string; cache: string; path: readonly string[] },
+export type GoTool = (typeof GO_TOOLS)[keyof typeof GO_TOOLS];
+
+/** Where a Go tool's binary is: GAMEDAY_<NAME>_BIN, else its cache (GAMEDAY_<NAME>_CACHE or node_modules/.cache). */
+export function goToolPath(
+  root: string,
+  env: Readonly<Record<string, string | undefined>>,
+  tool: GoTool,
 ): string {
-  const bin =
-    ctx.env[`${tool.variable}_BIN`] ??
-    join(
-      ctx.env[`${tool.variable}_CACHE`] ?? join(ctx.root, 'node_modules', '.cache', tool.cache),
-      ...tool.path,
-    );
+  return (
+    env[`${tool.variable}_BIN`] ??
+    join(env[`${tool.variable}_CACHE`] ?? join(root, 'node_modules', '.cache', tool.cache), ...tool.path)
+  );
+}
+
+function goToolBinary(ctx: StackContext, tool: GoTool): string {
+  const bin = goToolPath(ctx.root, ctx.env, tool);
   if (!existsSync(bin)) {
     throw new Error(
       `${tool.name} is not built (${bin}). Run \`node scripts/${tool.script}.mjs\` (npm start does), or run without it: GAMEDAY_SKIP=${tool.name}.`,

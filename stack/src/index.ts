@@ -8,6 +8,7 @@ export type { AlertNotification, Receiver } from './alert-sink';
 export { readState } from './state-file';
 export type { ComponentRecord, ComponentState, StackState } from './state-file';
 export { LocalStack } from './stack';
-export { GO_TOOLS } from './components';
+export { GO_TOOLS, goToolPath } from './components';
+export type { GoTool } from './components';
 export { jaegerConfig, logAgentConfig, SIGNAL_PORTS } from './signals';
 export type { JaegerPorts, LogAgentInput } from './signals';

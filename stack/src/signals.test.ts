@@ -5,12 +5,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { GO_TOOLS } from './components';
+import { GO_TOOLS, goToolPath, type GoTool } from './components';
 import { jaegerConfig, logAgentConfig } from './signals';
 
 const root = resolve(__dirname, '..', '..');
-const binary = (tool: (typeof GO_TOOLS)[keyof typeof GO_TOOLS]) =>
-  join(root, 'node_modules', '.cache', tool.cache, ...tool.path);
+const binary = (tool: GoTool) => goToolPath(root, process.env, tool);
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'gameday-signals-'))));

@@ -1,6 +1,8 @@
 import {
   BackendError,
   backendUrls,
+  durationUs,
+  isServiceName,
   formatDuration,
   isTraceId,
   JaegerClient,
@@ -29,15 +31,6 @@ function urls(io: Io, flags: BackendFlags) {
     root = undefined; // outside the repository: flags, environment or default ports
   }
   return backendUrls({ root, env: io.env, jaegerUrl: flags.jaegerUrl, logsUrl: flags.logsUrl });
-}
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT_US = { ms: 1e3, s: 1e6, m: 60e6, h: 3600e6, d: 86_400e6 } as const;
-
-/** 15m → microseconds; undefined when it is not a duration. */
-function durationUs(text: string): number | undefined {
-  const m = DURATION.exec(text);
-  return m ? Number(m[1]) * UNIT_US[m[2] as keyof typeof UNIT_US] : undefined;
 }
 
 function formatLine(line: LogLine): string {
@@ -166,7 +159,7 @@ export const signalsCommands: CommandModule = {
                 '--limit',
                 `${JSON.stringify(o.limit)} is not a whole number from 1 to 1000`,
               );
-            if (!/^[a-z][a-z0-9-]{0,62}$/.test(o.service))
+            if (!isServiceName(o.service))
               throw new LogSearchError(
                 '--service',
                 `${JSON.stringify(o.service)} is not a service name (e.g. casino)`,
