@@ -15,7 +15,7 @@ module.exports = {
   moduleNameMapper: {
     '^@gameday/telemetry$': '<rootDir>/telemetry/src/index.ts',
     '^@gameday/telemetry/(.*)$': '<rootDir>/telemetry/src/$1.ts',
-    '^@gameday/(slo|cli|stack|bench|testing|outbox|signals)$': '<rootDir>/$1/src/index.ts',
+    '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals)$': '<rootDir>/$1/src/index.ts',
     '^@gameday/(accounts|gateway|wallet|casino|events|leaderboard)$': '<rootDir>/apps/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

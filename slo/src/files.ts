@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Links } from './describe';
 import { generateFromSpecs, type GenerateOptions } from './generate';
 import { GENERATED_HEADER, GRAFANA_URL_ENV, paths, RUNBOOK_BASE_URL_ENV } from './naming';
 import type { SpecSource } from './spec/parse-spec';
+import { findGenerated, syncFiles, type StaleFile, type SyncResult } from './sync';
 
 export interface GenerateSlosOptions extends GenerateOptions {
   /** Repository root (the folder holding slo/specs). */
@@ -14,18 +15,10 @@ export interface GenerateSlosOptions extends GenerateOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface StaleFile {
-  path: string;
-  reason: 'changed' | 'missing' | 'orphaned';
-}
+export type { StaleFile };
 
-export interface GenerateSlosResult {
-  /** Files written, relative to the root (empty with --check). */
-  written: string[];
-  unchanged: string[];
-  /** Generated files whose spec is gone: deleted, or reported by --check. */
-  removed: string[];
-  stale: StaleFile[];
+/** What was written (or is stale, with check); `removed` are outputs of specs that are gone. */
+export interface GenerateSlosResult extends SyncResult {
   warnings: string[];
   sloCount: number;
 }
@@ -50,19 +43,11 @@ export function linksFromEnv(env: NodeJS.ProcessEnv): Partial<Links> {
 
 /** Generated files already on disk (recognised by their header), so removed specs leave nothing behind. */
 function existingGenerated(rootDir: string): string[] {
-  const found: string[] = [];
-  const scan = (dir: string, pattern: RegExp): void => {
-    const abs = join(rootDir, dir);
-    if (!existsSync(abs)) return;
-    for (const f of readdirSync(abs)) {
-      if (!pattern.test(f)) continue;
-      const rel = `${dir}/${f}`;
-      if (readFileSync(join(rootDir, rel), 'utf8').startsWith(GENERATED_HEADER)) found.push(rel);
-    }
-  };
-  scan(paths.generatedRulesDir, /\.slo\.(rules|test|[a-z]+\.test)\.yml$/);
-  scan(paths.prometheusRuleDir, /\.yaml$/);
-  return found;
+  const isGenerated = (content: string): boolean => content.startsWith(GENERATED_HEADER);
+  return findGenerated(rootDir, [
+    { dir: paths.generatedRulesDir, pattern: /\.slo\.(rules|test|[a-z]+\.test)\.yml$/, isGenerated },
+    { dir: paths.prometheusRuleDir, pattern: /\.yaml$/, isGenerated },
+  ]);
 }
 
 /**
@@ -77,46 +62,10 @@ export function generateSlos(options: GenerateSlosOptions): GenerateSlosResult {
     links: { ...linksFromEnv(env), ...options.links },
   });
 
-  const out: GenerateSlosResult = {
-    written: [],
-    unchanged: [],
-    removed: [],
-    stale: [],
+  const synced = syncFiles(rootDir, result.files, existingGenerated(rootDir), check);
+  return {
+    ...synced,
     warnings: result.warnings,
     sloCount: result.services.reduce((n, s) => n + s.slos.length, 0),
   };
-  const writes: Array<{ path: string; content: string }> = [];
-  for (const file of result.files) {
-    const abs = join(rootDir, file.path);
-    const exists = existsSync(abs);
-    if (file.createOnly) {
-      if (exists) continue;
-      out.stale.push({ path: file.path, reason: 'missing' });
-      writes.push(file);
-      continue;
-    }
-    if (exists && readFileSync(abs, 'utf8') === file.content) {
-      out.unchanged.push(file.path);
-      continue;
-    }
-    out.stale.push({ path: file.path, reason: exists ? 'changed' : 'missing' });
-    writes.push(file);
-  }
-  const expected = new Set(result.files.map((f) => f.path));
-  const orphans = existingGenerated(rootDir).filter((p) => !expected.has(p));
-  for (const p of orphans) out.stale.push({ path: p, reason: 'orphaned' });
-
-  if (!check) {
-    for (const file of writes) {
-      const abs = join(rootDir, file.path);
-      mkdirSync(dirname(abs), { recursive: true });
-      writeFileSync(abs, file.content);
-      out.written.push(file.path);
-    }
-    for (const p of orphans) {
-      rmSync(join(rootDir, p));
-      out.removed.push(p);
-    }
-  }
-  return out;
 }

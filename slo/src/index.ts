@@ -4,6 +4,8 @@ export { generateFromSpecs, sloRuleGroup } from './generate';
 export type { GenerateOptions, GeneratedFile, GenerateResult } from './generate';
 export { generateSlos, readSpecSources, linksFromEnv } from './files';
 export type { GenerateSlosOptions, GenerateSlosResult, StaleFile } from './files';
+export { findGenerated, syncFiles } from './sync';
+export type { FileToSync, GeneratedScan, SyncResult } from './sync';
 export { parseSpec } from './spec/parse-spec';
 export type { SpecSource } from './spec/parse-spec';
 export { SpecError, formatProblem } from './errors';

@@ -1,21 +1,25 @@
 // Every name other tools depend on lives here: rule names and labels are the DESIGN §4 contract
 // (sloth-compatible), file locations are what the stack, CI and ArgoCD read.
 
-/** The standard HTTP histogram every service exports (DESIGN §3). */
-export const HTTP_METRIC = 'http_server_request_duration_seconds';
-export const HTTP_ROUTE_LABEL = 'http_route';
-export const HTTP_METHOD_LABEL = 'http_request_method';
-export const HTTP_STATUS_LABEL = 'http_response_status_code';
+import {
+  HTTP_DURATION_BUCKETS,
+  HTTP_DURATION_METRIC,
+  HTTP_LABELS,
+  NON_PLAYER_ROUTES,
+  SERVICE_JOB_LABEL,
+} from '@gameday/telemetry/contract';
+
+/** The standard HTTP histogram every service exports (DESIGN §3): names from the one contract module. */
+export const HTTP_METRIC = HTTP_DURATION_METRIC;
+export const HTTP_ROUTE_LABEL = HTTP_LABELS.route;
+export const HTTP_METHOD_LABEL = HTTP_LABELS.method;
+export const HTTP_STATUS_LABEL = HTTP_LABELS.status;
 /** Prometheus scrapes each service with job = the service name. */
-export const SERVICE_SELECTOR_LABEL = 'job';
-
+export const SERVICE_SELECTOR_LABEL = SERVICE_JOB_LABEL;
 /** Buckets of the standard histogram; a latency threshold must be one of them. */
-export const HISTOGRAM_BUCKETS: readonly number[] = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
-
+export const HISTOGRAM_BUCKETS = HTTP_DURATION_BUCKETS;
 /** Probe and scrape endpoints are not player traffic: they would dilute a service-wide SLI. */
-export const NON_PLAYER_ROUTES: readonly string[] = ['/metrics', '/healthz', '/readyz'];
+export { NON_PLAYER_ROUTES };
 
 export const SLO_SERVICE_LABEL = 'slo_service';
 export const SLO_NAME_LABEL = 'slo_name';

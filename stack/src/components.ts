@@ -5,6 +5,7 @@
 
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
+import { serviceEntry } from '@gameday/telemetry/contract';
 import { SERVICE_NODE_FLAGS } from '@gameday/telemetry/runtime';
 import { defaultSinkPort, fallbackAlertmanagerConfig, pointWebhooksAt } from './alertmanager-config';
 import type { Command, ComponentSpec, StackContext } from './component';
@@ -24,7 +25,7 @@ export interface ServiceOptions {
   port: number;
   /** The service gets DATABASE_URL for a database of this name, created when missing. */
   database?: string;
-  dependsOn?: string[];
+  dependsOn?: readonly string[];
   /** Service-specific environment, resolved at each (re)start. */
   env?: (ctx: StackContext) => Record<string, string>;
   description: string;
@@ -362,10 +363,7 @@ export function registry(): ComponentSpec[] {
       () => specs.filter((s) => s.kind === 'service').map((s) => s.name),
     ),
     service({
-      name: 'accounts',
-      port: 8081,
-      database: 'accounts',
-      description: 'players, login, JWT issue',
+      ...serviceEntry('accounts'),
       env: (ctx) => ({
         JWT_PRIVATE_KEY: ctx.jwtKeys().privateKeyPem,
         // Who may use the admin endpoints locally (register with this email to get the admin role).
@@ -376,18 +374,11 @@ export function registry(): ComponentSpec[] {
       }),
     }),
     service({
-      name: 'wallet',
-      port: 8082,
-      database: 'wallet',
-      description: 'balances on a double-entry ledger',
+      ...serviceEntry('wallet'),
       env: (ctx) => ({ WALLET_SERVICE_TOKENS: `casino=${ctx.secret('casino-wallet-token')}` }),
     }),
     service({
-      name: 'casino',
-      port: 8083,
-      database: 'casino',
-      dependsOn: ['wallet'],
-      description: 'ten provably fair games, jackpot',
+      ...serviceEntry('casino'),
       env: (ctx) => ({
         WALLET_URL: proxiedUrl(ctx, 'casino-wallet'),
         WALLET_TOKEN: ctx.secret('casino-wallet-token'),
@@ -396,25 +387,15 @@ export function registry(): ComponentSpec[] {
       }),
     }),
     service({
-      name: 'events',
-      port: 8085,
-      dependsOn: ['kafka'],
-      description: 'game-event ingestion into Kafka',
+      ...serviceEntry('events'),
       env: (ctx) => ({ KAFKA_BROKERS: kafkaBrokers(ctx) }),
     }),
     service({
-      name: 'leaderboard',
-      port: 8086,
-      database: 'leaderboard',
-      dependsOn: ['kafka'],
-      description: 'Kafka consumer: boards, statistics, achievements',
+      ...serviceEntry('leaderboard'),
       env: (ctx) => ({ KAFKA_BROKERS: kafkaBrokers(ctx) }),
     }),
     service({
-      name: 'gateway',
-      port: 8080,
-      dependsOn: ['accounts', 'wallet', 'casino', 'events', 'leaderboard'],
-      description: 'the public API: JWT check, rate limits, routing',
+      ...serviceEntry('gateway'),
       env: (ctx) => ({
         ACCOUNTS_URL: ctx.url('accounts'),
         WALLET_URL: proxiedUrl(ctx, 'gateway-wallet'),

@@ -9,10 +9,9 @@
 // The exposition is byte for byte what prom-client writes for the same histogram (same bucket
 // bounds, `le` labels, exemplar format and timestamps in seconds).
 
-export const HTTP_DURATION_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
-export const HTTP_DURATION_METRIC = 'http_server_request_duration_seconds';
+import { EXEMPLAR_TRACE_LABEL, HTTP_DURATION_BUCKETS, HTTP_DURATION_METRIC } from './contract';
+
+export { HTTP_DURATION_BUCKETS, HTTP_DURATION_METRIC };
 const HELP = 'Duration of HTTP server requests.';
 
 type HttpLabel = 'http_request_method' | 'http_route' | 'http_response_status_code';
@@ -140,7 +139,12 @@ export class HttpHistogram {
         off += t.bucketPrefixes[i]!.copy(buf, off);
         off = writeUint(buf, off, cumulative);
         const e = openMetrics ? s.exemplars?.[i] : undefined;
-        if (e) off += buf.write(` # {trace_id="${e.traceId}"} ${e.value} ${e.timestamp}`, off, 'latin1');
+        if (e)
+          off += buf.write(
+            ` # {${EXEMPLAR_TRACE_LABEL}="${e.traceId}"} ${e.value} ${e.timestamp}`,
+            off,
+            'latin1',
+          );
         buf[off++] = NEWLINE;
       }
       off += t.sumPrefix.copy(buf, off);

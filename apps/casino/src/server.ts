@@ -98,6 +98,16 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     wagered.inc({ game: g.id }, 0);
     paid.inc({ game: g.id }, 0);
   }
+  const jackpotWins = metrics.counter({
+    name: 'gameday_casino_jackpot_wins_total',
+    help: 'Progressive jackpots won (slots).',
+  });
+  const jackpotWon = metrics.counter({
+    name: 'gameday_casino_jackpot_won_cents_total',
+    help: 'Cents paid from the progressive jackpot pool (slots).',
+  });
+  jackpotWins.inc(0);
+  jackpotWon.inc(0);
   const recovered = metrics.counter({
     name: 'gameday_casino_recovered_rounds_total',
     help: 'Unfinished rounds finished by recovery, by what became of them (settled, voided).',
@@ -115,6 +125,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
         bets.inc({ game: round.game, outcome });
         wagered.inc({ game: round.game }, staked);
         paid.inc({ game: round.game }, paidOut);
+        if (round.jackpotWin > 0) {
+          jackpotWins.inc();
+          jackpotWon.inc(round.jackpotWin);
+        }
         const t = totals.get(round.game) ?? { wagered: 0, paid: 0 };
         t.wagered += staked;
         t.paid += paidOut;

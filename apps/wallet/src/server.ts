@@ -6,7 +6,7 @@ import { walletConfig } from './config';
 import type { WalletConfig } from './config';
 import { MIGRATIONS, MIGRATION_LOCK_KEY } from './data-access/migrations';
 import { PgLedgerRepository } from './data-access/ledger-repository';
-import { Wallet } from './domain/ledger';
+import { TRANSACTION_KINDS, Wallet } from './domain/ledger';
 import { Reconciler } from './domain/reconciler';
 import { internalRoutes, playerRoutes } from './entry-points/http';
 import { ServiceTokens } from './entry-points/service-auth';
@@ -44,6 +44,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     help: 'Cents moved by completed movements, by kind.',
     labelNames: ['kind'],
   });
+  // Every kind with the outcomes a dashboard plots exists from the start (0 until it happens).
+  for (const kind of TRANSACTION_KINDS) {
+    for (const outcome of ['ok', 'replayed'] as const) movements.inc({ kind, outcome }, 0);
+    moved.inc({ kind }, 0);
+  }
   const wallet = new Wallet(new PgLedgerRepository(pool), (kind, outcome, amount) => {
     movements.inc({ kind, outcome });
     if (outcome === 'ok') moved.inc({ kind }, amount);
