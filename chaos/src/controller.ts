@@ -24,6 +24,7 @@ import type {
 } from './journal';
 import { JOURNAL_VERSION } from './journal';
 import type { Alertmanager, Prometheus, ReceiverSink } from './observe';
+import type { ChaosResult } from '@gameday/telemetry/chaos-metrics';
 import type { SloCatalogue } from './slos';
 import type { Experiment } from './spec';
 import { isOneShot } from './spec';
@@ -32,6 +33,8 @@ import { computeVerdict, firingSloAlerts, firstFiring, guardTrip, recoveredAt, s
 /** Shows that a fault is active: the gauge gameday_chaos_experiment_active{experiment,fault}. */
 export interface ActiveFaultSink {
   set(experiment: string, fault: string, active: boolean): Promise<void>;
+  /** A finished run's verdict and measurements (gameday_chaos_experiment_*: the game-day dashboard). */
+  result?(result: ChaosResult): Promise<void>;
 }
 
 /** Grafana region annotations (start at injection, end at removal). */
@@ -439,6 +442,17 @@ export class Controller {
     } satisfies Omit<Journal, 'verdict'>;
     const verdict = computeVerdict(evidence);
     log(`${verdict.status.toUpperCase()}: ${verdict.summary}`);
+    await this.o.active
+      ?.result?.({
+        experiment: experiment.metadata.name,
+        verdict: verdict.status,
+        endedAt: timeline.endedAt,
+        budgetConsumed: verdict.budgetConsumed,
+        maxBurnRate: verdict.maxBurnRate,
+        detectionSeconds: verdict.detectionSeconds,
+        recoverySeconds: verdict.recoverySeconds,
+      })
+      .catch(() => undefined);
     return { ...evidence, verdict };
   }
 }

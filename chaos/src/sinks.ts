@@ -1,30 +1,41 @@
-// Where the controller announces an active fault: the gauge gameday_chaos_experiment_active
-// {experiment,fault} (on the local stack's supervisor, which Prometheus scrapes as job "stack", or
-// on the controller's own /metrics), and Grafana region annotations when GRAFANA_URL is set.
+// Where the controller announces an active fault and a finished run: the gauges
+// gameday_chaos_experiment_* (on the local stack's supervisor, which Prometheus scrapes as job
+// "stack", or on the controller's own /metrics), and Grafana region annotations when GRAFANA_URL is set.
 
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ChaosMetrics, type ChaosResult } from '@gameday/telemetry/chaos-metrics';
+import { Registry } from 'prom-client';
 import type { ActiveFaultSink, Annotations } from './controller';
 
 /** PUT <stack>/chaos/active: the supervisor keeps the gauge in its /metrics. */
 export class StackActiveSink implements ActiveFaultSink {
   constructor(private readonly stackUrl: string) {}
 
-  async set(experiment: string, fault: string, active: boolean): Promise<void> {
-    const r = await fetch(`${this.stackUrl.replace(/\/+$/, '')}/chaos/active`, {
+  set(experiment: string, fault: string, active: boolean): Promise<void> {
+    return this.put('/chaos/active', { experiment, fault, active });
+  }
+
+  result(result: ChaosResult): Promise<void> {
+    return this.put('/chaos/result', result);
+  }
+
+  private async put(path: string, body: unknown): Promise<void> {
+    const r = await fetch(`${this.stackUrl.replace(/\/+$/, '')}${path}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ experiment, fault, active }),
+      body: JSON.stringify(body),
       signal: AbortSignal.timeout(3_000),
     });
-    if (!r.ok) throw new Error(`the stack supervisor answered ${r.status} to PUT /chaos/active`);
+    if (!r.ok) throw new Error(`the stack supervisor answered ${r.status} to PUT ${path}`);
   }
 }
 
-/** The controller's own /metrics (kubernetes engine: nothing else to hold the gauge). */
+/** The controller's own /metrics (kubernetes engine: nothing else to hold the gauges). */
 export class OwnMetricsSink implements ActiveFaultSink {
-  private readonly values = new Map<string, { experiment: string; fault: string; value: number }>();
+  private readonly registry = new Registry();
+  private readonly metrics = new ChaosMetrics(this.registry);
   private server: Server | undefined;
 
   async listen(port: number): Promise<number> {
@@ -33,24 +44,20 @@ export class OwnMetricsSink implements ActiveFaultSink {
         res.writeHead(404).end();
         return;
       }
-      const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-      const body = [
-        '# HELP gameday_chaos_experiment_active 1 while the experiment has its fault injected.',
-        '# TYPE gameday_chaos_experiment_active gauge',
-        ...[...this.values.values()].map(
-          (v) =>
-            `gameday_chaos_experiment_active{experiment="${esc(v.experiment)}",fault="${esc(v.fault)}"} ${v.value}`,
-        ),
-        '',
-      ].join('\n');
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body);
+      void this.registry.metrics().then((body) => {
+        res.writeHead(200, { 'content-type': this.registry.contentType }).end(body);
+      });
     });
     await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     return (this.server.address() as AddressInfo).port;
   }
 
   async set(experiment: string, fault: string, active: boolean): Promise<void> {
-    this.values.set(`${experiment}/${fault}`, { experiment, fault, value: active ? 1 : 0 });
+    this.metrics.setActive(experiment, fault, active);
+  }
+
+  async result(result: ChaosResult): Promise<void> {
+    this.metrics.record(result);
   }
 
   close(): Promise<void> {

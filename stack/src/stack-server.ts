@@ -6,12 +6,14 @@
 //   POST /alerts/ticket    Alertmanager webhook for warning alerts
 //   GET  /alerts           every stored notification, newest last (?receiver=pager|ticket)
 //   PUT  /chaos/active     {experiment, fault, active}: gameday_chaos_experiment_active (chaos controller)
+//   PUT  /chaos/result     a finished run's verdict and measurements: gameday_chaos_experiment_* (idem)
 //   GET  /healthz          200
 
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { ChaosMetrics, parseChaosResult } from '@gameday/telemetry/chaos-metrics';
 import type { AlertSink, Receiver } from './alert-sink';
 
 export class StackMetrics {
@@ -29,12 +31,8 @@ export class StackMetrics {
     registers: [this.registry],
   });
 
-  readonly chaosActive = new Gauge({
-    name: 'gameday_chaos_experiment_active',
-    help: '1 while a chaos experiment has its fault injected (set by `gameday chaos run`).',
-    labelNames: ['experiment', 'fault'],
-    registers: [this.registry],
-  });
+  /** Held for the chaos controller: the fault it has injected, and how its runs ended. */
+  readonly chaos = new ChaosMetrics(this.registry);
 
   /** Series exist from the start at 0, so increase() sees the first restart. */
   register(component: string): void {
@@ -107,8 +105,20 @@ export function createStackServer(metrics: StackMetrics, sink: AlertSink): Serve
             return send(res, 400, problem(400, 'Bad Request', 'fault must be a fault type'));
           if (typeof body.active !== 'boolean')
             return send(res, 400, problem(400, 'Bad Request', 'active must be true or false'));
-          metrics.chaosActive.set({ experiment: body.experiment, fault: body.fault }, body.active ? 1 : 0);
+          metrics.chaos.setActive(body.experiment, body.fault, body.active);
           return send(res, 200, { experiment: body.experiment, fault: body.fault, active: body.active });
+        }
+        case 'PUT /chaos/result': {
+          let body: unknown;
+          try {
+            body = JSON.parse(await readBody(req));
+          } catch {
+            return send(res, 400, problem(400, 'Bad Request', 'the body must be JSON'));
+          }
+          const parsed = parseChaosResult(body);
+          if ('error' in parsed) return send(res, 400, problem(400, 'Bad Request', parsed.error));
+          metrics.chaos.record(parsed.result);
+          return send(res, 200, parsed.result);
         }
         case 'POST /alerts/pager':
         case 'POST /alerts/ticket': {

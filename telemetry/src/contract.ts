@@ -136,6 +136,26 @@ export const METRICS = {
   stackRestarts: 'gameday_stack_restarts_total', // {service}
   stackComponentReady: 'gameday_stack_component_ready', // {component}
   chaosExperimentActive: 'gameday_chaos_experiment_active', // {experiment, fault}
+  chaosRuns: 'gameday_chaos_experiment_runs_total', // {experiment, verdict}
+  chaosVerdict: 'gameday_chaos_experiment_verdict', // {experiment, verdict}: 1 for the last
+  chaosLastRun: 'gameday_chaos_experiment_last_run_timestamp_seconds', // {experiment}
+  chaosBudgetConsumed: 'gameday_chaos_experiment_budget_consumed_ratio', // {experiment}
+  chaosMaxBurnRate: 'gameday_chaos_experiment_max_burn_rate', // {experiment}
+  chaosDetection: 'gameday_chaos_experiment_detection_seconds', // {experiment}
+  chaosRecovery: 'gameday_chaos_experiment_recovery_seconds', // {experiment}
   chaosFaultsInjected: 'gameday_chaos_faults_injected_total', // {kind}
   chaosFaultsActive: 'gameday_chaos_faults_active', // {kind}
+} as const;
+
+/** Runtime metrics every service exports (prom-client's default collectors). */
+export const RUNTIME_METRICS = {
+  eventLoopLagP50: 'nodejs_eventloop_lag_p50_seconds',
+  eventLoopLagP99: 'nodejs_eventloop_lag_p99_seconds',
+  heapUsed: 'nodejs_heap_size_used_bytes',
+  heapTotal: 'nodejs_heap_size_total_bytes',
+  residentMemory: 'process_resident_memory_bytes',
+  /** A histogram, by `kind` (major, minor, incremental, weakcb). */
+  gcDuration: 'nodejs_gc_duration_seconds',
+  cpuSeconds: 'process_cpu_seconds_total',
+  processStart: 'process_start_time_seconds',
 } as const;

@@ -1,0 +1,433 @@
+// Domain dashboards: what the business side of an incident looks like. Casino (bets, RTP, jackpot,
+// money in and out), wallet (reconciliation, money moved, idempotent replays), and the events
+// pipeline (ingested, produced, lag, dead letters, freshness).
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '@gameday/slo';
+import { METRICS, SERVICE_JOB_LABEL } from '@gameday/telemetry/contract';
+import { board } from '../board';
+import { COLORS, RATE, SIZE } from '../defaults';
+import { dashboardLink, slosOf, type BoardInput } from '../model';
+import { DATASOURCE, SLO_VARIABLE, UID } from '../naming';
+import { prom, row, statPanel, timeseriesPanel, valueText } from '../panels';
+
+const CENTS_TO_UNITS = 100;
+
+function serviceLink(service: string): dashboard.DashboardLinkBuilder {
+  return new dashboard.DashboardLinkBuilder(`Service ${service}`)
+    .type(dashboard.DashboardLinkType.Link)
+    .url(dashboardLink(UID.service(service)))
+    .icon('dashboard')
+    .tooltip(`RED, runtime, dependencies and logs of ${service}`)
+    .keepTime(true)
+    .includeVars(false)
+    .targetBlank(false)
+    .asDropdown(false);
+}
+
+export function casinoBoard(): dashboard.DashboardBuilder {
+  const game = `game=~"$game"`;
+  const b = board({
+    uid: UID.casino,
+    title: 'gameday / casino',
+    description:
+      'Bets per game, realised against documented return to player (RTP), the progressive jackpot, and the money wagered and paid out.',
+    tags: ['domain', 'casino'],
+  })
+    .withVariable(
+      new dashboard.QueryVariableBuilder('game')
+        .label('Game')
+        .datasource(DATASOURCE.prometheus)
+        .query(`label_values(${METRICS.bets}, game)`)
+        .definition(`label_values(${METRICS.bets}, game)`)
+        .refresh(dashboard.VariableRefresh.OnDashboardLoad)
+        .sort(dashboard.VariableSort.AlphabeticalAsc)
+        .multi(true)
+        .includeAll(true)
+        .allValue('.+')
+        .current({ text: 'All', value: '$__all', selected: true }),
+    )
+    .link(serviceLink('casino'));
+
+  b.withRow(row('Bets'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Bets/s by game',
+        description: 'Settled rounds per second, by game.',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [prom(`sum by (game) (rate(${METRICS.bets}{${game}}[${RATE}]))`, { legend: '{{game}}' })],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Outcomes',
+        description: 'Settled rounds per second by outcome (win, lose, push) over the selected games.',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (outcome) (rate(${METRICS.bets}{${game}}[${RATE}]))`, { legend: '{{outcome}}' }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'RTP: realised (1h) against documented',
+        description:
+          'Paid out over wagered in the last hour, per game, beside each game’s documented RTP (dashed). Far from it over many rounds: a payout bug.',
+        w: SIZE.full,
+        unit: 'percentunit',
+        legendCalcs: ['lastNotNull'],
+        queries: [
+          prom(
+            `sum by (game) (rate(${METRICS.casinoPaidOut}{${game}}[1h])) / sum by (game) (rate(${METRICS.casinoWagered}{${game}}[1h]))`,
+            { legend: 'realised {{game}}' },
+          ),
+          prom(`max by (game) (${METRICS.casinoDocumentedRtp}{${game}})`, { legend: 'documented {{game}}' }),
+        ],
+      }).overrideByRegexp('documented .*', [
+        { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+      ]),
+    );
+
+  b.withRow(row('Money and jackpot'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Wagered and paid out (per second)',
+        description: 'Money staked and paid on settled rounds per second, in currency units (cents / 100).',
+        unit: 'currencyUSD',
+        min: 0,
+        queries: [
+          prom(`sum(rate(${METRICS.casinoWagered}{${game}}[${RATE}])) / ${CENTS_TO_UNITS}`, {
+            legend: 'wagered',
+          }),
+          prom(`sum(rate(${METRICS.casinoPaidOut}{${game}}[${RATE}])) / ${CENTS_TO_UNITS}`, {
+            legend: 'paid out',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Gross gaming revenue by game (1h)',
+        description: 'Wagered minus paid out over the last hour: the house’s take, per game.',
+        unit: 'currencyUSD',
+        queries: [
+          prom(
+            `(sum by (game) (increase(${METRICS.casinoWagered}{${game}}[1h])) - sum by (game) (increase(${METRICS.casinoPaidOut}{${game}}[1h]))) / ${CENTS_TO_UNITS}`,
+            { legend: '{{game}}' },
+          ),
+        ],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Jackpot pool',
+        description: 'The slots progressive jackpot pool now.',
+        w: SIZE.third,
+        unit: 'currencyUSD',
+        baseColor: COLORS.info,
+        graph: true,
+        queries: [prom(`max(${METRICS.casinoJackpotPool}) / ${CENTS_TO_UNITS}`, { legend: 'pool' })],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Jackpots won',
+        description: 'Jackpots won and the amount paid from the pool over the dashboard’s time range.',
+        w: SIZE.third,
+        baseColor: COLORS.info,
+        queries: [
+          prom(`sum(increase(${METRICS.casinoJackpotWins}[$__range]))`, { legend: 'wins', instant: true }),
+          prom(`sum(increase(${METRICS.casinoJackpotWon}[$__range])) / ${CENTS_TO_UNITS}`, {
+            legend: 'paid from pool',
+            instant: true,
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Rounds finished by recovery',
+        description:
+          'Rounds a crash left unfinished, settled or voided by the recovery loop: each one is money that was not lost.',
+        w: SIZE.third,
+        h: SIZE.statHeight,
+        min: 0,
+        bars: true,
+        queries: [
+          prom(`sum by (result) (increase(${METRICS.casinoRecoveredRounds}[$__interval]))`, {
+            legend: '{{result}}',
+          }),
+        ],
+      }),
+    );
+  return b;
+}
+
+export function walletBoard(): dashboard.DashboardBuilder {
+  const job = `${SERVICE_JOB_LABEL}="wallet"`;
+  const b = board({
+    uid: UID.wallet,
+    title: 'gameday / wallet',
+    description:
+      'The double-entry ledger: is it sound (reconciliation), how much money moves, and how often clients retry (idempotent replays).',
+    tags: ['domain', 'wallet'],
+  }).link(serviceLink('wallet'));
+
+  b.withRow(row('Reconciliation'))
+    .withPanel(
+      statPanel({
+        title: 'Ledger',
+        description:
+          'The last reconciliation: sound (every posting balances, every balance matches its postings) or mismatch.',
+        w: SIZE.quarter,
+        background: true,
+        baseColor: COLORS.bad,
+        thresholds: [{ value: 1, color: COLORS.ok }],
+        mappings: valueText([
+          { value: '0', text: 'MISMATCH', color: COLORS.bad },
+          { value: '1', text: 'sound', color: COLORS.ok },
+        ]),
+        queries: [prom(`min(${METRICS.walletReconciliationHealthy}{${job}})`, { legend: 'ledger' })],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Ledger imbalance',
+        description:
+          'Sum of every posting at the last reconciliation: anything but 0 is money created or destroyed.',
+        w: SIZE.quarter,
+        unit: 'currencyUSD',
+        thresholds: [{ value: 0.01, color: COLORS.bad }],
+        queries: [
+          prom(`max(abs(${METRICS.walletLedgerImbalance}{${job}})) / ${CENTS_TO_UNITS}`, {
+            legend: 'imbalance',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Mismatched accounts',
+        description: 'Accounts whose cached balance differed from their postings at the last reconciliation.',
+        w: SIZE.quarter,
+        thresholds: [{ value: 1, color: COLORS.bad }],
+        queries: [prom(`max(${METRICS.walletReconciliationMismatched}{${job}})`, { legend: 'accounts' })],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Last reconciliation',
+        description: 'How long ago the last reconciliation finished.',
+        w: SIZE.quarter,
+        unit: 's',
+        thresholds: [
+          { value: 600, color: COLORS.warn },
+          { value: 3600, color: COLORS.bad },
+        ],
+        queries: [prom(`time() - max(${METRICS.walletReconciliationLastRun}{${job}})`, { legend: 'ago' })],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Reconciliation runs by result',
+        description: 'ok, mismatch (an invariant is broken: page-worthy), error (could not check).',
+        w: SIZE.full,
+        h: SIZE.statHeight + 2,
+        min: 0,
+        bars: true,
+        stack: true,
+        queries: [
+          prom(`sum by (result) (increase(${METRICS.walletReconciliationRuns}{${job}}[$__interval]))`, {
+            legend: '{{result}}',
+          }),
+        ],
+      }),
+    );
+
+  b.withRow(row('Money movements'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Money moved by kind',
+        description: 'Completed deposits, bets, payouts and refunds per second, in currency units.',
+        unit: 'currencyUSD',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (kind) (rate(${METRICS.walletMovedCents}{${job}}[${RATE}])) / ${CENTS_TO_UNITS}`, {
+            legend: '{{kind}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Movements by outcome',
+        description:
+          'Requested movements per second by outcome: ok, replayed (a retry with the same Idempotency-Key, answered without moving money twice), insufficient_funds, conflict…',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (outcome) (rate(${METRICS.walletTransactions}{${job}}[${RATE}]))`, {
+            legend: '{{outcome}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Idempotent replays',
+        description:
+          'Share of movements that were retries answered from the first result. It climbs when a caller times out and retries (a slow wallet or network).',
+        w: SIZE.full,
+        h: SIZE.statHeight + 2,
+        unit: 'percentunit',
+        min: 0,
+        queries: [
+          prom(
+            `sum by (kind) (rate(${METRICS.walletTransactions}{${job},outcome="replayed"}[${RATE}])) / sum by (kind) (rate(${METRICS.walletTransactions}{${job}}[${RATE}]))`,
+            { legend: '{{kind}}' },
+          ),
+        ],
+      }),
+    );
+  return b;
+}
+
+export function eventsBoard(input: BoardInput): dashboard.DashboardBuilder {
+  const freshness = slosOf(input, 'leaderboard').find((s) => s.name === 'freshness');
+  const b = board({
+    uid: UID.events,
+    title: 'gameday / events pipeline',
+    description:
+      'Game events from ingestion (events service) through Kafka to the leaderboard consumer: ingested and refused, produced, consumer lag per partition, dead letters and freshness.',
+    tags: ['domain', 'events'],
+  })
+    .link(serviceLink('events'))
+    .link(serviceLink('leaderboard'));
+
+  b.withRow(row('Ingestion'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Events ingested by type',
+        description: 'Events acknowledged by Kafka per second, by type (client events together as "client").',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [prom(`sum by (type) (rate(${METRICS.eventsIngested}[${RATE}]))`, { legend: '{{type}}' })],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Events refused by reason',
+        description: 'invalid (400/403), rate_limited (429), unavailable (Kafka down: 503 with Retry-After).',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (reason) (rate(${METRICS.eventsRejected}[${RATE}]))`, { legend: '{{reason}}' }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Produced through the outbox',
+        description:
+          'Domain events (player registered, round settled) published by the accounts and casino outboxes, and what waits to be published.',
+        w: SIZE.full,
+        h: SIZE.statHeight + 2,
+        min: 0,
+        queries: [
+          prom(`sum by (${SERVICE_JOB_LABEL}) (rate(${METRICS.outboxPublished}[${RATE}]))`, {
+            legend: 'published/s {{job}}',
+          }),
+          prom(`sum by (${SERVICE_JOB_LABEL}) (${METRICS.outboxPending})`, { legend: 'pending {{job}}' }),
+        ],
+      }),
+    );
+
+  b.withRow(row('Consumption'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Consumer lag per partition',
+        description: 'Messages not yet committed by the leaderboard’s consumer group, per topic partition.',
+        unit: 'short',
+        min: 0,
+        queries: [
+          prom(`sum by (topic, partition) (${METRICS.consumerLag})`, { legend: '{{topic}}/{{partition}}' }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Processed by result',
+        description: 'Events the leaderboard applied, and duplicates it recognised (at-least-once delivery).',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (result) (rate(${METRICS.leaderboardProcessed}[${RATE}]))`, { legend: '{{result}}' }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Dead-lettered by reason',
+        description:
+          'Messages the consumer could not use, sent to the dead-letter topic (not-json, invalid).',
+        unit: 'ops',
+        min: 0,
+        queries: [
+          prom(`sum by (reason) (rate(${METRICS.leaderboardDeadLettered}[${RATE}]))`, {
+            legend: '{{reason}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Freshness',
+        description:
+          'From an event reaching Kafka to its effect being visible in the leaderboard: p50 and p99.',
+        unit: 's',
+        min: 0,
+        queries: [
+          prom(
+            `histogram_quantile(0.5, sum by (le) (rate(${METRICS.leaderboardFreshness}_bucket[${RATE}])))`,
+            { legend: 'p50' },
+          ),
+          prom(
+            `histogram_quantile(0.99, sum by (le) (rate(${METRICS.leaderboardFreshness}_bucket[${RATE}])))`,
+            { legend: 'p99' },
+          ),
+        ],
+      }),
+    );
+  if (freshness) {
+    const sel = `${SLO_SERVICE_LABEL}="${freshness.service}",${SLO_NAME_LABEL}="${freshness.name}"`;
+    b.withPanel(
+      timeseriesPanel({
+        title: 'Freshness SLI',
+        description: `${freshness.description} Share of events later than that (5m and 1h), against the error budget (dashed).`,
+        w: SIZE.full,
+        unit: 'percentunit',
+        min: 0,
+        links: [
+          {
+            title: 'Freshness SLO',
+            url: dashboardLink(UID.slo(freshness.service), { [SLO_VARIABLE]: freshness.name }),
+          },
+        ],
+        queries: [
+          prom(`${record.sliError('5m')}{${sel}}`, { legend: 'late (5m)' }),
+          prom(`${record.sliError('1h')}{${sel}}`, { legend: 'late (1h)' }),
+          prom(`${record.errorBudget}{${sel}}`, { legend: 'error budget' }),
+        ],
+      }),
+    );
+  }
+  return b;
+}
