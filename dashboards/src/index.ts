@@ -7,3 +7,15 @@ export type { GenerateDashboardFilesOptions, GenerateDashboardFilesResult } from
 export { datasources, dashboardProvider, BACKEND_URLS } from './provisioning';
 export { DATASOURCE, GENERATED_HEADER, GENERATED_NOTE, SLO_VARIABLE, TAG, UID, paths } from './naming';
 export type { BoardInput } from './model';
+export {
+  panelQueries,
+  variableValues,
+  builtinVariables,
+  expand,
+  substitute,
+  promqlErrors,
+  selectors,
+} from './queries';
+export type { PanelQuery } from './queries';
+export { checkQueries, formatFailures } from './live-check';
+export type { QueryCheck, QueryStatus, CheckQueriesOptions } from './live-check';

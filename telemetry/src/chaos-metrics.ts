@@ -103,6 +103,8 @@ export class ChaosMetrics {
 
   record(r: ChaosResult): void {
     const { experiment } = r;
+    // Every verdict's series exists from an experiment's first run on (0 until it happens).
+    for (const v of CHAOS_VERDICTS) this.runs.inc({ experiment, verdict: v }, 0);
     this.runs.inc({ experiment, verdict: r.verdict });
     for (const v of CHAOS_VERDICTS) this.verdict.set({ experiment, verdict: v }, v === r.verdict ? 1 : 0);
     this.lastRun.set({ experiment }, r.endedAt);

@@ -113,6 +113,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     help: 'Unfinished rounds finished by recovery, by what became of them (settled, voided).',
     labelNames: ['result'],
   });
+  for (const result of ['settled', 'voided']) recovered.inc({ result }, 0);
 
   const casino = new Casino({
     rounds,

@@ -1,5 +1,13 @@
-import { generateDashboardFiles } from '@gameday/dashboards';
-import { SpecError } from '@gameday/slo';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  checkQueries,
+  formatFailures,
+  generateDashboardFiles,
+  paths,
+  type Dashboard,
+} from '@gameday/dashboards';
+import { durationSeconds, SpecError } from '@gameday/slo';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command-module';
 import { EXIT } from '../io';
@@ -62,6 +70,76 @@ export const dashboardsCommands: CommandModule = {
           `${result.dashboardCount} dashboards: ${result.written.length} file(s) written, ${result.removed.length} removed, ` +
             `${result.unchanged.length} unchanged.\n`,
         );
+      });
+
+    dashboards
+      .command('check-queries')
+      .description(
+        'run every PromQL query of dashboards/generated against a live Prometheus (template variables\n' +
+          'substituted as Grafana would) and name each panel that would stay empty\n' +
+          'exit codes: 0 every panel has data, 1 some would stay empty, 2 could not run',
+      )
+      .option(
+        '--prometheus <url>',
+        'Prometheus base URL',
+        io.env.GAMEDAY_PROMETHEUS_URL ?? 'http://127.0.0.1:9090',
+      )
+      .option('--since <duration>', 'the time range the panels show, ending now (e.g. 15m, 1h)', '1h')
+      .option('--root <dir>', 'repository root (default: found from the current folder)')
+      .action(async (options: { prometheus: string; since: string; root?: string }) => {
+        let boards: Dashboard[];
+        let since: number;
+        try {
+          since = durationSeconds(options.since);
+        } catch {
+          io.stderr(
+            `gameday dashboards check-queries: --since "${options.since}" is not a duration (e.g. 15m, 1h)\n`,
+          );
+          setExitCode(EXIT.couldNotRun);
+          return;
+        }
+        try {
+          const dir = join(options.root ?? findRoot(io.cwd), paths.generatedDir);
+          boards = readdirSync(dir)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+            .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Dashboard);
+          if (boards.length === 0)
+            throw new Error(`no dashboards in ${dir}: run \`npx gameday dashboards generate\``);
+        } catch (err) {
+          io.stderr(`gameday dashboards check-queries: ${(err as Error).message}\n`);
+          setExitCode(EXIT.couldNotRun);
+          return;
+        }
+        const end = Math.floor(Date.now() / 1000);
+        try {
+          const checks = await checkQueries(boards, {
+            prometheusUrl: options.prometheus,
+            start: end - since,
+            end,
+            progress: (line) => io.stderr(`${line}\n`),
+          });
+          const failures = formatFailures(checks);
+          const failed = checks.filter((c) => c.status === 'empty' || c.status === 'error').length;
+          const conditional = checks.filter(
+            (c) => c.status === 'alert-rule' || c.status === 'exported',
+          ).length;
+          if (failed > 0) {
+            io.stdout(`${failures}\n`);
+            io.stderr(
+              `${failed} of ${checks.length} queries have no data: the panels above would stay empty.\n`,
+            );
+            setExitCode(EXIT.failed);
+            return;
+          }
+          io.stdout(
+            `All ${checks.length} queries of ${boards.length} dashboards have data over the last ${options.since}` +
+              `${conditional ? ` (${conditional} read alerts or measurements that exist only while they happen: their rule or metric is there)` : ''}.\n`,
+          );
+        } catch (err) {
+          io.stderr(`gameday dashboards check-queries: ${(err as Error).message}\n`);
+          setExitCode(EXIT.couldNotRun);
+        }
       });
   },
 };

@@ -112,7 +112,8 @@ export function overviewBoard(input: BoardInput): dashboard.DashboardBuilder {
         dataLinks: toService,
         queries: [
           prom(
-            `${byJob} (rate(${HTTP}_count{${sel},http_response_status_code=~"5.."}[${RATE}])) / ${byJob} (rate(${HTTP}_count{${sel}}[${RATE}]))`,
+            // A service without 5xx shows 0, not "no data".
+            `(${byJob} (rate(${HTTP}_count{${sel},http_response_status_code=~"5.."}[${RATE}])) or ${byJob} (rate(${HTTP}_count{${sel}}[${RATE}])) * 0) / ${byJob} (rate(${HTTP}_count{${sel}}[${RATE}]))`,
             { legend: '{{job}}' },
           ),
         ],

@@ -93,7 +93,8 @@ export function serviceBoard(input: BoardInput, svc: ServiceEntry): dashboard.Da
         ],
         queries: [
           prom(
-            `sum(${rate(`${HTTP}_count`, `${sel},${HTTP_LABELS.status}=~"5.."`)}) / sum(${rate(`${HTTP}_count`)})`,
+            // No 5xx at all is 0%, not "no data".
+            `(sum(${rate(`${HTTP}_count`, `${sel},${HTTP_LABELS.status}=~"5.."`)}) or vector(0)) / sum(${rate(`${HTTP}_count`)})`,
             { legend: '5xx' },
           ),
         ],
@@ -146,18 +147,11 @@ export function serviceBoard(input: BoardInput, svc: ServiceEntry): dashboard.Da
         unit: 'reqps',
         min: 0,
         stack: true,
-        queries: [
-          prom(
-            `sum by (status_class) (label_replace(${rate(`${HTTP}_count`, `${sel},${HTTP_LABELS.status}=~"[45].."`)}, "status_class", "\${1}xx", "${HTTP_LABELS.status}", "(.)..")) `.trim(),
-            { legend: '{{status_class}}' },
-          ),
-          prom(
-            `sum by (${HTTP_LABELS.status}) (${rate(`${HTTP}_count`, `${sel},${HTTP_LABELS.status}=~"5.."`)})`,
-            {
-              legend: '{{http_response_status_code}}',
-            },
-          ),
-        ],
+        queries: ['4', '5'].map((c) =>
+          prom(`sum(${rate(`${HTTP}_count`, `${sel},${HTTP_LABELS.status}=~"${c}.."`)}) or vector(0)`, {
+            legend: `${c}xx`,
+          }),
+        ),
       }),
     )
     .withPanel(
