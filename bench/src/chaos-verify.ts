@@ -152,7 +152,7 @@ export async function benchChaosVerify(runs = 15): Promise<VerifyBench> {
   try {
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
-      code = verifyJournal(file, { stdout: () => undefined, stderr: () => undefined });
+      code = await verifyJournal(file, { stdout: () => undefined, stderr: () => undefined });
       times.push(performance.now() - t);
     }
   } finally {

@@ -8,12 +8,12 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDuration } from './duration';
 import { readStackState } from './engines/local';
 import type { StackStateView } from './engines/local';
-import { summaryTable } from './report';
+import { summaryTable, writeSummary } from './report';
 import { defaultStackState, EXIT, runChaos } from './run';
 
 const root = resolve(__dirname, '..', '..');
@@ -115,9 +115,7 @@ async function main(): Promise<number> {
     });
     exitCode = result.exitCode;
     const table = summaryTable(result.rows);
-    const summary = join(reportsDir, 'SUMMARY.md');
-    mkdirSync(reportsDir, { recursive: true });
-    writeFileSync(summary, `# Game day ${new Date().toISOString()}\n\n${table}`);
+    const summary = await writeSummary(reportsDir, `Game day ${new Date().toISOString()}`, result.rows);
     process.stdout.write(`\n${table}\n`);
     say(`summary: ${summary}`);
   } finally {

@@ -2,7 +2,8 @@
 // game-day summary table.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { journalCharts, renderSvg, summaryChartSpec } from './charts';
 import { formatSeconds } from './duration';
 import type { Journal, Verdict } from './journal';
 
@@ -10,7 +11,8 @@ const iso = (t: number | undefined) => (t === undefined ? '—' : new Date(t * 1
 const pct = (r: number | null) => (r === null ? 'n/a' : `${(r * 100).toFixed(r < 0.001 ? 4 : 2)}%`);
 const secs = (s: number | null) => (s === null ? 'n/a' : formatSeconds(s));
 
-export function markdownReport(j: Journal): string {
+/** `charts`: file names (beside the report) of the SLO charts, embedded after the summary table. */
+export function markdownReport(j: Journal, charts: Array<{ slo: string; file: string }> = []): string {
   const v = j.verdict;
   const e = j.experiment;
   const lines = [
@@ -36,6 +38,15 @@ export function markdownReport(j: Journal): string {
     `| recovery time | ${secs(v.recoverySeconds)} |`,
     `| alerts that started firing | ${v.alertsFired.length ? v.alertsFired.map((a) => `\`${a}\``).join(', ') : 'none'} |`,
     '',
+    ...(charts.length
+      ? [
+          '## Charts',
+          '',
+          'Error ratio and burn rate of each target SLO over the run, from the samples in the journal. Shaded: the fault was injected. Dashed: the error budget, and the page and ticket burn-rate thresholds. Vertical lines: alerts fired, the pager notified, the SLI recovered.',
+          '',
+          ...charts.flatMap((c) => [`![${c.slo}](${c.file})`, '']),
+        ]
+      : []),
     '## Checks',
     '',
     '| check | SLO | expected | observed | result |',
@@ -89,20 +100,69 @@ function exampleTraces(j: Journal): string[] {
   return out;
 }
 
-/** Writes <dir>/<started>-<name>.json and .md; returns both paths. */
-export function writeReport(dir: string, journal: Journal): { json: string; markdown: string } {
+/** Writes <dir>/<started>-<name>.json, .md and one .<service>-<slo>.svg per target SLO; returns the paths. */
+export async function writeReport(
+  dir: string,
+  journal: Journal,
+): Promise<{ json: string; markdown: string; charts: string[] }> {
   mkdirSync(dir, { recursive: true });
   const stamp = new Date(journal.timeline.startedAt * 1000).toISOString().replace(/[:.]/g, '-');
   const base = join(dir, `${stamp}-${journal.experiment.metadata.name}`);
   writeFileSync(`${base}.json`, JSON.stringify(journal, null, 1) + '\n');
-  writeFileSync(`${base}.md`, markdownReport(journal));
-  return { json: `${base}.json`, markdown: `${base}.md` };
+  const charts: Array<{ slo: string; file: string }> = [];
+  let chartError: string | undefined;
+  try {
+    for (const c of await journalCharts(journal)) {
+      writeFileSync(`${base}.${c.suffix}`, c.svg);
+      charts.push({ slo: c.slo.id, file: `${base}.${c.suffix}` });
+    }
+  } catch (err) {
+    // The evidence is written already; a chart that cannot be drawn costs only the picture.
+    chartError = (err as Error).message;
+  }
+  const md = markdownReport(
+    journal,
+    charts.map((c) => ({ slo: c.slo, file: basename(c.file) })),
+  );
+  writeFileSync(
+    `${base}.md`,
+    chartError ? md.replace('## Checks', `_The charts could not be drawn: ${chartError}_\n\n## Checks`) : md,
+  );
+  return { json: `${base}.json`, markdown: `${base}.md`, charts: charts.map((c) => c.file) };
+}
+
+/**
+ * The game day's SUMMARY.md: the table, a chart of the budget each experiment consumed, and each
+ * experiment's SLO charts. Chart paths are relative to `dir`.
+ */
+export async function writeSummary(dir: string, title: string, rows: SummaryRow[]): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'SUMMARY.svg'), await renderSvg(summaryChartSpec(rows)));
+  const sections = rows.flatMap((r) => {
+    const files = r.charts ?? [];
+    return files.length
+      ? [`### ${r.experiment}`, '', ...files.flatMap((f) => [`![${r.experiment}](${basename(f)})`, ''])]
+      : [];
+  });
+  const text = [
+    `# ${title}`,
+    '',
+    summaryTable(rows),
+    '![budget consumed per experiment](SUMMARY.svg)',
+    '',
+    ...(sections.length ? ['## Charts', '', ...sections] : []),
+  ].join('\n');
+  const path = join(dir, 'SUMMARY.md');
+  writeFileSync(path, text);
+  return path;
 }
 
 export interface SummaryRow {
   experiment: string;
   verdict: Verdict;
   report?: string;
+  /** The report's SLO charts (paths). */
+  charts?: string[];
 }
 
 /** The game-day table: experiment, verdict, budget consumed, detection, recovery, alerts fired. */

@@ -2,10 +2,11 @@
 // controller, writes the reports, and returns the exit code (0 passed, 1 a hypothesis failed,
 // 2 could not run). Also `verify` (recompute a verdict offline) and `cleanup`.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { findExampleTraces, formatDuration, JaegerClient, VictoriaLogsClient } from '@gameday/signals';
+import { chartSuffix, renderSvg, sloChartSpec } from './charts';
 import { Controller } from './controller';
 import type { ActiveFaultSink, TraceEvidence } from './controller';
 import type { Engine } from './engine';
@@ -184,9 +185,14 @@ export async function runChaos(o: RunOptions): Promise<{ exitCode: number; rows:
   for (const { file, experiment } of loaded) {
     if (o.signal?.aborted) break;
     const journal = await controller.run(file, experiment);
-    const paths = writeReport(reportsDir!, journal);
+    const paths = await writeReport(reportsDir!, journal);
     o.out.stderr(`report: ${paths.markdown}\njournal: ${paths.json}\n`);
-    rows.push({ experiment: experiment.metadata.name, verdict: journal.verdict, report: paths.markdown });
+    rows.push({
+      experiment: experiment.metadata.name,
+      verdict: journal.verdict,
+      report: paths.markdown,
+      charts: paths.charts,
+    });
     exitCode = Math.max(exitCode, journal.verdict.exitCode);
   }
   await own?.close();
@@ -194,8 +200,11 @@ export async function runChaos(o: RunOptions): Promise<{ exitCode: number; rows:
   return { exitCode, rows };
 }
 
-/** Recomputes a saved journal's verdict; exit 0/1 as the verdict, 2 when the journal is unusable or disagrees. */
-export function verifyJournal(path: string, out: Output): number {
+/**
+ * Recomputes a saved journal's verdict, and renders its charts again to compare with the SVG files
+ * beside it, byte for byte; exit 0/1 as the verdict, 2 when the journal is unusable or disagrees.
+ */
+export async function verifyJournal(path: string, out: Output): Promise<number> {
   let journal: Journal;
   try {
     journal = JSON.parse(readFileSync(path, 'utf8')) as Journal;
@@ -224,8 +233,23 @@ export function verifyJournal(path: string, out: Output): number {
     );
     return EXIT.couldNotRun;
   }
+  const base = path.replace(/\.json$/, '');
+  let charts = 0;
+  for (const slo of journal.slos) {
+    const file = `${base}.${chartSuffix(slo)}`;
+    const spec = existsSync(file) ? sloChartSpec(journal, slo) : null;
+    if (!spec) continue;
+    if (readFileSync(file, 'utf8') !== (await renderSvg(spec))) {
+      out.stderr(
+        `${file} differs from the chart the journal renders: it was edited, or drawn from other evidence\n`,
+      );
+      return EXIT.couldNotRun;
+    }
+    charts++;
+  }
   out.stdout(
-    `verified: the recorded verdict matches the evidence (${journal.samples.length} samples, ${journal.queries.length} queries)\n`,
+    `verified: the recorded verdict matches the evidence (${journal.samples.length} samples, ${journal.queries.length} queries)` +
+      `${charts ? `; ${charts} chart(s) render the same` : ''}\n`,
   );
   return recomputed.exitCode;
 }

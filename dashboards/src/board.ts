@@ -7,18 +7,25 @@ import { prom } from './panels';
 
 /** A region on every time series while a chaos experiment has its fault injected. */
 function chaosAnnotation(): dashboard.AnnotationQueryBuilder {
-  return new dashboard.AnnotationQueryBuilder()
-    .name('Chaos experiments')
-    .datasource(DATASOURCE.prometheus)
-    .enable(true)
-    .hide(false)
-    .iconColor('purple')
-    .target(prom(`max by (experiment, fault) (${METRICS.chaosExperimentActive}) > 0`).refId('Anno'))
-    .step('15s')
-    .titleFormat('chaos: {{experiment}}')
-    .textFormat('fault {{fault}} injected')
-    .tagKeys('experiment,fault')
-    .useValueForTime(false);
+  return (
+    new dashboard.AnnotationQueryBuilder()
+      .name('Chaos experiments')
+      .datasource(DATASOURCE.prometheus)
+      .enable(true)
+      .hide(false)
+      .iconColor('purple')
+      // max_over_time: a fault shorter than the step still shows.
+      .target(
+        prom(`max by (experiment, fault) (max_over_time(${METRICS.chaosExperimentActive}[20s])) > 0`).refId(
+          'Anno',
+        ),
+      )
+      .step('10s')
+      .titleFormat('chaos: {{experiment}}')
+      .textFormat('fault {{fault}} injected')
+      .tagKeys('experiment,fault')
+      .useValueForTime(false)
+  );
 }
 
 /** Grafana's own annotations with the tags the chaos controller posts (when GRAFANA_URL is set). */

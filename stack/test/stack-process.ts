@@ -90,6 +90,8 @@ export class StackProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<Exit>;
   output = '';
+  /** When the stack was started (ms since the epoch). */
+  readonly startedAt = Date.now();
   private exit: Exit | undefined;
 
   constructor(

@@ -2,14 +2,19 @@
 // Prometheus, Alertmanager and the real services, in a temporary GAMEDAY_HOME on shifted ports so a
 // developer's stack keeps running beside it. Needs `npx tsc -b` first (npm test does it).
 
-import { readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkQueries, formatFailures, type Dashboard } from '@gameday/dashboards';
+import { METRICS } from '@gameday/telemetry/contract';
 import type { StackState } from '../src/state-file';
 import {
   isAlive,
   processesInGroups,
   randomOffset,
   requireBuilt,
+  root,
   StackProcess,
   tempHome,
 } from './stack-process';
@@ -177,6 +182,74 @@ describe('the local stack', () => {
     );
     expect((await fetch(`${after.url}/readyz`)).status).toBe(200);
   }, 40_000);
+
+  it('feeds every dashboard: each PromQL panel query of dashboards/generated has data, a chaos run’s too', async () => {
+    // A short real experiment through the CLI, so the game-day dashboard's series exist.
+    const dir = mkdtempSync(join(tmpdir(), 'gameday-dash-'));
+    const file = join(dir, 'dashboards-errors.yaml');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'gameday/v1',
+        kind: 'ChaosExperiment',
+        metadata: { name: 'dashboards-errors', description: 'a few casino 503s for the dashboards test' },
+        spec: {
+          target: { service: 'casino' },
+          fault: { type: 'http-error', percent: '20%', status: 503 },
+          duration: '6s',
+          baseline: '2s',
+          sampleInterval: '2s',
+          hypothesis: { slos: ['casino/availability'], recoveryWithin: '1m', recoveryWindow: '10s' },
+        },
+      }),
+    );
+    // Not spawnSync: the stack's output must keep flowing while the run lasts.
+    const child = spawn(
+      process.execPath,
+      [join(root, 'cli', 'dist', 'main.js'), 'chaos', 'run', file, '--reports', dir],
+      { cwd: root, env: { ...process.env, GAMEDAY_HOME: stack.home }, timeout: 150_000 },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    const status = await new Promise<number | null>((r) => child.once('close', r));
+    const run = { stderr, status };
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.stderr).toMatch(/preflight: admitted/);
+    expect([0, 1]).toContain(run.status);
+
+    const prometheus = stack.state()!.prometheus.url;
+    await stack.until('the chaos result scraped', 30_000, async () => {
+      const q = `${METRICS.chaosLastRun}{experiment="dashboards-errors"}`;
+      const r = (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
+        data: { result: unknown[] };
+      };
+      return r.data.result.length > 0 ? true : undefined;
+    });
+
+    const dashDir = join(root, 'dashboards', 'generated');
+    const dashboards = readdirSync(dashDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(dashDir, f), 'utf8')) as Dashboard);
+    const end = Math.floor(Date.now() / 1000);
+    const checks = await checkQueries(dashboards, {
+      prometheusUrl: prometheus,
+      start: Math.floor(stack.startedAt / 1000),
+      end,
+    });
+    // A query without series fails here naming its dashboard and panel.
+    expect(formatFailures(checks)).toBe('');
+    expect(checks.filter((c) => c.status === 'ok').length).toBeGreaterThan(500);
+    // ALERTS are checked against the loaded rules; after a run the chaos series are real, except
+    // detection time (no alert fires in 6 s).
+    expect(
+      checks
+        .filter((c) => c.status === 'exported')
+        .map((c) => c.detail)
+        .filter((d) => !d.startsWith(METRICS.chaosDetection)),
+    ).toEqual([]);
+    expect(checks.some((c) => c.status === 'alert-rule')).toBe(true);
+  }, 240_000);
 
   it('stops every process it started on SIGTERM, services first and the data stores last, and exits 0', async () => {
     const s = stack.state()!;

@@ -111,7 +111,7 @@ export const chaosCommands: CommandModule = {
         'recompute the verdict offline from the journal\n' +
           'exit codes: 0 passed / 1 failed / 2 unreadable, or the recorded verdict does not match the evidence',
       )
-      .action((file: string) => setExitCode(verifyJournal(file, io)));
+      .action(async (file: string) => setExitCode(await verifyJournal(file, io)));
 
     chaos
       .command('cleanup')
