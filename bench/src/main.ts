@@ -1,6 +1,6 @@
 // `npm run bench`: prints each benchmark as a table and writes bench/results/latest.json.
 //   npm run bench                      everything
-//   npm run bench -- trivial metrics   only some (trivial, gateway, casino, events, metrics, slo, chaos)
+//   npm run bench -- trivial metrics   only some (trivial, gateway, casino, events, metrics, slo, dashboards, chaos)
 //   BENCH_ROUNDS=5 BENCH_DURATION=10 npm run bench
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { gatewayPlayersMe, trivialRoute } from './telemetry-overhead';
 import type { BenchOptions, ScenarioResult } from './telemetry-overhead';
 import { metricsRender } from './metrics-render';
 import { benchSloGeneration } from './slo';
+import { benchDashboards } from './dashboards';
 import { casinoBets } from './casino-bets';
 import { eventsPipeline } from './events';
 import { benchChaosVerify } from './chaos-verify';
@@ -97,6 +98,36 @@ async function main(): Promise<void> {
       table(
         ['SLOs', 'runs', 'median ms', 'target'],
         [[r.slos, r.runs, r.medianMs.toFixed(1), r.medianMs < 2000 ? 'PASS' : 'FAIL']],
+      ),
+    );
+  }
+
+  if (want('dashboards')) {
+    const r = await benchDashboards();
+    results.dashboards = r;
+    out.push('\n## Dashboards generation, everything (target < 1 s)\n');
+    out.push(
+      table(
+        [
+          'dashboards',
+          'files',
+          'size',
+          'runs',
+          'in process, median ms',
+          '`generate --check` process, median ms',
+          'target',
+        ],
+        [
+          [
+            r.dashboards,
+            r.files,
+            `${(r.bytes / 1024).toFixed(0)} KiB`,
+            r.runs,
+            r.inProcessMs.toFixed(1),
+            r.cliMs,
+            r.cliMs < 1000 ? 'PASS' : 'FAIL',
+          ],
+        ],
       ),
     );
   }
