@@ -91,13 +91,15 @@ class Prometheus {
   }
 
   async count(expr: string, start: number, end: number, instant: boolean): Promise<number | string> {
+    // Steps counted back from the end, so the newest samples are evaluated too.
+    const step = Math.max(15, Math.ceil((end - start) / 200));
     const body = instant
       ? await this.get('/api/v1/query', { query: expr, time: String(end) })
       : await this.get('/api/v1/query_range', {
           query: expr,
-          start: String(start),
+          start: String(end - Math.floor((end - start) / step) * step),
           end: String(end),
-          step: String(Math.max(15, Math.ceil((end - start) / 200))),
+          step: String(step),
         });
     if (body.status !== 'success') return body.error ?? 'query failed';
     const data = body.data as { result: unknown[] };
@@ -122,7 +124,7 @@ function equalities(selector: string): Record<string, string> {
 }
 
 export async function checkQueries(dashboards: Dashboard[], o: CheckQueriesOptions): Promise<QueryCheck[]> {
-  const end = o.end ?? Math.floor(Date.now() / 1000);
+  const end = o.end ?? Math.ceil(Date.now() / 1000);
   const start = o.start ?? end - 3600;
   const p = new Prometheus(o.prometheusUrl, o.fetchImpl ?? fetch);
   const rules = await alertRules(p);

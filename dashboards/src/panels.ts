@@ -146,12 +146,13 @@ function apply<T extends FieldBuilder>(b: T, o: Base & FieldOptions, queries: Qu
   return b;
 }
 
-export function link(title: string, url: string): dashboard.DashboardLinkBuilder {
+/** A link to another dashboard (or page), keeping the time range. */
+export function link(title: string, url: string, tooltip = title): dashboard.DashboardLinkBuilder {
   return new dashboard.DashboardLinkBuilder(title)
     .type(dashboard.DashboardLinkType.Link)
     .url(url)
     .icon('dashboard')
-    .tooltip(title)
+    .tooltip(tooltip)
     .keepTime(true)
     .includeVars(false)
     .targetBlank(false)
@@ -323,4 +324,28 @@ export function valueText(
       ),
     },
   ];
+}
+
+// ---- template variables --------------------------------------------------------------------
+
+/** A multi-value variable from Prometheus label values, "All" by default (matching `.+`). */
+export function labelValuesVariable(
+  name: string,
+  label: string,
+  metric: string,
+  labelName: string,
+  refresh = dashboard.VariableRefresh.OnTimeRangeChanged,
+): dashboard.QueryVariableBuilder {
+  const query = `label_values(${metric}, ${labelName})`;
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(DATASOURCE.prometheus)
+    .query(query)
+    .definition(query)
+    .refresh(refresh)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.+')
+    .current({ text: 'All', value: '$__all', selected: true });
 }

@@ -99,6 +99,8 @@ export class ChaosMetrics {
 
   setActive(experiment: string, fault: string, active: boolean): void {
     this.active.set({ experiment, fault }, active ? 1 : 0);
+    // The run counters exist from the injection on, at 0: increase() then sees the run that ends.
+    for (const v of CHAOS_VERDICTS) this.runs.inc({ experiment, verdict: v }, 0);
   }
 
   record(r: ChaosResult): void {

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from '../command-module';
 import { EXIT } from '../io';
 import { findRoot } from '../root';
+import { printSync } from '../sync-output';
 
 const REASONS = {
   changed: 'differs from what dashboards/src and slo/specs generate',
@@ -52,24 +53,13 @@ export const dashboardsCommands: CommandModule = {
           setExitCode(EXIT.couldNotRun);
           return;
         }
-        if (check) {
-          if (result.stale.length === 0) {
-            io.stdout(`Dashboards are up to date (${result.dashboardCount} dashboards).\n`);
-            return;
-          }
-          for (const file of result.stale) io.stderr(`stale: ${file.path} ${REASONS[file.reason]}\n`);
-          io.stderr(
-            `${result.stale.length} stale file(s): run \`npx gameday dashboards generate\` and commit the result.\n`,
-          );
-          setExitCode(EXIT.failed);
-          return;
-        }
-        for (const path of result.written) io.stdout(`wrote ${path}\n`);
-        for (const path of result.removed) io.stdout(`removed ${path}\n`);
-        io.stdout(
-          `${result.dashboardCount} dashboards: ${result.written.length} file(s) written, ${result.removed.length} removed, ` +
-            `${result.unchanged.length} unchanged.\n`,
-        );
+        printSync(io, setExitCode, result, {
+          check,
+          reasons: REASONS,
+          upToDate: `Dashboards are up to date (${result.dashboardCount} dashboards).`,
+          what: `${result.dashboardCount} dashboards`,
+          fix: 'npx gameday dashboards generate',
+        });
       });
 
     dashboards
@@ -111,7 +101,7 @@ export const dashboardsCommands: CommandModule = {
           setExitCode(EXIT.couldNotRun);
           return;
         }
-        const end = Math.floor(Date.now() / 1000);
+        const end = Math.ceil(Date.now() / 1000);
         try {
           const checks = await checkQueries(boards, {
             prometheusUrl: options.prometheus,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CommandModule } from '../command-module';
 import { EXIT } from '../io';
 import { findRoot } from '../root';
+import { printSync } from '../sync-output';
 
 const REASONS = {
   changed: 'differs from what the specs generate',
@@ -40,24 +41,13 @@ export const sloCommands: CommandModule = {
           return;
         }
         for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
-        if (check) {
-          if (result.stale.length === 0) {
-            io.stdout(`SLO outputs are up to date (${result.sloCount} SLOs).\n`);
-            return;
-          }
-          for (const file of result.stale) io.stderr(`stale: ${file.path} ${REASONS[file.reason]}\n`);
-          io.stderr(
-            `${result.stale.length} stale file(s): run \`gameday slo generate\` and commit the result.\n`,
-          );
-          setExitCode(EXIT.failed);
-          return;
-        }
-        for (const path of result.written) io.stdout(`wrote ${path}\n`);
-        for (const path of result.removed) io.stdout(`removed ${path}\n`);
-        io.stdout(
-          `${result.sloCount} SLOs: ${result.written.length} file(s) written, ${result.removed.length} removed, ` +
-            `${result.unchanged.length} unchanged.\n`,
-        );
+        printSync(io, setExitCode, result, {
+          check,
+          reasons: REASONS,
+          upToDate: `SLO outputs are up to date (${result.sloCount} SLOs).`,
+          what: `${result.sloCount} SLOs`,
+          fix: 'gameday slo generate',
+        });
       });
 
     slo

@@ -7,21 +7,17 @@ import { METRICS, SERVICE_JOB_LABEL } from '@gameday/telemetry/contract';
 import { board } from '../board';
 import { COLORS, RATE, SIZE } from '../defaults';
 import { dashboardLink, slosOf, type BoardInput } from '../model';
-import { DATASOURCE, SLO_VARIABLE, UID } from '../naming';
-import { prom, row, statPanel, timeseriesPanel, valueText } from '../panels';
+import { SLO_VARIABLE, UID } from '../naming';
+import { labelValuesVariable, link, prom, row, statPanel, timeseriesPanel, valueText } from '../panels';
 
 const CENTS_TO_UNITS = 100;
 
 function serviceLink(service: string): dashboard.DashboardLinkBuilder {
-  return new dashboard.DashboardLinkBuilder(`Service ${service}`)
-    .type(dashboard.DashboardLinkType.Link)
-    .url(dashboardLink(UID.service(service)))
-    .icon('dashboard')
-    .tooltip(`RED, runtime, dependencies and logs of ${service}`)
-    .keepTime(true)
-    .includeVars(false)
-    .targetBlank(false)
-    .asDropdown(false);
+  return link(
+    `Service ${service}`,
+    dashboardLink(UID.service(service)),
+    `RED, runtime, dependencies and logs of ${service}`,
+  );
 }
 
 export function casinoBoard(): dashboard.DashboardBuilder {
@@ -34,17 +30,7 @@ export function casinoBoard(): dashboard.DashboardBuilder {
     tags: ['domain', 'casino'],
   })
     .withVariable(
-      new dashboard.QueryVariableBuilder('game')
-        .label('Game')
-        .datasource(DATASOURCE.prometheus)
-        .query(`label_values(${METRICS.bets}, game)`)
-        .definition(`label_values(${METRICS.bets}, game)`)
-        .refresh(dashboard.VariableRefresh.OnDashboardLoad)
-        .sort(dashboard.VariableSort.AlphabeticalAsc)
-        .multi(true)
-        .includeAll(true)
-        .allValue('.+')
-        .current({ text: 'All', value: '$__all', selected: true }),
+      labelValuesVariable('game', 'Game', METRICS.bets, 'game', dashboard.VariableRefresh.OnDashboardLoad),
     )
     .link(serviceLink('casino'));
 

@@ -1,12 +1,21 @@
 // The game-day dashboard (uid gameday): chaos experiments over time with their verdicts, the error
 // budget each one consumed, and how fast the alerts detected it and the service recovered. The
 // controller reports every finished run (gameday_chaos_experiment_*).
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '@gameday/telemetry/contract';
 import { board } from '../board';
 import { COLORS, SIZE } from '../defaults';
 import { UID } from '../naming';
-import { prom, row, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel, valueText } from '../panels';
+import {
+  labelValuesVariable,
+  prom,
+  row,
+  stateTimelinePanel,
+  statPanel,
+  tablePanel,
+  timeseriesPanel,
+  valueText,
+} from '../panels';
 
 export function gamedayBoard(): dashboard.DashboardBuilder {
   const b = board({
@@ -18,19 +27,7 @@ export function gamedayBoard(): dashboard.DashboardBuilder {
   });
   b.time({ from: 'now-24h', to: 'now' });
   const exp = 'experiment=~"$experiment"';
-  b.withVariable(
-    new dashboard.QueryVariableBuilder('experiment')
-      .label('Experiment')
-      .datasource({ type: 'prometheus', uid: 'prometheus' })
-      .query(`label_values(${METRICS.chaosLastRun}, experiment)`)
-      .definition(`label_values(${METRICS.chaosLastRun}, experiment)`)
-      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-      .sort(dashboard.VariableSort.AlphabeticalAsc)
-      .multi(true)
-      .includeAll(true)
-      .allValue('.+')
-      .current({ text: 'All', value: '$__all', selected: true }),
-  );
+  b.withVariable(labelValuesVariable('experiment', 'Experiment', METRICS.chaosLastRun, 'experiment'));
 
   b.withRow(row('Runs'))
     .withPanel(

@@ -1,13 +1,13 @@
 // The home dashboard (uid overview): is anything wrong, and where? Every service's rate, errors and
 // p99; every SLO's remaining budget and burn; what fires; chaos experiments as annotations.
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '@gameday/slo';
 import { HTTP_DURATION_METRIC as HTTP, SERVICE_JOB_LABEL } from '@gameday/telemetry/contract';
 import { board } from '../board';
 import { COLORS, PLAYER_ROUTES, RATE, SIZE } from '../defaults';
 import { dashboardLink, type BoardInput } from '../model';
 import { SLO_VARIABLE, UID } from '../naming';
-import { prom, row, statPanel, tablePanel, timeseriesPanel } from '../panels';
+import { link, prom, row, statPanel, tablePanel, timeseriesPanel } from '../panels';
 
 export function overviewBoard(input: BoardInput): dashboard.DashboardBuilder {
   const jobs = `${SERVICE_JOB_LABEL}=~"${input.services.map((s) => s.name).join('|')}"`;
@@ -31,17 +31,7 @@ export function overviewBoard(input: BoardInput): dashboard.DashboardBuilder {
     tags: ['overview'],
   });
   for (const s of input.services) {
-    b.link(
-      new dashboard.DashboardLinkBuilder(s.name)
-        .type(dashboard.DashboardLinkType.Link)
-        .url(dashboardLink(UID.service(s.name)))
-        .icon('dashboard')
-        .tooltip(`${s.name}: ${s.description}`)
-        .keepTime(true)
-        .includeVars(false)
-        .targetBlank(false)
-        .asDropdown(false),
-    );
+    b.link(link(s.name, dashboardLink(UID.service(s.name)), `${s.name}: ${s.description}`));
   }
 
   b.withRow(row('Now'))

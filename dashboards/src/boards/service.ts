@@ -14,8 +14,19 @@ import {
 import { board } from '../board';
 import { COLORS, PLAYER_ROUTES, RATE, SIZE } from '../defaults';
 import { dashboardLink, slosOf, type BoardInput } from '../model';
-import { DATASOURCE, SLO_VARIABLE, UID } from '../naming';
-import { logql, logsPanel, prom, row, statPanel, timeseriesPanel, traceql, tracesPanel } from '../panels';
+import { SLO_VARIABLE, UID } from '../naming';
+import {
+  labelValuesVariable,
+  link,
+  logql,
+  logsPanel,
+  prom,
+  row,
+  statPanel,
+  timeseriesPanel,
+  traceql,
+  tracesPanel,
+} from '../panels';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'];
 
@@ -34,17 +45,7 @@ export function serviceBoard(input: BoardInput, svc: ServiceEntry): dashboard.Da
     tags: ['service', svc.name],
   })
     .withVariable(
-      new dashboard.QueryVariableBuilder('route')
-        .label('Route')
-        .datasource(DATASOURCE.prometheus)
-        .query(`label_values(${HTTP}_count{${job},${PLAYER_ROUTES}}, ${HTTP_LABELS.route})`)
-        .definition(`label_values(${HTTP}_count{${job}}, ${HTTP_LABELS.route})`)
-        .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-        .sort(dashboard.VariableSort.AlphabeticalAsc)
-        .multi(true)
-        .includeAll(true)
-        .allValue('.+')
-        .current({ text: 'All', value: '$__all', selected: true }),
+      labelValuesVariable('route', 'Route', `${HTTP}_count{${job},${PLAYER_ROUTES}}`, HTTP_LABELS.route),
     )
     .withVariable(
       new dashboard.CustomVariableBuilder('level')
@@ -57,15 +58,11 @@ export function serviceBoard(input: BoardInput, svc: ServiceEntry): dashboard.Da
     );
   if (slos.length > 0) {
     b.link(
-      new dashboard.DashboardLinkBuilder(`SLOs of ${svc.name}`)
-        .type(dashboard.DashboardLinkType.Link)
-        .url(dashboardLink(UID.slo(svc.name), { [SLO_VARIABLE]: slos[0]!.name }))
-        .icon('dashboard')
-        .tooltip(`Error budgets and burn rates of ${svc.name}`)
-        .keepTime(true)
-        .includeVars(false)
-        .targetBlank(false)
-        .asDropdown(false),
+      link(
+        `SLOs of ${svc.name}`,
+        dashboardLink(UID.slo(svc.name), { [SLO_VARIABLE]: slos[0]!.name }),
+        `Error budgets and burn rates of ${svc.name}`,
+      ),
     );
   }
 

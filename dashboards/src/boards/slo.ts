@@ -18,7 +18,16 @@ import { board } from '../board';
 import { COLORS, SIZE } from '../defaults';
 import { dashboardLink, slosOf, type BoardInput } from '../model';
 import { SLO_VARIABLE, UID } from '../naming';
-import { prom, row, stateTimelinePanel, statPanel, textPanel, timeseriesPanel, valueText } from '../panels';
+import {
+  link,
+  prom,
+  row,
+  stateTimelinePanel,
+  statPanel,
+  textPanel,
+  timeseriesPanel,
+  valueText,
+} from '../panels';
 
 export function sloBoard(input: BoardInput, service: string): dashboard.DashboardBuilder {
   const slos = slosOf(input, service);
@@ -42,15 +51,11 @@ export function sloBoard(input: BoardInput, service: string): dashboard.Dashboar
         .current({ text: slos[0]!.name, value: slos[0]!.name, selected: true }),
     )
     .link(
-      new dashboard.DashboardLinkBuilder(`Service ${service}`)
-        .type(dashboard.DashboardLinkType.Link)
-        .url(dashboardLink(UID.service(service)))
-        .icon('dashboard')
-        .tooltip(`RED, runtime, dependencies and logs of ${service}`)
-        .keepTime(true)
-        .includeVars(false)
-        .targetBlank(false)
-        .asDropdown(false),
+      link(
+        `Service ${service}`,
+        dashboardLink(UID.service(service)),
+        `RED, runtime, dependencies and logs of ${service}`,
+      ),
     );
 
   const periodSli = periods.map((p) => `${record.sliError(p)}{${sel}}`).join(' or ');
