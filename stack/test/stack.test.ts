@@ -91,6 +91,20 @@ describe('the local stack', () => {
     expect(stack.output).toMatch(/gateway\s+service\s+\d+\s+http:\/\/127\.0\.0\.1:\d+\s+0\s+up\s+ready/);
   });
 
+  it('runs every service on the Node pinned by package.json, whatever node the machine has', async () => {
+    const pinned = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }
+    ).engines.node;
+    for (const name of ['accounts', 'wallet', 'casino', 'events', 'leaderboard', 'gateway']) {
+      const text = await (await fetch(`${component(name).url!}/metrics`)).text();
+      // prom-client's nodejs_version_info: the service process's own process.version.
+      expect([name, /nodejs_version_info\{version="(v[\d.]+)"/.exec(text)?.[1]]).toEqual([
+        name,
+        `v${pinned}`,
+      ]);
+    }
+  });
+
   it('sends steady background traffic (k6) through the gateway, so the SLIs have data', async () => {
     const metrics = `${component('gateway').url!}/metrics`;
     // Successful player requests on the gateway, over every route and method.

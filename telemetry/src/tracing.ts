@@ -194,9 +194,13 @@ export class RequestContextManager extends AsyncLocalStorageContextManager {
     if (this.holds === 0) this.storage.disable();
   }
 
-  /** Whether the storage (and with it Node's promise hooks) is on: for tests. */
+  /**
+   * Whether the storage is on: for tests. On Node 20 it (and with it the promise hooks) is really
+   * switched on and off; Node 24's AsyncLocalStorage (AsyncContextFrame) has no such state and no
+   * promise hooks, so this reports whether a sampled context holds it.
+   */
   get storageEnabled(): boolean {
-    return (this.storage as unknown as { enabled: boolean }).enabled;
+    return (this.storage as unknown as { enabled?: boolean }).enabled ?? this.holds > 0;
   }
 }
 
