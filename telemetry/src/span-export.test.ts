@@ -1,8 +1,8 @@
 import { ROOT_CONTEXT, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import { BatchSpanProcessor, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { countedBatchProcessor, spanExportStats } from './span-export';
 
 /** An exporter whose answer the test decides: hold batches (a hung backend), fail or accept them. */
@@ -24,14 +24,15 @@ function setup(maxQueueSize: number) {
     exporter,
     maxQueueSize,
     (e) =>
-      new BatchSpanProcessor(e, {
+      new BatchSpanProcessor({
+        exporter: e,
         maxQueueSize,
         maxExportBatchSize: maxQueueSize,
         scheduledDelayMillis: 60_000,
         exportTimeoutMillis: 60_000,
       }),
   );
-  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const provider = new TracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('test');
   const end = (n: number, sampled = true) => {
     for (let i = 0; i < n; i++) {

@@ -23,8 +23,8 @@ import {
   BatchSpanProcessor,
   NoopSpanProcessor,
   ParentBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
-import type { IdGenerator, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
+import type { IdGenerator, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -610,7 +610,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
       countedBatchProcessor(
         new OTLPTraceExporter(),
         batch.maxQueueSize,
-        (e) => new BatchSpanProcessor(e, batch),
+        (e) => new BatchSpanProcessor({ exporter: e, ...batch }),
       ),
     );
   }

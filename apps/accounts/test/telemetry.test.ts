@@ -18,6 +18,10 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '100',
       OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+      // Were the SDK to export metrics or logs too, they would arrive within the test.
+      OTEL_METRIC_EXPORT_INTERVAL: '200',
+      OTEL_METRIC_EXPORT_TIMEOUT: '100',
+      OTEL_BLRP_SCHEDULE_DELAY: '100',
     },
   });
 });
@@ -122,6 +126,12 @@ describe('traces', () => {
       ['/metrics', '/healthz', '/readyz'].includes(String(s.attributes['http.route'])),
     );
     expect(probeSpans).toEqual([]);
+  });
+
+  it('are the only signal sent over OTLP: no OpenTelemetry metrics or logs (prom-client and stdout have them)', async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(receiver.requests.length).toBeGreaterThan(0);
+    expect([...new Set(receiver.requests.map((r) => r.path))]).toEqual(['/v1/traces']);
   });
 });
 
