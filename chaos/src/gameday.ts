@@ -82,7 +82,7 @@ async function main(): Promise<number> {
   mkdirSync(join(home, 'logs'), { recursive: true });
   const loadOut = openSync(loadLog, 'a');
   say(`k6 steady load on ${gateway} (log: ${loadLog})`);
-  const load = spawn(process.execPath, [join(root, 'scripts', 'load.mjs'), 'steady', '--no-summary'], {
+  const load = spawn(process.execPath, [join(root, 'scripts', 'load.mjs'), 'steady', '--summary-mode=disabled'], {
     cwd: root,
     env: {
       ...env,

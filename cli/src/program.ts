@@ -10,7 +10,7 @@ export function createProgram(
   modules: CommandModule[],
 ): Command {
   const program = new Command('gameday')
-    .description('gameday operations: SLOs as code (and, later, chaos experiments)')
+    .description('gameday operations: SLOs and dashboards as code, chaos experiments, traces and logs')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -84,3 +84,13 @@ export function ruleGroupName(service: string, slo: string): string {
 export function sloSelector(service: string, slo: string): string {
   return `{${SLO_SERVICE_LABEL}="${service}",${SLO_NAME_LABEL}="${slo}"}`;
 }
+
+/**
+ * The matcher of the standard histogram's bucket at `threshold`. prom-client writes `le="1"` for a
+ * whole number and Prometheus 2 keeps it; Prometheus 3 normalises it to `le="1.0"` when it
+ * scrapes. A whole-number bound matches either spelling; other bounds are spelled alike.
+ */
+export function leMatcher(threshold: number): string {
+  const text = String(threshold);
+  return Number.isInteger(threshold) ? `le=~"${text}|${text}\\\\.0"` : `le="${text}"`;
+}

@@ -69,6 +69,47 @@ describe('the rules generated from the fixture specs (7d and 28d periods, ratio 
   });
 });
 
+describe('a whole-number latency threshold (1 s)', () => {
+  const promtool = requireTool('promtool');
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-le-'));
+  const spec = `version: gameday/v1
+service: x
+slos:
+  - name: latency
+    objective: 99
+    sli: { kind: http-latency, threshold: 1 }
+`;
+  const rules = generateFromSpecs([{ file: 'slo/specs/x.yaml', text: spec }], { skipTests: true }).files.find(
+    (f) => f.path.endsWith('x.slo.rules.yml'),
+  )!;
+  writeFileSync(join(dir, 'x.rules.yml'), rules.content);
+
+  // prom-client writes le="1"; Prometheus 3 stores it as le="1.0". 90 of every 100 requests are fast.
+  it.each(['1', '1.0'])('counts the bucket whether it is stored as le="%s"', async (le) => {
+    const series = (name: string, extra: string, per: number) =>
+      `      - series: '${name}{job="x",http_route="/a",http_request_method="GET",http_response_status_code="200"${extra}}'\n        values: '0+${per}x20'`;
+    const test = [
+      'rule_files: [x.rules.yml]',
+      'evaluation_interval: 1m',
+      'tests:',
+      '  - interval: 1m',
+      '    input_series:',
+      series('http_server_request_duration_seconds_bucket', `,le="${le}"`, 90),
+      series('http_server_request_duration_seconds_count', '', 100),
+      '    promql_expr_test:',
+      '      - expr: round(slo:sli_error:ratio_rate5m, 0.001)',
+      '        eval_time: 10m',
+      '        exp_samples:',
+      '          - labels: \'{slo_service="x",slo_name="latency"}\'',
+      '            value: 0.1',
+      '',
+    ].join('\n');
+    const file = join(dir, `le-${le}.test.yml`);
+    writeFileSync(file, test);
+    await expectPromtoolTestsPass(promtool, [file]);
+  });
+});
+
 /** Runs `promtool test rules` on each file and expects every one to succeed, naming the file if not. */
 async function expectPromtoolTestsPass(promtool: string, files: string[]): Promise<void> {
   const results = await inBatches(files.map((f) => () => runTool(promtool, ['test', 'rules', f])));

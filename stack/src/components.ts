@@ -263,7 +263,7 @@ function backgroundLoad(): ComponentSpec {
           }
         : {
             command: process.execPath,
-            args: [join(ctx.root, 'scripts', 'load.mjs'), 'steady', '--no-summary'],
+            args: [join(ctx.root, 'scripts', 'load.mjs'), 'steady', '--summary-mode=disabled'],
             cwd: ctx.root,
             env: {
               GATEWAY_URL: ctx.url('gateway'),

@@ -3,7 +3,7 @@
 import { durationSeconds, humanDuration } from '../duration';
 import { badEventsOf, dashboardUrl, formatSeconds, scopeOf, type Links } from '../describe';
 import type { Slo } from '../model';
-import { CURRENT_BURN_WINDOW, HTTP_METRIC, record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '../naming';
+import { CURRENT_BURN_WINDOW, HTTP_METRIC, leMatcher, record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '../naming';
 import { httpMatchers } from '../rules/sli-queries';
 import { errorBudget } from '../rules/labels';
 import type { PeriodWindows } from '../windows';
@@ -41,7 +41,7 @@ export function renderRunbook(slo: Slo, windows: PeriodWindows, links: Links): s
             '# p99 latency per route (compare with the threshold)',
             `histogram_quantile(0.99, sum by (le, http_route) (rate(${HTTP_METRIC}_bucket{${matchers}}[5m])))`,
             `# Share of requests slower than ${formatSecondsPlain(sli.threshold)} per route`,
-            `1 - sum by (http_route) (rate(${HTTP_METRIC}_bucket{${matchers},le="${String(sli.threshold)}"}[5m])) / sum by (http_route) (rate(${HTTP_METRIC}_count{${matchers}}[5m]))`,
+            `1 - sum by (http_route) (rate(${HTTP_METRIC}_bucket{${matchers},${leMatcher(sli.threshold)}}[5m])) / sum by (http_route) (rate(${HTTP_METRIC}_count{${matchers}}[5m]))`,
           ];
 
   // LogsQL needs quotes around a value that is not one word (service names may contain "-").

@@ -6,6 +6,7 @@ import {
   HTTP_METRIC,
   HTTP_ROUTE_LABEL,
   HTTP_STATUS_LABEL,
+  leMatcher,
   NON_PLAYER_ROUTES,
   SERVICE_SELECTOR_LABEL,
   WINDOW_PLACEHOLDER,
@@ -73,8 +74,8 @@ export function sliQueries(sli: Sli): SliQueries {
     }
     case 'http-latency': {
       const all = httpMatchers(sli);
-      // JavaScript formats the bucket bound as prom-client writes the `le` label (0.25, 1, 2.5).
-      const fast = [...all, `le="${String(sli.threshold)}"`];
+      // The bucket bound as prom-client writes it, and for whole numbers as Prometheus 3 stores it.
+      const fast = [...all, leMatcher(sli.threshold)];
       return {
         errorRatio: (w) =>
           oneMinusGoodOverTotal(rate(`${HTTP_METRIC}_bucket`, fast, w), rate(`${HTTP_METRIC}_count`, all, w)),
