@@ -14,7 +14,7 @@ export { loadWindows, parsePeriodWindows, burnFactor, sliWindows, DEFAULT_WINDOW
 export { runbookUrl, dashboardUrl, scopeOf, badEventsOf, defaultLinks } from './describe';
 export type { Links } from './describe';
 export type { AlertWindow, PeriodWindows } from './windows';
-export { readSloStatus, formatSloStatus } from './status';
+export { readSloStatus, formatSloStatus, formatBudget, MIN_BUDGET_DATA_SECONDS } from './status';
 export type { SloStatus } from './status';
 export { ruleFiles, localAlertmanagerConfig, alertmanagerConfig } from './rule-files';
 export * from './model';

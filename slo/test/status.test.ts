@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatSloStatus, paths, readSloStatus, type SloStatus } from '../src';
+import { formatBudget, formatSloStatus, paths, readSloStatus, type SloStatus } from '../src';
 import { repoRoot, requireTool } from './helpers';
 
 jest.setTimeout(60_000);
@@ -118,5 +118,21 @@ describe('readSloStatus against a real Prometheus running the generated rules', 
     await expect(readSloStatus(`http://127.0.0.1:${port}`)).rejects.toThrow(
       `could not read SLO status from Prometheus at http://127.0.0.1:${port}`,
     );
+  });
+});
+
+describe('the budget left, with the data it is measured over', () => {
+  const day = 86_400;
+  it('is held back while Prometheus has less than an hour of data (a 30-day ratio over minutes means nothing)', () => {
+    expect(formatBudget(-9.42, 120, 30 * day)).toBe('— (2m of data)');
+  });
+  it('says how much of the period it covers until it covers all of it', () => {
+    expect(formatBudget(0.731, 5 * day, 30 * day)).toBe('73.1% (5d of 30d)');
+    expect(formatBudget(0.731, 3 * 3600, 30 * day)).toBe('73.1% (3h of 30d)');
+    expect(formatBudget(0.731, 31 * day, 30 * day)).toBe('73.1%');
+  });
+  it('is the plain figure when the history is unknown, and "no data" without one', () => {
+    expect(formatBudget(0.5, NaN, 30 * day)).toBe('50.0%');
+    expect(formatBudget(NaN, 120, 30 * day)).toBe('no data');
   });
 });

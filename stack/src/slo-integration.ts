@@ -27,6 +27,9 @@ export interface SloRow {
   burn_rate: number | null;
   burn_rate_1h: number | null;
   budget_remaining: number | null;
+  /** The SLO period and how much history Prometheus holds, in seconds (null: unknown). */
+  period_seconds: number | null;
+  data_seconds: number | null;
 }
 
 const finite = (n: number) => (Number.isFinite(n) ? n : null);
@@ -41,5 +44,7 @@ export async function readSloStatus(prometheusUrl: string): Promise<SloRow[]> {
     burn_rate: finite(r.burnRate),
     burn_rate_1h: finite(r.burnRate1h),
     budget_remaining: finite(r.budgetRemaining),
+    period_seconds: finite(r.periodSeconds),
+    data_seconds: finite(r.dataSeconds),
   }));
 }

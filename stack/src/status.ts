@@ -1,6 +1,7 @@
 // The status the stack prints: a table of components with their scrape-target health, and each
 // SLO's burn rate and remaining budget, both read from Prometheus.
 
+import { formatBudget } from '@gameday/slo';
 import type { SloRow } from './slo-integration';
 import type { ComponentRecord, StackState } from './state-file';
 
@@ -49,6 +50,10 @@ export function renderTable(header: string[], rows: string[][]): string {
 const percent = (v: number | null, digits = 1) =>
   v === null ? 'no data yet' : `${(v * 100).toFixed(digits)}%`;
 const burn = (v: number | null) => (v === null ? 'no data yet' : `${v.toFixed(2)}×`);
+const budget = (s: SloRow) =>
+  s.budget_remaining === null
+    ? 'no data yet'
+    : formatBudget(s.budget_remaining, s.data_seconds ?? NaN, s.period_seconds ?? NaN);
 
 export function renderSlos(slos: SloRow[]): string {
   if (slos.length === 0) {
@@ -61,7 +66,7 @@ export function renderSlos(slos: SloRow[]): string {
       percent(s.objective, 2),
       burn(s.burn_rate),
       burn(s.burn_rate_1h),
-      percent(s.budget_remaining),
+      budget(s),
     ]),
   );
 }
@@ -119,9 +124,7 @@ export function renderCompact(state: StackState): string {
       return `${c.name} ${c.state}${notes ? ` (${notes})` : ''}`;
     });
   const slos = state.slos.length
-    ? state.slos.map(
-        (s) => `${s.service}/${s.slo} burn ${burn(s.burn_rate)} budget ${percent(s.budget_remaining)}`,
-      )
+    ? state.slos.map((s) => `${s.service}/${s.slo} burn ${burn(s.burn_rate)} budget ${budget(s)}`)
     : ['SLOs: no data yet'];
   return [parts.join(' · '), slos.join(' · ')].join('\n        ');
 }
