@@ -12,3 +12,5 @@ export { GO_TOOLS, goToolPath } from './components';
 export type { GoTool } from './components';
 export { jaegerConfig, logAgentConfig, SIGNAL_PORTS } from './signals';
 export type { JaegerPorts, LogAgentInput } from './signals';
+export { checkTraversable } from './postgres';
+export type { RunAs } from './postgres';

@@ -64,16 +64,23 @@ export function postgresUser(progress: (m: string) => void): RunAs | undefined {
   }
 }
 
-/** Every directory above `dir` must be searchable by the postgres user. */
-function checkTraversable(dir: string, user: RunAs): void {
-  for (let d = dirname(dir); ; d = dirname(d)) {
+/**
+ * Every directory above `path` must be searchable by the postgres user (PostgreSQL refuses to run
+ * as root, so it runs as that user). `advice` ends the message: what else the user can do.
+ */
+export function checkTraversable(
+  path: string,
+  user: RunAs,
+  advice = 'or point GAMEDAY_HOME at a directory it can reach',
+): void {
+  for (let d = dirname(path); ; d = dirname(d)) {
     const st = statSync(d);
     const mode = st.mode;
     const ok = st.uid === user.uid ? mode & 0o100 : st.gid === user.gid ? mode & 0o010 : mode & 0o001;
     if (!ok) {
       throw new Error(
         `PostgreSQL runs as the user postgres, which cannot enter ${d} (mode ${(mode & 0o777).toString(8)}). ` +
-          `Run \`chmod o+x ${d}\`, or point GAMEDAY_HOME at a directory it can reach.`,
+          `Run \`chmod o+x ${d}\`, ${advice}.`,
       );
     }
     if (d === dirname(d)) return;

