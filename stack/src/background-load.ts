@@ -4,7 +4,14 @@
 // casino games, read the history). Bounded: it stops by itself after
 // LOAD_MAX_SECONDS, and on SIGTERM. k6 scenarios replace it with the load issue; this keeps to
 // loopback and to a rate no one notices.
+import { request as httpRequest } from 'node:http';
+
 const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
+/**
+ * The address the load sends from (LOAD_SOURCE_ADDRESS): another loopback address than a person's
+ * curl or browser (127.0.0.1), so the gateway's per-address rate limit counts them apart.
+ */
+const sourceAddress = process.env.LOAD_SOURCE_ADDRESS || undefined;
 const rps = Number(process.env.LOAD_RPS ?? 4);
 const maxSeconds = Number(process.env.LOAD_MAX_SECONDS ?? 12 * 3600);
 if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(gateway)) {
@@ -39,23 +46,44 @@ function log(message: string, extra: Record<string, unknown> = {}): void {
   );
 }
 
+interface Answer {
+  status: number;
+  json(): unknown;
+}
+
+/** One HTTP request from `sourceAddress`, answered within 5 s. */
+function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      gateway + path,
+      { method, headers, localAddress: sourceAddress, timeout: 5000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(text) as unknown });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('TimeoutError')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function call(
   method: string,
   path: string,
   body?: unknown,
   auth = true,
   extraHeaders: Record<string, string> = {},
-): Promise<Response> {
+): Promise<Answer> {
   const headers: Record<string, string> = { ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (auth && token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(gateway + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  await res.arrayBuffer();
+  const res = await send(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
   const key = `${method} ${path.replace(/\/[0-9a-f-]{36}/, '/:id').replace(/\?.*$/, '')} ${res.status}`;
   counts.set(key, (counts.get(key) ?? 0) + 1);
   return res;
@@ -63,20 +91,17 @@ async function call(
 
 async function login(): Promise<void> {
   await call('POST', '/api/v1/players', { email, display_name: 'Background Load', password }, false);
-  const res = await fetch(`${gateway}/api/v1/players/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-    signal: AbortSignal.timeout(5000),
-  });
-  const json = (await res.json()) as { access_token?: string };
+  const res = await send(
+    'POST',
+    '/api/v1/players/login',
+    { 'content-type': 'application/json' },
+    JSON.stringify({ email, password }),
+  );
+  const json = res.json() as { access_token?: string };
   token = json.access_token ?? '';
   if (token && !playerId) {
-    const me = await fetch(`${gateway}/api/v1/players/me`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(5000),
-    });
-    playerId = ((await me.json()) as { id?: string }).id ?? '';
+    const me = await send('GET', '/api/v1/players/me', { authorization: `Bearer ${token}` });
+    playerId = (me.json() as { id?: string }).id ?? '';
   }
 }
 
@@ -92,7 +117,7 @@ async function step(i: number): Promise<void> {
   // A login every ~25 s at the default rate keeps the login SLI fed.
   if (!token || i % 100 === 0) await login();
   const roll = i % 20;
-  let res: Response;
+  let res: Answer;
   if (roll === 0)
     res = await call('PATCH', '/api/v1/players/me', { display_name: `Background Load ${i % 7}` });
   else if (roll === 1) res = await call('GET', '/api/v1/openapi.json', undefined, false);

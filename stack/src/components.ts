@@ -241,6 +241,14 @@ function prometheus(): ComponentSpec {
  * instead, at GAMEDAY_LOAD_RPS requests/s (the chaos tests use it for a fixed mix at a known rate).
  * GAMEDAY_LOAD_RPS=0 turns background load off.
  */
+/**
+ * The background load sends from another loopback address than a person's curl or browser
+ * (127.0.0.1): the gateway's per-address rate limit then counts it apart and it never eats a real
+ * player's budget. Linux routes all of 127.0.0.0/8 to the loopback interface; elsewhere only
+ * 127.0.0.1 exists, so the load stays there.
+ */
+export const BACKGROUND_LOAD_ADDRESS = process.platform === 'linux' ? '127.0.0.2' : undefined;
+
 function backgroundLoad(): ComponentSpec {
   const useNode = (ctx: StackContext) => ctx.env.GAMEDAY_LOAD === 'node';
   return {
@@ -259,7 +267,11 @@ function backgroundLoad(): ComponentSpec {
             command: process.execPath,
             args: [join(ctx.root, 'stack', 'dist', 'background-load.js')],
             cwd: ctx.root,
-            env: { GATEWAY_URL: ctx.url('gateway'), LOAD_RPS: ctx.env.GAMEDAY_LOAD_RPS ?? '4' },
+            env: {
+              GATEWAY_URL: ctx.url('gateway'),
+              LOAD_RPS: ctx.env.GAMEDAY_LOAD_RPS ?? '4',
+              ...(BACKGROUND_LOAD_ADDRESS ? { LOAD_SOURCE_ADDRESS: BACKGROUND_LOAD_ADDRESS } : {}),
+            },
           }
         : {
             command: process.execPath,
@@ -270,6 +282,7 @@ function backgroundLoad(): ComponentSpec {
               STEADY_DURATION: '12h',
               K6_NO_THRESHOLDS: '1',
               ADMIN_EMAIL: 'k6-load@gameday.local',
+              ...(BACKGROUND_LOAD_ADDRESS ? { K6_LOCAL_IPS: BACKGROUND_LOAD_ADDRESS } : {}),
             },
           },
     readiness: () => ({ kind: 'custom', describe: 'load started', check: async () => undefined }),

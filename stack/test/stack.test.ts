@@ -124,6 +124,17 @@ describe('the local stack', () => {
     expect(component('load').description).toMatch(/k6/);
   }, 70_000);
 
+  it('keeps the background load out of a real player’s rate-limit budget (it sends from another address)', async () => {
+    // k6 runs a journey every 2 s (hundreds of requests a minute); a person's curl comes from
+    // 127.0.0.1 and must find its per-address budget (600 a minute) untouched by them.
+    await new Promise((r) => setTimeout(r, 5_000));
+    const res = await fetch(`${component('gateway').url!}/api/v1/players/me`);
+    expect(res.status).toBe(401);
+    const header = res.headers.get('ratelimit') ?? '';
+    const remaining = Number(/r=(\d+)/.exec(header)?.[1]);
+    expect([header, remaining >= 570]).toEqual([header, true]);
+  });
+
   it('serves the player API through the gateway with the key pair it generated', async () => {
     const gateway = component('gateway').url!;
     const email = `stack-${Date.now()}@example.com`;
