@@ -82,17 +82,21 @@ async function main(): Promise<number> {
   mkdirSync(join(home, 'logs'), { recursive: true });
   const loadOut = openSync(loadLog, 'a');
   say(`k6 steady load on ${gateway} (log: ${loadLog})`);
-  const load = spawn(process.execPath, [join(root, 'scripts', 'load.mjs'), 'steady', '--summary-mode=disabled'], {
-    cwd: root,
-    env: {
-      ...env,
-      GATEWAY_URL: gateway,
-      STEADY_DURATION: '90m',
-      K6_NO_THRESHOLDS: '1',
-      ADMIN_EMAIL: 'k6-load@gameday.local',
+  const load = spawn(
+    process.execPath,
+    [join(root, 'scripts', 'load.mjs'), 'steady', '--summary-mode=disabled'],
+    {
+      cwd: root,
+      env: {
+        ...env,
+        GATEWAY_URL: gateway,
+        STEADY_DURATION: '90m',
+        K6_NO_THRESHOLDS: '1',
+        ADMIN_EMAIL: 'k6-load@gameday.local',
+      },
+      stdio: ['ignore', loadOut, loadOut],
     },
-    stdio: ['ignore', loadOut, loadOut],
-  });
+  );
   const warmup = parseDuration(env.GAMEDAY_WARMUP || '30s');
   say(`warming up for ${warmup}s so every SLI has data…`);
   await sleep(warmup * 1000);

@@ -3,7 +3,14 @@
 import { durationSeconds, humanDuration } from '../duration';
 import { badEventsOf, dashboardUrl, formatSeconds, scopeOf, type Links } from '../describe';
 import type { Slo } from '../model';
-import { CURRENT_BURN_WINDOW, HTTP_METRIC, leMatcher, record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '../naming';
+import {
+  CURRENT_BURN_WINDOW,
+  HTTP_METRIC,
+  leMatcher,
+  record,
+  SLO_NAME_LABEL,
+  SLO_SERVICE_LABEL,
+} from '../naming';
 import { httpMatchers } from '../rules/sli-queries';
 import { errorBudget } from '../rules/labels';
 import type { PeriodWindows } from '../windows';
