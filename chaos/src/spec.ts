@@ -1,4 +1,4 @@
-// The experiment spec (DESIGN §5): chaos/experiments/*.yaml. One document per file names a target,
+// The experiment spec (ARCHITECTURE.md §5): chaos/experiments/*.yaml. One document per file names a target,
 // a fault, how long it lasts and the hypothesis: SLO conditions the run is judged by. Parsing is
 // strict (unknown fields are errors) and every problem names the file and the field at fault.
 //

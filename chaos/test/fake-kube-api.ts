@@ -1,8 +1,8 @@
 // A fake Kubernetes API server for the kubernetes engine's tests (no cluster runs here). It speaks the
 // real protocol for what the engine uses — pod listing, and create/get/list/delete/watch of Chaos Mesh
 // custom objects — and behaves like Chaos Mesh over time:
-//   - a created object is validated against the CRD's openAPIV3Schema (from ../shared/schemas, the
-//     originals, not the engine's copies) and refused with a 422 Status like the API server does;
+//   - a created object is validated against the CRD's openAPIV3Schema (chaos/crds, the CRDs as Chaos
+//     Mesh ships them) and refused with a 422 Status like the API server does;
 //   - it gets the chaos-mesh/records finalizer, then Selected and AllInjected after injectDelayMs;
 //   - a delete sets deletionTimestamp, then AllRecovered after recoverDelayMs, then the finalizer is
 //     released and the object goes (DELETED) — unless stuckFinalizer is set;

@@ -476,7 +476,7 @@ describe('gameday chaos run on the local stack', () => {
 
   it('runs the kubernetes engine end to end through the CLI: fake API server, real Prometheus, own gauge', async () => {
     const api = new FakeKubeApi({
-      schemasDir: join(root, '..', 'shared', 'schemas', 'chaos-mesh'),
+      schemasDir: join(root, 'chaos', 'crds'),
       pods: [{ namespace: 'gameday', name: 'wallet-0', labels: { 'app.kubernetes.io/name': 'wallet' } }],
       injectDelayMs: 200,
       recoverDelayMs: 200,

@@ -13,5 +13,5 @@ export const processIo: Io = {
   env: process.env,
 };
 
-/** Exit codes shared by every command (and by the chaos contract in DESIGN §5). */
+/** Exit codes shared by every command (and by the chaos contract in ARCHITECTURE.md §5). */
 export const EXIT = { ok: 0, failed: 1, couldNotRun: 2 } as const;

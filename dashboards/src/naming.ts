@@ -1,4 +1,4 @@
-// What other tools depend on (DESIGN §3b, contract): dashboard uids, datasource uids, the files
+// What other tools depend on (ARCHITECTURE.md §3b, contract): dashboard uids, datasource uids, the files
 // written and where, and the marker that says a file is generated.
 
 export const DATASOURCE = {

@@ -1,4 +1,4 @@
-// Grafana provisioning: the three datasources with the uids every panel names (DESIGN §3b), linked
+// Grafana provisioning: the three datasources with the uids every panel names (ARCHITECTURE.md §3b), linked
 // to each other (exemplars and log lines → Tempo traces; spans → Loki logs and Prometheus metrics),
 // and the file provider that loads the generated dashboards. The same, as ConfigMaps for
 // kube-prometheus-stack's Grafana sidecars, under argocd/dashboards.

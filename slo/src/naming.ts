@@ -1,4 +1,4 @@
-// Every name other tools depend on lives here: rule names and labels are the DESIGN §4 contract
+// Every name other tools depend on lives here: rule names and labels are the ARCHITECTURE.md §4 contract
 // (sloth-compatible), file locations are what the stack, CI and ArgoCD read.
 
 import {
@@ -9,7 +9,7 @@ import {
   SERVICE_JOB_LABEL,
 } from '@gameday/telemetry/contract';
 
-/** The standard HTTP histogram every service exports (DESIGN §3): names from the one contract module. */
+/** The standard HTTP histogram every service exports (ARCHITECTURE.md §3): names from the one contract module. */
 export const HTTP_METRIC = HTTP_DURATION_METRIC;
 export const HTTP_ROUTE_LABEL = HTTP_LABELS.route;
 export const HTTP_METHOD_LABEL = HTTP_LABELS.method;

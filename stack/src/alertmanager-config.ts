@@ -2,7 +2,7 @@
 // alerts/alertmanager.local.yml (from the SLO package) is used when present, with its webhook URLs
 // pointed at this stack's sink port (a second stack on other ports must not page the first one).
 // Without it, a minimal equivalent routes critical to the pager and warning to the ticket receiver
-// (DESIGN §4).
+// (ARCHITECTURE.md §4).
 
 import { parse, stringify } from 'yaml';
 

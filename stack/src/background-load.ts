@@ -1,4 +1,4 @@
-// A little background load for the local stack (DESIGN §6), so the SLIs and the burn rates that
+// A little background load for the local stack (ARCHITECTURE.md §6), so the SLIs and the burn rates that
 // `npm start` shows have data: one player journey at a few requests per second through the gateway
 // (register once, log in, read and update the profile, top up the wallet as an admin, play a few
 // casino games, read the history). Bounded: it stops by itself after

@@ -31,7 +31,7 @@ export interface ServiceOptions {
   description: string;
 }
 
-/** A service of apps/: `node apps/<name>/dist/main.js` with the standard environment (DESIGN §3). */
+/** A service of apps/: `node apps/<name>/dist/main.js` with the standard environment (ARCHITECTURE.md §3). */
 export function service(opts: ServiceOptions): ComponentSpec {
   const main = (ctx: StackContext) => join(ctx.root, 'apps', opts.name, 'dist', 'main.js');
   const dependsOn = [...(opts.database ? ['postgres', 'toxiproxy'] : []), ...(opts.dependsOn ?? [])];
@@ -235,7 +235,7 @@ function prometheus(): ComponentSpec {
 }
 
 /**
- * "A little background load" (DESIGN §6), so SLIs and burn rates have data: by default k6's steady
+ * "A little background load" (ARCHITECTURE.md §6), so SLIs and burn rates have data: by default k6's steady
  * scenario (load/, one player journey every 2 s) for up to 12 hours, without thresholds (nobody
  * judges background traffic). GAMEDAY_LOAD=node runs the lighter Node loop of background-load.ts
  * instead, at GAMEDAY_LOAD_RPS requests/s (the chaos tests use it for a fixed mix at a known rate).

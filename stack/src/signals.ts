@@ -1,7 +1,7 @@
 // What an SRE sees besides metrics: the trace backend, the log backend and the log agent of the local
 // stack. In the cluster, traces go to Tempo and logs to Loki behind Grafana; neither can run on these
 // machines, so the local stack runs open-source backends that speak the same protocols and service
-// code stays the same for both (DESIGN §3):
+// code stays the same for both (ARCHITECTURE.md §3):
 //
 //   services ──OTLP/HTTP spans──▶ jaeger (:4318 in, query API :16686)
 //   services ──JSON lines──▶ .gameday/logs/<service>.log ──▶ logagent (OpenTelemetry Collector,
@@ -25,7 +25,7 @@ export interface SignalBinaries {
   logAgent(ctx: StackContext): string;
 }
 
-/** Ports (DESIGN §3): OTLP/HTTP 4318, Jaeger query 16686, VictoriaLogs 9428. */
+/** Ports (ARCHITECTURE.md §3): OTLP/HTTP 4318, Jaeger query 16686, VictoriaLogs 9428. */
 export const SIGNAL_PORTS = {
   jaegerQuery: 16686,
   jaegerOtlp: 4318,

@@ -1,5 +1,5 @@
 // What the stack takes from the SLO package: the Prometheus rule files, the local Alertmanager
-// configuration, and each SLO's burn rate and remaining budget (DESIGN §4).
+// configuration, and each SLO's burn rate and remaining budget (ARCHITECTURE.md §4).
 
 import { existsSync } from 'node:fs';
 import {

@@ -1,10 +1,10 @@
-// The names everything else agrees on (DESIGN §2 and §3): the standard HTTP histogram, the services
+// The names everything else agrees on (ARCHITECTURE.md §2 and §3): the standard HTTP histogram, the services
 // and what each one depends on, and the `gameday_*` domain metrics. The services export these, the
 // SLO generator builds rules from them, the dashboards query them and the local stack starts the
 // services from the catalogue. No imports: the SLO generator, the dashboards and launchers load it
 // without loading OpenTelemetry.
 
-/** The standard HTTP histogram: one per service, one source (DESIGN §3). */
+/** The standard HTTP histogram: one per service, one source (ARCHITECTURE.md §3). */
 export const HTTP_DURATION_METRIC = 'http_server_request_duration_seconds';
 export const HTTP_LABELS = {
   method: 'http_request_method',
@@ -38,7 +38,7 @@ export interface ServiceEntry {
   dependsOn: readonly string[];
 }
 
-/** Every service of apps/, in start order (DESIGN §2). */
+/** Every service of apps/, in start order (ARCHITECTURE.md §2). */
 export const SERVICES: readonly ServiceEntry[] = [
   {
     name: 'accounts',

@@ -1,4 +1,4 @@
-// Typed errors and their RFC 9457 problem+json rendering (DESIGN §2, contract).
+// Typed errors and their RFC 9457 problem+json rendering (ARCHITECTURE.md §2, contract).
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const PROBLEM_BASE = 'https://gameday.dev/problems/';

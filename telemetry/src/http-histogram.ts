@@ -1,4 +1,4 @@
-// The standard HTTP duration histogram (DESIGN §3): observed on every request of every service, and
+// The standard HTTP duration histogram (ARCHITECTURE.md §3): observed on every request of every service, and
 // most of every scrape. Both are done here rather than by prom-client's generic Histogram:
 // - observing through prom-client builds a label object, hashes it (sorting the label names) and
 //   allocates an exemplar label set per request; here a series is found by one string key and a

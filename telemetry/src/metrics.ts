@@ -1,4 +1,4 @@
-// Prometheus metrics for a service: the standard HTTP histogram (DESIGN §3), default process metrics,
+// Prometheus metrics for a service: the standard HTTP histogram (ARCHITECTURE.md §3), default process metrics,
 // `gameday_*` domain metrics, and the /metrics handler (Prometheus text or OpenMetrics with exemplars).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { HttpHistogram } from './http-histogram';
@@ -115,7 +115,7 @@ function registerSpanExportMetrics(registry: Registry<typeof OPENMETRICS>): void
 
 function checkDomainName(name: string): void {
   if (!name.startsWith(DOMAIN_PREFIX)) {
-    throw new Error(`domain metric "${name}" must be named ${DOMAIN_PREFIX}* (DESIGN §3)`);
+    throw new Error(`domain metric "${name}" must be named ${DOMAIN_PREFIX}* (ARCHITECTURE.md §3)`);
   }
 }
 

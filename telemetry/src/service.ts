@@ -22,7 +22,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Standard variables every service reads (DESIGN §3). */
+/** Standard variables every service reads (ARCHITECTURE.md §3). */
 export const baseConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(0),
   HOST: z.string().default('127.0.0.1'),
@@ -105,7 +105,7 @@ export class Service<C> {
     // Bare mode (GAMEDAY_TELEMETRY=off) is the benchmark baseline: no histogram, no access log.
     const standard: RequestHandler[] = [requestId()];
     if (this.telemetry) standard.push(observe(this.metrics, this.logger));
-    // Fault switches for the chaos harness: only when CHAOS_FAULTS_TOKEN is set (DESIGN §5).
+    // Fault switches for the chaos harness: only when CHAOS_FAULTS_TOKEN is set (ARCHITECTURE.md §5).
     const chaosToken = env.CHAOS_FAULTS_TOKEN;
     const faults = chaosToken ? new FaultSwitches(chaosToken, this.metrics, this.logger) : undefined;
     if (faults) standard.push(faults.middleware(this.app));

@@ -93,7 +93,7 @@ export { z };
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * The `Idempotency-Key` header of a money-moving request (DESIGN §2): required unless `required` is
+ * The `Idempotency-Key` header of a money-moving request (ARCHITECTURE.md §2): required unless `required` is
  * false, 1–255 printable ASCII characters. A bad or missing key is a 400 naming the header.
  */
 export function idempotencyKey(req: Request, required: false): string | undefined;

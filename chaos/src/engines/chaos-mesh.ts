@@ -1,6 +1,6 @@
 // Chaos Mesh resources (chaos-mesh.org/v1alpha1) for each fault of the spec, and their validation
-// against the CRDs' openAPIV3Schema (chaos/crds/, copied unchanged from ../shared/schemas/chaos-mesh,
-// Chaos Mesh 2.8.3), so nothing is sent to a cluster that its API server would refuse.
+// against the CRDs' openAPIV3Schema (chaos/crds/, Chaos Mesh 2.8.3's CRDs as it ships them, the one
+// home of these schemas), so nothing is sent to a cluster that its API server would refuse.
 //
 //   process-kill       PodChaos pod-kill (container-kill with fault.container)
 //   process-pause      PodChaos pod-failure
