@@ -1,5 +1,5 @@
 import { durationSeconds, humanDuration } from '../duration';
-import { badEventsOf, dashboardUrl, runbookUrl, type Links } from '../describe';
+import { badEventsOf, dashboardUrl, runbookUrl, scopeOf, type Links } from '../describe';
 import type { Slo } from '../model';
 import { ALERT_NAME, record, SEVERITY_LABEL, type Severity } from '../naming';
 import type { AlertWindow, PeriodWindows } from '../windows';
@@ -38,10 +38,13 @@ function alertRule(slo: Slo, severity: Severity, pairs: AlertWindow[], links: Li
         `(the budget would last ${humanDuration(durationSeconds(slo.period) / w.factor)})`,
     )
     .join(', or ');
+  // The guard counts the SLO's own events (slo:sli_total), not the service's whole traffic.
   const guardText =
-    guard !== undefined
-      ? ` It does not page while ${slo.service} serves fewer than ${guard} requests per second.`
-      : '';
+    guard === undefined
+      ? ''
+      : slo.sli.kind === 'ratio'
+        ? ` It does not page while this SLI counts fewer than ${guard} events per second.`
+        : ` It does not page while ${scopeOf(slo)} gets fewer than ${guard} requests per second (the requests this SLO counts).`;
   return {
     alert: ALERT_NAME,
     expr: conditions.join('\nor\n'),
