@@ -20,8 +20,12 @@ export const eventsConfig = z.object({
     .max(30 * 86_400)
     .default(86_400),
   EVENTS_MAX_FUTURE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-  /** How long a produce may wait for Kafka's acknowledgement before the client gets a 503. */
-  EVENTS_PRODUCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /**
+   * How long a produce may wait for Kafka's acknowledgement before the client gets a 503 with
+   * Retry-After. Timeouts shrink downstream: this is under the gateway's UPSTREAM_TIMEOUT_MS (5 s),
+   * so with Kafka down the player gets this service's 503 (counted in its SLO), not a gateway 504.
+   */
+  EVENTS_PRODUCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /**
    * How long a produce batch may wait for more events after its oldest one arrived (Kafka's
    * linger.ms, whose default is 5 ms since Kafka 4.0): fewer, larger produce requests for a little

@@ -55,7 +55,7 @@ export function eventRoutes<R extends Routes>(r: R, d: EventRoutesDeps): R {
     } catch (err) {
       d.rejected.inc({ reason: 'unavailable' }, events.length);
       throw new ServiceUnavailableError(
-        `Kafka did not acknowledge the events (${(err as Error).message}). Nothing was accepted: retry with the same event ids.`,
+        `Kafka did not acknowledge the events (${(err as Error).message}). They may still arrive: retry with the same event ids (each id is applied once).`,
         5,
       );
     }
