@@ -32,10 +32,10 @@ async function start(ratio: string): Promise<Fixture> {
 
 async function probe(
   f: Fixture,
-  wait = 1,
+  query = 'wait=1',
   traceparent?: string,
 ): Promise<{ storage: boolean; span: boolean }> {
-  const res = await fetch(`http://127.0.0.1:${f.port}/probe?wait=${wait}`, {
+  const res = await fetch(`http://127.0.0.1:${f.port}/probe?${query}`, {
     headers: traceparent ? { traceparent } : {},
   });
   return (await res.json()) as { storage: boolean; span: boolean; instrumentedCalls: boolean };
@@ -65,13 +65,15 @@ describe('the context storage', () => {
 
   it('keeps an unsampled request unrecorded while a sampled one holds the storage on', async () => {
     fixture = await start('0');
-    const sampled = probe(fixture, 200, SAMPLED);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await probe(fixture, 1, UNSAMPLED)).toEqual({
+    // The sampled request is held in the fixture until released: certainly in flight meanwhile.
+    const sampled = probe(fixture, 'hold=1', SAMPLED);
+    expect(await fixture.next()).toEqual({ arrived: true });
+    expect(await probe(fixture, 'wait=1', UNSAMPLED)).toEqual({
       storage: true,
       span: false,
       instrumentedCalls: false,
     });
+    fixture.child.stdin.write('release\n');
     expect(await sampled).toEqual({ storage: true, span: true, instrumentedCalls: true });
     fixture.child.stdin.write('done\n');
     expect(await fixture.next()).toEqual({ after: false });

@@ -49,10 +49,11 @@ describe('BatchingProducer', () => {
 
   it('sends a full batch without waiting out the linger', async () => {
     const { producer, sends } = recordingProducer();
-    // A linger longer than the test timeout: only a full batch can end it.
+    // A linger longer than the test's own timeout (60 s): only a full batch can end it, so without
+    // the early send this test times out.
     const b = new BatchingProducer(producer, 'topic', {
       timeoutMs: 5000,
-      lingerMs: 1000,
+      lingerMs: 120_000,
       maxBatchMessages: 3,
     });
     const a = b.send([msg('a')]);
@@ -66,6 +67,7 @@ describe('BatchingProducer', () => {
       ['d', 'e'],
       ['f', 'g', 'h'],
     ]);
+    await b.close();
   });
 
   it('keeps each produce request under maxBatchBytes (one player: one partition, one record batch)', async () => {
