@@ -27,19 +27,21 @@ function expectRateLimited(res: HttpResponse, scope: 'ip' | 'player') {
 }
 
 describe('the per-address limit', () => {
+  // A fresh gateway (and limiter) for each test: no test depends on what another spent.
   let gateway: ServiceProcess;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     gateway = await startService('gateway', {
       env: { ACCOUNTS_URL: upstream.url, JWT_PUBLIC_KEY: keys.publicPem, RATE_LIMIT_IP_PER_MINUTE: '5' },
     });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await gateway?.stop();
   });
 
-  it('refuses the request after the limit with a 429 problem and Retry-After, before checking tokens', async () => {
+  /** Spends the address's whole budget (5 requests a minute). */
+  async function spend(): Promise<number[]> {
     const token = eddsaToken(keys.privateKey);
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -47,9 +49,13 @@ describe('the per-address limit', () => {
       const res = await request(`${gateway.url}/api/v1/players/me`, i % 2 ? { token } : {});
       statuses.push(res.status);
     }
-    expect(statuses).toEqual([401, 200, 401, 200, 401]);
+    return statuses;
+  }
+
+  it('refuses the request after the limit with a 429 problem and Retry-After, before checking tokens', async () => {
+    expect(await spend()).toEqual([401, 200, 401, 200, 401]);
     const before = upstream.seen.length;
-    const limited = await request(`${gateway.url}/api/v1/players/me`, { token });
+    const limited = await request(`${gateway.url}/api/v1/players/me`, { token: eddsaToken(keys.privateKey) });
     expectRateLimited(limited, 'ip');
     expect(upstream.seen.length).toBe(before);
     // Public routes too.
@@ -57,6 +63,9 @@ describe('the per-address limit', () => {
   });
 
   it('leaves probes and metrics alone, and counts what it refused', async () => {
+    await spend();
+    expectRateLimited(await request(`${gateway.url}/api/v1/players/me`), 'ip');
+    expectRateLimited(await request(`${gateway.url}/api/v1/players/login`, { body: {} }), 'ip');
     expect((await request(`${gateway.url}/healthz`)).status).toBe(200);
     const metrics = await request(`${gateway.url}/metrics`);
     expect(metrics.status).toBe(200);
@@ -65,6 +74,7 @@ describe('the per-address limit', () => {
   });
 
   it('ignores a client-supplied X-Forwarded-For (no dodging the limit by lying about the address)', async () => {
+    await spend();
     const res = await request(`${gateway.url}/api/v1/players/me`, {
       headers: { 'x-forwarded-for': '198.51.100.9' },
     });
