@@ -11,3 +11,5 @@ export { request } from './http';
 export type { HttpResponse, RequestOptions } from './http';
 export { startPlayerApi } from './player-api';
 export type { PlayerApi, PlayerApiOptions } from './player-api';
+export { eventually } from './eventually';
+export type { EventuallyOptions } from './eventually';

@@ -124,10 +124,18 @@ describe('a casino killed mid-round', () => {
         bet: i % 2 ? { side: 'tails' } : { type: 'black' },
       }).catch(() => undefined),
     );
-    await new Promise((r) => setTimeout(r, 40));
+    // Kill it while rounds are mid-way: as soon as the database holds one that is not finished.
+    await eventually(
+      async () =>
+        (await rounds(player)).some((r) => r.status !== 'settled' && r.status !== 'void') ? true : undefined,
+      { intervalMs: 2, what: 'a round under way' },
+    );
     victim.child.kill('SIGKILL');
     await Promise.all(inflight);
     await victim.exited();
+    // What the crash left: rounds the next process has to finish (else this test proves nothing).
+    const unfinished = (await rounds(player)).filter((r) => r.status !== 'settled' && r.status !== 'void');
+    expect(unfinished.length).toBeGreaterThan(0);
 
     await restart();
     const all = await eventually(async () => {

@@ -95,13 +95,5 @@ export function play(
 /** Cents of a decimal string ("12.34" → 1234). */
 export const cents = (amount: unknown) => Math.round(Number(amount) * 100);
 
-/** Polls until `check` returns a value (or the deadline passes). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Polls until `check` returns a value (or the deadline passes): the shared helper. */
+export { eventually } from '@gameday/testing';
