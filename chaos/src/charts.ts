@@ -149,6 +149,12 @@ export function sloChartSpec(j: Journal, slo: SloRef): TopLevelSpec | null {
     legend: { orient: 'top', direction: 'horizontal', labelLimit: 400 },
   } as const;
 
+  /** One series per window (burn, recovery) over the run, as steps between samples. */
+  const line = (y: Record<string, unknown>) => ({
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
+    encoding: { x, y, color: seriesColor },
+  });
+
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
@@ -163,17 +169,10 @@ export function sloChartSpec(j: Journal, slo: SloRef): TopLevelSpec | null {
         height: 130,
         layer: [
           faultLayer,
-          {
-            mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
-            encoding: {
-              x,
-              y: { field: 'ratio', type: 'quantitative', title: 'error ratio', axis: { format: '.1%' } },
-              color: seriesColor,
-            },
-          },
+          line({ field: 'ratio', type: 'quantitative', title: 'error ratio', axis: { format: '.1%' } }),
           {
             data: {
-              values: [{ budget: slo.budget, label: `error budget ${(slo.budget * 100).toPrecision(2)}%` }],
+              values: [{ budget: slo.budget }],
             },
             mark: { type: 'rule', strokeDash: [4, 3], color: COLORS.budget },
             encoding: { y: { field: 'budget', type: 'quantitative' } },
@@ -186,14 +185,7 @@ export function sloChartSpec(j: Journal, slo: SloRef): TopLevelSpec | null {
         height: 150,
         layer: [
           faultLayer,
-          {
-            mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
-            encoding: {
-              x,
-              y: { field: 'burn', type: 'quantitative', title: 'burn rate (×)', scale: { type: 'symlog' } },
-              color: seriesColor,
-            },
-          },
+          line({ field: 'burn', type: 'quantitative', title: 'burn rate (×)', scale: { type: 'symlog' } }),
           ...(thresholds.length
             ? [
                 {

@@ -1,6 +1,6 @@
 // What `gameday slo generate` and `gameday dashboards generate` print: with --check the stale files
 // (exit 1) or that all is up to date; otherwise what was written and removed.
-import type { StaleFile, SyncResult } from '@gameday/slo';
+import { SpecError, type StaleFile, type SyncResult } from '@gameday/slo';
 import { EXIT, type Io } from './io';
 
 export interface SyncReport {
@@ -37,4 +37,20 @@ export function printSync(
     `${r.what}: ${result.written.length} file(s) written, ${result.removed.length} removed, ` +
       `${result.unchanged.length} unchanged.\n`,
   );
+}
+
+/** A generator that could not run: an invalid spec names each problem; nothing was written (exit 2). */
+export function printGenerateError(
+  io: Io,
+  setExitCode: (code: number) => void,
+  command: string,
+  invalid: string,
+  err: unknown,
+): void {
+  io.stderr(
+    err instanceof SpecError
+      ? `${command}: ${invalid}, nothing written:\n${err.message}\n`
+      : `${command}: ${(err as Error).message}\n`,
+  );
+  setExitCode(EXIT.couldNotRun);
 }

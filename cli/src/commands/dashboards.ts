@@ -7,12 +7,12 @@ import {
   paths,
   type Dashboard,
 } from '@gameday/dashboards';
-import { durationSeconds, SpecError } from '@gameday/slo';
+import { durationSeconds } from '@gameday/slo';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command-module';
 import { EXIT } from '../io';
 import { findRoot } from '../root';
-import { printSync } from '../sync-output';
+import { printGenerateError, printSync } from '../sync-output';
 
 const REASONS = {
   changed: 'differs from what dashboards/src and slo/specs generate',
@@ -45,12 +45,7 @@ export const dashboardsCommands: CommandModule = {
             ...(io.env.GAMEDAY_RUNBOOK_BASE_URL ? { runbookBaseUrl: io.env.GAMEDAY_RUNBOOK_BASE_URL } : {}),
           });
         } catch (err) {
-          if (err instanceof SpecError) {
-            io.stderr(`gameday dashboards generate: invalid input, nothing written:\n${err.message}\n`);
-          } else {
-            io.stderr(`gameday dashboards generate: ${(err as Error).message}\n`);
-          }
-          setExitCode(EXIT.couldNotRun);
+          printGenerateError(io, setExitCode, 'gameday dashboards generate', 'invalid input', err);
           return;
         }
         printSync(io, setExitCode, result, {

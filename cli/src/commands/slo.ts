@@ -1,9 +1,9 @@
-import { formatSloStatus, generateSlos, readSloStatus, SpecError } from '@gameday/slo';
+import { formatSloStatus, generateSlos, readSloStatus } from '@gameday/slo';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command-module';
 import { EXIT } from '../io';
 import { findRoot } from '../root';
-import { printSync } from '../sync-output';
+import { printGenerateError, printSync } from '../sync-output';
 
 const REASONS = {
   changed: 'differs from what the specs generate',
@@ -32,12 +32,7 @@ export const sloCommands: CommandModule = {
           const rootDir = options.root ?? findRoot(io.cwd);
           result = generateSlos({ rootDir, check, env: io.env });
         } catch (err) {
-          if (err instanceof SpecError) {
-            io.stderr(`gameday slo generate: invalid SLO spec, nothing written:\n${err.message}\n`);
-          } else {
-            io.stderr(`gameday slo generate: ${(err as Error).message}\n`);
-          }
-          setExitCode(EXIT.couldNotRun);
+          printGenerateError(io, setExitCode, 'gameday slo generate', 'invalid SLO spec', err);
           return;
         }
         for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
