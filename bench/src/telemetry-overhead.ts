@@ -24,11 +24,7 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export interface ScenarioResult {
-  scenario: string;
-  runs: Record<Mode, LoadResult[]>;
-  median: Record<Mode, LoadResult>;
-}
+export type ScenarioResult = VariantResult<Mode>;
 
 export interface BenchOptions {
   rounds: number;
@@ -38,7 +34,7 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-function modeEnv(mode: Mode, sink: string): Record<string, string | undefined> {
+export function modeEnv(mode: Mode, sink: string): Record<string, string | undefined> {
   switch (mode) {
     case 'bare':
       return { GAMEDAY_TELEMETRY: 'off' };
@@ -54,7 +50,7 @@ function modeEnv(mode: Mode, sink: string): Record<string, string | undefined> {
   }
 }
 
-function median(values: LoadResult[]): LoadResult {
+function medianRun(values: LoadResult[]): LoadResult {
   const sorted = [...values].sort((a, b) => a.rps - b.rps);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
@@ -83,47 +79,86 @@ export async function startSink(): Promise<{ url: string; stop: () => Promise<vo
   };
 }
 
-/** Something to stop after a mode's run: a service process, or the player API as a whole. */
-interface Stoppable {
+/** Something to stop after a variant's run: a service process, or the player API as a whole. */
+export interface Stoppable {
   stop(): Promise<unknown>;
 }
 
-interface Subject {
-  /** Starts the processes for one mode and returns the URL and headers to load. */
+export interface Subject<V extends string = Mode> {
+  /** Starts the processes for one variant and returns the URL and headers to load. */
   start(
-    mode: Mode,
+    variant: V,
     env: Record<string, string | undefined>,
     logDir: string,
-  ): Promise<{ url: string; headers: Record<string, string>; procs: Stoppable[] }>;
+  ): Promise<{
+    url: string;
+    headers: Record<string, string>;
+    /** A POST body, for subjects that write (the same body every request). */
+    body?: string;
+    /** Headers to add in turn, one set per request (e.g. many players' tokens). */
+    rotate?: Record<string, string>[];
+    procs: Stoppable[];
+  }>;
 }
 
-async function runScenario(name: string, subject: Subject, opts: BenchOptions): Promise<ScenarioResult> {
+export interface VariantResult<V extends string> {
+  scenario: string;
+  runs: Record<V, LoadResult[]>;
+  median: Record<V, LoadResult>;
+}
+
+/**
+ * Runs every variant of a subject side by side, round after round: fresh processes each round, a
+ * warm-up each, then load alternating between them in slices (interleave.ts). `envOf` gives each
+ * variant's environment, with the span sink's URL.
+ */
+export async function runVariants<V extends string>(
+  name: string,
+  variants: readonly V[],
+  envOf: (variant: V, sink: string) => Record<string, string | undefined>,
+  subject: Subject<V>,
+  opts: BenchOptions,
+): Promise<VariantResult<V>> {
   const sink = await startSink();
   const logDir = mkdtempSync(join(tmpdir(), 'gameday-bench-logs-'));
-  const runs: Record<Mode, LoadResult[]> = { bare: [], full: [], default: [] };
+  const runs = Object.fromEntries(variants.map((v) => [v, [] as LoadResult[]])) as Record<V, LoadResult[]>;
+  const width = Math.max(...variants.map((v) => v.length));
   try {
     for (let round = 0; round < opts.rounds; round++) {
-      // Every mode's processes run side by side; load moves between them in slices (interleave.ts).
-      const started = new Map<Mode, Awaited<ReturnType<Subject['start']>>>();
+      const started = new Map<V, Awaited<ReturnType<Subject<V>['start']>>>();
       try {
-        for (const mode of MODES)
-          started.set(mode, await subject.start(mode, modeEnv(mode, sink.url), logDir));
-        const fire = (mode: Mode, seconds: number) => {
-          const { url, headers } = started.get(mode)!;
+        for (const v of variants) started.set(v, await subject.start(v, envOf(v, sink.url), logDir));
+        const fire = (v: V, seconds: number) => {
+          const { url, headers: fixed, body, rotate } = started.get(v)!;
+          const headers = body === undefined ? fixed : { 'content-type': 'application/json', ...fixed };
+          let next = 0;
           return autocannon({
             url,
             headers,
+            ...(body === undefined ? {} : { method: 'POST' as const, body }),
+            ...(rotate === undefined
+              ? {}
+              : {
+                  requests: [
+                    {
+                      setupRequest: (req) => ({
+                        ...req,
+                        headers: { ...headers, ...rotate[next++ % rotate.length]! },
+                      }),
+                    },
+                  ],
+                }),
             duration: seconds,
             connections: opts.connections,
             pipelining: 1,
           });
         };
-        // Rotate the order so no mode always goes first.
-        const order = MODES.map((_, i) => MODES[(i + round) % MODES.length]!);
-        for (const mode of order) await fire(mode, opts.warmupSeconds);
+        // Rotate the order so no variant always goes first.
+        const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
+        for (const v of order) await fire(v, opts.warmupSeconds);
         const totals = await interleaved(order, fire, opts.durationSeconds);
-        for (const mode of MODES) {
-          const t = totals[mode];
+        for (const v of variants) {
+          const t = totals[v];
           const r: LoadResult = {
             rps: t.ok / t.seconds,
             p50: t.p50,
@@ -131,37 +166,86 @@ async function runScenario(name: string, subject: Subject, opts: BenchOptions): 
             errors: t.errors,
             non2xx: t.non2xx,
           };
-          runs[mode].push(r);
+          runs[v].push(r);
           opts.log(
-            `  ${name} round ${round + 1}/${opts.rounds} ${mode.padEnd(7)} ${r.rps.toFixed(0).padStart(6)} req/s  p99 ${r.p99} ms` +
+            `  ${name} round ${round + 1}/${opts.rounds} ${v.padEnd(width)} ${r.rps.toFixed(0).padStart(6)} req/s  p99 ${r.p99} ms` +
               (r.errors + r.non2xx > 0 ? `  (${r.errors} errors, ${r.non2xx} non-2xx!)` : ''),
           );
         }
       } finally {
-        for (const { procs } of started.values()) for (const p of procs.reverse()) await p.stop();
+        for (const { procs } of started.values()) for (const p of [...procs].reverse()) await p.stop();
       }
     }
   } finally {
     await sink.stop();
   }
-  return {
-    scenario: name,
-    runs,
-    median: { bare: median(runs.bare), full: median(runs.full), default: median(runs.default) },
-  };
+  const median = Object.fromEntries(variants.map((v) => [v, medianRun(runs[v])])) as Record<V, LoadResult>;
+  return { scenario: name, runs, median };
 }
 
-/** A trivial JSON route on one service. */
-export function trivialRoute(opts: BenchOptions): Promise<ScenarioResult> {
-  const entry = join(REPO_ROOT, 'bench', 'dist', 'fixtures', 'trivial-service.js');
-  return runScenario(
+function runScenario(name: string, subject: Subject, opts: BenchOptions): Promise<ScenarioResult> {
+  return runVariants(name, MODES, modeEnv, subject, opts);
+}
+
+export const PEERS = [
+  'express',
+  'handmade-100',
+  'handmade-1',
+  'gameday-bare',
+  'gameday-100',
+  'gameday-default',
+] as const;
+export type Peer = (typeof PEERS)[number];
+export type PeerResult = VariantResult<Peer>;
+
+function peerEnv(peer: Peer, sink: string): Record<string, string | undefined> {
+  switch (peer) {
+    case 'express':
+      return {};
+    case 'handmade-100':
+      return { OTEL_EXPORTER_OTLP_ENDPOINT: sink, OTEL_TRACES_SAMPLER: 'parentbased_always_on' };
+    case 'handmade-1':
+      return {
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.01',
+      };
+    case 'gameday-bare':
+      return modeEnv('bare', sink);
+    case 'gameday-100':
+      return modeEnv('full', sink);
+    case 'gameday-default':
+      return modeEnv('default', sink);
+  }
+}
+
+const PEER_ENTRY: Record<Peer, string> = {
+  express: 'plain-express.js',
+  'handmade-100': 'handmade-express.js',
+  'handmade-1': 'handmade-express.js',
+  'gameday-bare': 'trivial-service.js',
+  'gameday-100': 'trivial-service.js',
+  'gameday-default': 'trivial-service.js',
+};
+
+/**
+ * The same trivial JSON route, side by side: plain Express 5 with no telemetry; Express with the
+ * usual hand-made telemetry (NodeSDK + http/express instrumentations + OTLP/HTTP, a prom-client
+ * histogram, a winston access line with the trace id) at 100% and parent-based 1%; and gameday's
+ * createService() with telemetry off, at 100% and at its default sampling.
+ */
+export function peerRoute(opts: BenchOptions): Promise<PeerResult> {
+  return runVariants(
     'trivial JSON route',
+    PEERS,
+    peerEnv,
     {
-      async start(mode, env, logDir) {
-        const p = await startNodeProcess('bench-trivial', entry, {
+      async start(peer, env, logDir) {
+        const entry = join(REPO_ROOT, 'bench', 'dist', 'fixtures', PEER_ENTRY[peer]);
+        const p = await startNodeProcess(`bench-${peer}`, entry, {
           env,
           waitFor: 'ready',
-          logFile: join(logDir, `trivial-${mode}.log`),
+          logFile: join(logDir, `${peer}.log`),
         });
         return { url: `${p.url}/api/v1/ping`, headers: {}, procs: [p] };
       },

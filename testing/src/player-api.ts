@@ -36,7 +36,13 @@ export interface PlayerApiOptions {
   /** The key pair (PEM) to sign and verify tokens with; generated when absent. */
   keys?: { privatePem: string; publicPem: string };
   /** Also start the events service and the leaderboard against this Kafka, routed by the gateway. */
-  events?: { kafkaBrokers: string };
+  events?: {
+    kafkaBrokers: string;
+    eventsEnv?: Record<string, string | undefined>;
+    eventsOptions?: Omit<StartOptions, 'env'>;
+    /** Start the leaderboard too (default true); ingestion benchmarks leave it out. */
+    leaderboard?: boolean;
+  };
   /** Also start the wallet and the casino (each with its own database), routed by the gateway. */
   casino?: {
     walletEnv?: Record<string, string | undefined>;
@@ -104,10 +110,13 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
       });
     }
     if (options.events) {
-      await pg.createDatabase(`leaderboard_${suffix}`);
       events = await startService('events', {
-        env: { ...options.env, KAFKA_BROKERS: options.events.kafkaBrokers },
+        ...options.events.eventsOptions,
+        env: { ...options.env, KAFKA_BROKERS: options.events.kafkaBrokers, ...options.events.eventsEnv },
       });
+    }
+    if (options.events && options.events.leaderboard !== false) {
+      await pg.createDatabase(`leaderboard_${suffix}`);
       leaderboard = await startService('leaderboard', {
         env: {
           ...options.env,
