@@ -14,8 +14,10 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
     '^@gameday/telemetry$': '<rootDir>/telemetry/src/index.ts',
+    '^@gameday/telemetry/tracing$': '<rootDir>/telemetry/src/tracing/index.ts',
     '^@gameday/telemetry/(.*)$': '<rootDir>/telemetry/src/$1.ts',
-    '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals)$': '<rootDir>/$1/src/index.ts',
+    '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals|platform)$':
+      '<rootDir>/$1/src/index.ts',
     '^@gameday/(accounts|gateway|wallet|casino|events|leaderboard)$': '<rootDir>/apps/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

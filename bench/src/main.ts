@@ -9,7 +9,6 @@ import { DEFAULT_SAMPLE_RATIO } from '@gameday/telemetry';
 import { PEERS, gatewayPlayersMe, peerRoute } from './telemetry-overhead';
 import type { BenchOptions, Peer, PeerResult, ScenarioResult } from './telemetry-overhead';
 import { metricsRender } from './metrics-render';
-import { contextPropagation } from './context-propagation';
 import { benchSloGeneration } from './slo';
 import { benchDashboards } from './dashboards';
 import { casinoBets } from './casino-bets';
@@ -302,37 +301,6 @@ async function main(): Promise<void> {
     out.push(
       `\nEnd to end at ${e.ratePerSecond} events/s (POST → committed in the leaderboard): p50 ${e.p50} ms, p99 ${e.p99} ms, ` +
         `max ${e.max} ms, ${e.visible}/${e.events} visible — target p99 < 2000 ms ${e.p99 < 2000 && e.visible === e.events ? 'PASS' : 'FAIL'}\n`,
-    );
-  }
-
-  // Not in the default set: 12 stacks in turn, ~15 minutes. `npm run bench -- context`.
-  if (only.has('context')) {
-    process.stderr.write('context propagation: explicit vs AsyncLocalStorage…\n');
-    const context = await contextPropagation(opts);
-    results.context = context;
-    out.push(
-      '\n## Context propagation on Node 24: explicit vs AsyncLocalStorage (median of rounds; ratio = AsyncLocalStorage / explicit throughput)\n',
-    );
-    const rows: (string | number)[][] = [];
-    for (const r of context) {
-      for (const sampling of ['100', 'default'] as const) {
-        const ex = r.median[`explicit-${sampling}`];
-        const als = r.median[`als-${sampling}`];
-        rows.push([
-          r.scenario,
-          sampling === '100' ? '100%' : `default (${DEFAULT_SAMPLE_RATIO * 100}%)`,
-          ex.rps.toFixed(0),
-          als.rps.toFixed(0),
-          `${ex.p99} / ${als.p99}`,
-          (als.rps / ex.rps).toFixed(3),
-        ]);
-      }
-    }
-    out.push(
-      table(
-        ['path', 'sampling', 'explicit req/s', 'ALS req/s', 'p99 ms (explicit / ALS)', 'ALS / explicit'],
-        rows,
-      ),
     );
   }
 

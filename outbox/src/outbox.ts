@@ -6,7 +6,8 @@
 // advisory lock, and the producer keeps one request in flight). While Kafka is down rows wait.
 import type { Pool, PoolClient } from 'pg';
 import type { Producer } from 'kafkajs';
-import type { Logger, Migration, ServiceMetrics } from '@gameday/telemetry';
+import type { Logger, ServiceMetrics } from '@gameday/telemetry';
+import type { Migration } from '@gameday/platform';
 import type { EventEnvelope } from './events';
 import { EVENTS_TOPIC } from './events';
 import { createProducer, kafkaClient } from './kafka';

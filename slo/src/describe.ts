@@ -7,9 +7,12 @@ export function scopeOf(slo: Slo): string {
   if (sli.kind === 'ratio') return slo.service;
   const methods = sli.methods.length > 0 ? `${sli.methods.join('|')} ` : '';
   const routes = sli.routes.length > 0 ? sli.routes.join(', ') : '';
-  return routes === '' && methods === ''
-    ? slo.service
-    : `${methods}${routes || 'all routes'} on ${slo.service}`;
+  const allRoutes =
+    sli.excludeRoutes.length > 0 ? `all routes but ${sli.excludeRoutes.join(', ')}` : 'all routes';
+  if (routes === '' && methods === '') {
+    return sli.excludeRoutes.length > 0 ? `${slo.service} (${allRoutes})` : slo.service;
+  }
+  return `${methods}${routes || allRoutes} on ${slo.service}`;
 }
 
 /** What a bad event is, completing "the share of ...". */

@@ -13,6 +13,11 @@ export interface HttpSelection {
   job: string;
   /** Route templates (`http_route`); empty = every player-facing route of the service. */
   routes: string[];
+  /**
+   * Route templates left out of an all-routes selection (with `routes` empty), e.g. routes slow by
+   * design that have an SLO of their own. Empty = none.
+   */
+  excludeRoutes: string[];
   /** HTTP methods; empty = all. */
   methods: string[];
 }

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { eventually } from '@gameday/testing';
 import { alertmanagerConfig, localAlertmanagerConfig } from '../src';
 import { repoRoot, requireTool, runTool } from './helpers';
 
@@ -125,18 +126,14 @@ describe('a running Alertmanager with the local config', () => {
     );
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const ready = await fetch(`${url}/-/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) break;
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`Alertmanager did not become ready at ${url}:\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Ready, or exited (then it never will be): either ends the wait.
+    const ready = await eventually(
+      async () => (child!.exitCode !== null ? false : (await fetch(`${url}/-/ready`)).ok || undefined),
+      { timeoutMs: 20_000, intervalMs: 200, what: `Alertmanager ready at ${url}` },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}:\n${output}`);
+    });
+    if (!ready) throw new Error(`Alertmanager did not become ready at ${url}:\n${output}`);
   });
 
   afterAll(async () => {
@@ -166,13 +163,13 @@ describe('a running Alertmanager with the local config', () => {
     expect(posted.status).toBe(200);
 
     // Inhibition is computed as alerts are read; poll until all three are in.
-    let alerts: ApiAlert[] = [];
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as ApiAlert[];
-      if (alerts.length === 3 && alerts.some((a) => a.status.state === 'suppressed')) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const alerts = await eventually(
+      async () => {
+        const all = (await (await fetch(`${url}/api/v2/alerts`)).json()) as ApiAlert[];
+        return all.length === 3 && all.some((a) => a.status.state === 'suppressed') ? all : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'all three alerts in, one of them suppressed' },
+    );
     const state = (severity: string, slo: string): { state: string; inhibited: boolean } => {
       const found = alerts.find((a) => a.labels.severity === severity && a.labels.slo_name === slo);
       return {

@@ -125,7 +125,29 @@ describe('a spec that cannot be used', () => {
     );
     expect(problem).toMatchObject({
       path: 'slos[0].sli.threshold',
-      message: 'does not apply to kind http-availability; fields for it: kind, routes, methods',
+      message:
+        'does not apply to kind http-availability; fields for it: kind, routes, excludeRoutes, methods',
+    });
+  });
+
+  it('refuses routes and excludeRoutes together', () => {
+    const [problem] = problemsOf(
+      'slo/specs/accounts.yaml',
+      spec(`  - name: latency
+    objective: 99
+    sli:
+      kind: http-latency
+      threshold: 0.25
+      routes: [/api/v1/players/me]
+      excludeRoutes: [/api/v1/players/login]
+`),
+    );
+    expect(problem).toMatchObject({
+      path: 'slos[0].sli.excludeRoutes',
+      line: 10,
+      message:
+        'give routes or excludeRoutes, not both: routes lists the routes to count, ' +
+        'excludeRoutes the routes to leave out of all the others',
     });
   });
 

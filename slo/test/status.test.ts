@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '@gameday/testing';
 import { formatBudget, formatSloStatus, paths, readSloStatus, type SloStatus } from '../src';
 import { repoRoot, requireTool } from './helpers';
 
@@ -88,22 +89,25 @@ describe('readSloStatus against a real Prometheus running the generated rules', 
   });
 
   it("reports each SLO's objective, burn rates and remaining budget", async () => {
-    let rows: SloStatus[] = [];
-    const deadline = Date.now() + 40_000;
-    const availability = (): SloStatus | undefined => rows.find((r) => r.slo === 'availability');
-    while (Date.now() < deadline) {
-      rows = await readSloStatus(url).catch(() => []);
-      if (Number.isFinite(availability()?.burnRate) && Number.isFinite(availability()?.budgetRemaining))
-        break;
-      if (child?.exitCode !== null) throw new Error(`prometheus exited:\n${output}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const availability = (list: SloStatus[]) => list.find((r) => r.slo === 'availability');
+    // Both figures, or Prometheus exited (then they never come): either ends the wait.
+    const rows = await eventually(
+      async () => {
+        const read = await readSloStatus(url).catch((): SloStatus[] => []);
+        const a = availability(read);
+        if (Number.isFinite(a?.burnRate) && Number.isFinite(a?.budgetRemaining)) return read;
+        return child?.exitCode !== null ? null : undefined;
+      },
+      { timeoutMs: 40_000, intervalMs: 500, what: 'the burn rate and budget of accounts/availability' },
+    );
+    if (rows === null) throw new Error(`prometheus exited:\n${output}`);
     expect(rows.map((r) => `${r.service}/${r.slo}`)).toEqual([
       'accounts/availability',
       'accounts/latency',
       'accounts/login-availability',
+      'accounts/password-latency',
     ]);
-    const row = availability()!;
+    const row = availability(rows)!;
     expect(row.objective).toBe(0.999);
     expect(row.burnRate).toBeCloseTo(10, 5);
     expect(row.burnRate1h).toBeCloseTo(10, 5);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkQueries, formatFailures, type Dashboard } from '@gameday/dashboards';
 import { METRICS } from '@gameday/telemetry/contract';
+import { eventually } from '@gameday/testing';
 import type { StackState } from '../src/state-file';
 import {
   isAlive,
@@ -118,9 +119,11 @@ describe('the local stack', () => {
       return total;
     };
     // k6 compiles the journeys and sets up its admin first: allow it a minute.
-    const deadline = Date.now() + 60_000;
-    while ((await served()) < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
-    expect(await served()).toBeGreaterThanOrEqual(10);
+    await eventually(async () => ((await served()) >= 10 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      what: '10 successful player requests on the gateway',
+    });
     expect(component('load').description).toMatch(/k6/);
   }, 70_000);
 

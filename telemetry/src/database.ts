@@ -1,9 +1,6 @@
 // Database pool telemetry without depending on pg: pool gauges for the saturation alert and a
 // readiness check. Accepts anything shaped like a pg.Pool.
-import { context } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Service } from './service';
-import { activeContext, tracingHandle, withContext } from './tracing';
 
 export interface PoolLike {
   totalCount: number;
@@ -60,52 +57,4 @@ export function instrumentPool(service: Service<unknown>, pool: PoolLike, depend
     },
   });
   service.health.register(dependency, () => pool.query('SELECT 1'), 1000);
-  if (tracingHandle().contextPropagation === 'explicit') carryContextIntoQueries(pool);
-}
-
-type AnyFunction = (...args: unknown[]) => unknown;
-interface Checkout {
-  query: AnyFunction;
-  release: AnyFunction;
-}
-
-/**
- * Explicit context propagation (see `ContextPropagation` in tracing.ts): the context a query is
- * issued in reaches the query's span. pg-pool runs `pool.query` on a connection it hands to a
- * callback, and a checked-out client's queries come after awaits: both would otherwise run under no
- * context. Untraced work takes the pool's own path.
- */
-function carryContextIntoQueries(pool: PoolLike): void {
-  const target = pool as unknown as Record<string, AnyFunction>;
-  const query = target.query!;
-  const connect = target.connect!;
-  target.query = function (this: unknown, ...args: unknown[]) {
-    const ctx = activeContext();
-    if (isTracingSuppressed(ctx)) return query.apply(this, args);
-    // pg-pool's query calls this.connect(callback) synchronously; its callback runs the query.
-    const self = this as Record<string, AnyFunction>;
-    self.connect = (callback: unknown) => connect.call(this, context.bind(ctx, callback as AnyFunction));
-    try {
-      return query.apply(this, args);
-    } finally {
-      self.connect = connectInContext;
-    }
-  };
-  const connectInContext = function (this: unknown, ...args: unknown[]) {
-    const ctx = activeContext();
-    if (args.length > 0 || isTracingSuppressed(ctx)) return connect.apply(this, args);
-    return (connect.call(this) as Promise<Checkout>).then((client) => {
-      // For this checkout only: the pool sets a fresh `release` on every checkout.
-      const own = client as unknown as Record<string, AnyFunction>;
-      const clientQuery = client.query;
-      const release = client.release;
-      own.query = (...queryArgs: unknown[]) => withContext(ctx, () => clientQuery.apply(client, queryArgs));
-      own.release = (...releaseArgs: unknown[]) => {
-        delete own.query;
-        return release.apply(client, releaseArgs);
-      };
-      return client;
-    });
-  };
-  target.connect = connectInContext;
 }

@@ -17,7 +17,7 @@ import {
   UnsupportedMediaTypeError,
 } from './errors';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import { activeContext, inRequestContext, isTraced, unsampledTrace, withContext } from './tracing';
+import { activeContext, isTraced, unsampledTrace, withContext } from './tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -54,7 +54,7 @@ export function observe(metrics: ServiceMetrics, logger: Logger): RequestHandler
   return (req, res, next) => {
     const start = performance.now();
     // The request's span, taken now: response events are not bound to a trace context (see
-    // RequestContextManager in tracing.ts), and the exemplar and the log line's trace_id must be
+    // RequestContextManager in tracing/context.ts), and the exemplar and the log line's trace_id must be
     // this request's. Only a traced (head-sampled) request has one: the others skip the lookup.
     const span = isTraced(req) ? trace.getSpan(activeContext()) : undefined;
     // 'close' follows 'finish' on every response, and comes alone when the client went away first.
@@ -129,9 +129,8 @@ export function jsonBody(limit = '64kb'): RequestHandler {
 }
 
 /**
- * Runs several middleware functions as ONE Express layer. Each layer costs a little on every request
- * (and more on a traced one, whose context each layer re-enters), so the standard middleware of
- * every service, and the gateway's per-route chain, are a
+ * Runs several middleware functions as ONE Express layer. Each layer costs a little on every
+ * request, so the standard middleware of every service, and the gateway's per-route chain, are a
  * single layer each. Handlers behave as Express runs them: an error passed to `next` or thrown skips
  * the rest, and a promise a handler returns that rejects is passed on as an error.
  */
@@ -144,11 +143,7 @@ export function compose(...handlers: RequestHandler[]): RequestHandler {
       const handler = handlers[i++];
       if (handler === undefined) return next();
       try {
-        // A handler reached after an await runs in its request's trace context again, as the
-        // next Express layer would (explicit context propagation, see tracing.ts).
-        const result = (
-          isTraced(req) ? inRequestContext(req, () => handler(req, res, step)) : handler(req, res, step)
-        ) as unknown;
+        const result = handler(req, res, step) as unknown;
         if (result instanceof Promise) {
           result.then(undefined, (e: unknown) => next(e ?? new Error('Rejected promise')));
         }

@@ -36,18 +36,10 @@ export {
   samplingPolicyFromEnv,
   unsampledTrace,
   unsampledTraceparent,
-  requestContext,
-  captureContext,
   activeTraceContext,
   traceHeaders,
   requestFunction,
   instrumentedIfTraced,
+  untraced,
 } from './tracing';
-export type { ContextPropagation, HeadDecision, SamplingPolicy } from './tracing';
-export { money, formatCents, CURRENCY } from './money';
-export type { MoneyOptions } from './money';
-export { migrate } from './migrations';
-export type { Migration, MigrationPool } from './migrations';
-export { playerIdentity, adminIdentity, PLAYER_ROLES } from './identity';
-export type { PlayerIdentity, PlayerRole } from './identity';
-export { FaultSwitches, FAULTS_PATH } from './faults';
+export type { HeadDecision, SamplingPolicy } from './tracing';

@@ -2,7 +2,7 @@
 // `gameday_*` domain metrics, and the /metrics handler (Prometheus text or OpenMetrics with exemplars).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { HttpHistogram } from './http-histogram';
-import { spanExportStats } from './span-export';
+import { spanExportStats } from './tracing/span-export';
 import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration } from 'prom-client';
 import type { Request, Response } from 'express';
 

@@ -20,19 +20,15 @@
 // so a request has room in the object for node's properties and Express's: it keeps fast
 // properties instead of turning into a dictionary once Express adds its own (~20 µs of the above).
 //
-// Each constructor also gives its objects tracing's slots (request-slots.ts), as undefined: tracing
-// fills them for the one sampled request in a hundred without changing its hidden class. The
-// prototypes' `emit` runs a bound object's listeners in its trace context (`context.bind`, see
-// RequestContextManager in tracing.ts) and is node's own `emit` for every other object.
+// The request constructor also gives each request tracing's slot (request-slots.ts), as undefined:
+// tracing fills it for every request (its head-sampling decision) without changing its hidden class.
 //
 // The two constructors are written out rather than made by one generic `(...args) => apply` helper:
 // they run for every request, and a rest-parameter wrapper allocates an array each time.
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Express } from 'express';
-import { context } from '@opentelemetry/api';
-import type { Context } from '@opentelemetry/api';
-import { EMIT_CONTEXT, HEAD, REQUEST_CONTEXT } from './request-slots';
+import { HEAD } from './request-slots';
 
 /** node:http's constructors called as functions (they are ES5-style constructors in Node 20). */
 type InitIncoming = (this: http.IncomingMessage, socket: Socket) => void;
@@ -49,44 +45,17 @@ export function serverClasses(app: Express): ServerClasses {
   const initResponse = http.ServerResponse as unknown as InitResponse;
   function Request(this: http.IncomingMessage, socket: Socket) {
     initIncoming.call(this, socket);
-    const slots = this as unknown as Record<symbol, unknown>;
-    slots[HEAD] = undefined;
-    slots[REQUEST_CONTEXT] = undefined;
-    slots[EMIT_CONTEXT] = undefined;
+    (this as unknown as Record<symbol, unknown>)[HEAD] = undefined;
   }
   Request.prototype = app.request;
   Object.setPrototypeOf(Request, http.IncomingMessage);
   function Response(this: http.ServerResponse, req: http.IncomingMessage, options?: unknown) {
     initResponse.call(this, req, options);
-    (this as unknown as Record<symbol, unknown>)[EMIT_CONTEXT] = undefined;
   }
   Response.prototype = app.response;
   Object.setPrototypeOf(Response, http.ServerResponse);
-  emitInBoundContext(app.request);
-  emitInBoundContext(app.response);
   return {
     IncomingMessage: Request as unknown as typeof http.IncomingMessage,
     ServerResponse: Response as unknown as typeof http.ServerResponse,
   };
-}
-
-type Emit = (this: unknown, ...args: unknown[]) => boolean;
-const IN_BOUND_CONTEXT = Symbol('gameday.emit-in-bound-context');
-
-/** Gives `proto` an `emit` that emits in the object's EMIT_CONTEXT when one is set (once per prototype). */
-function emitInBoundContext(proto: object): void {
-  const target = proto as { emit: Emit & { [IN_BOUND_CONTEXT]?: true } };
-  if (target.emit[IN_BOUND_CONTEXT]) return;
-  const inherited = target.emit;
-  const emit = function (this: Record<symbol, Context | undefined>) {
-    const ctx = this[EMIT_CONTEXT];
-    // `arguments` rather than a rest parameter: V8 passes them on without allocating an array on
-    // this path, which every event of every request and response takes.
-    // eslint-disable-next-line prefer-rest-params
-    if (ctx === undefined) return inherited.apply(this, arguments as unknown as unknown[]);
-    // eslint-disable-next-line prefer-rest-params
-    return context.with(ctx, inherited, this, ...(arguments as unknown as unknown[]));
-  } as unknown as Emit & { [IN_BOUND_CONTEXT]?: true };
-  emit[IN_BOUND_CONTEXT] = true;
-  target.emit = emit;
 }

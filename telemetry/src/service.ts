@@ -10,7 +10,6 @@ import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { Health } from './health';
-import { FaultSwitches } from './faults';
 import { compose, errorHandler, jsonBody, notFound, observe, requestId } from './http';
 import { serverClasses } from './server-classes';
 import { telemetryEnabled, tracingHandle } from './tracing';
@@ -86,7 +85,8 @@ export class Service<C> {
   constructor(
     readonly name: string,
     readonly config: C & BaseConfig,
-    env: NodeJS.ProcessEnv,
+    /** The environment the service was configured from. */
+    readonly env: NodeJS.ProcessEnv,
     options: { parseJson?: boolean } = {},
   ) {
     this.telemetry = telemetryEnabled(env);
@@ -105,13 +105,8 @@ export class Service<C> {
     // Bare mode (GAMEDAY_TELEMETRY=off) is the benchmark baseline: no histogram, no access log.
     const standard: RequestHandler[] = [requestId()];
     if (this.telemetry) standard.push(observe(this.metrics, this.logger));
-    // Fault switches for the chaos harness: only when CHAOS_FAULTS_TOKEN is set (ARCHITECTURE.md §5).
-    const chaosToken = env.CHAOS_FAULTS_TOKEN;
-    const faults = chaosToken ? new FaultSwitches(chaosToken, this.metrics, this.logger) : undefined;
-    if (faults) standard.push(faults.middleware(this.app));
     if (options.parseJson !== false) standard.push(jsonBody(config.BODY_LIMIT));
     this.app.use(compose(...standard));
-    faults?.install(this.app);
     this.app.get('/metrics', this.metrics.handler());
     this.app.get('/healthz', this.health.livenessHandler());
     this.app.get('/readyz', this.health.readinessHandler());

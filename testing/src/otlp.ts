@@ -2,6 +2,7 @@
 // as @opentelemetry/exporter-trace-otlp-http uses) into flat span records.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from './eventually';
 
 export interface ReceivedSpan {
   service: string;
@@ -92,17 +93,15 @@ export class OtlpReceiver {
 
   /** Waits until a span matching `predicate` has arrived. */
   async waitFor(predicate: (s: ReceivedSpan) => boolean, timeoutMs = 15_000): Promise<ReceivedSpan> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.spans.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `no matching span within ${timeoutMs} ms; received: ${this.spans.map((s) => `${s.service}:${s.name}`).join(', ') || 'none'}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return eventually(
+      () => {
+        const found = this.spans.find(predicate);
+        if (found) return found;
+        // Not a failure yet: what has arrived so far, for the message when time is up.
+        throw new Error(`received: ${this.spans.map((s) => `${s.service}:${s.name}`).join(', ') || 'none'}`);
+      },
+      { timeoutMs, intervalMs: 100, what: 'a matching span arriving' },
+    );
   }
 
   async stop(): Promise<void> {

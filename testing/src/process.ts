@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SERVICE_NODE_FLAGS } from '@gameday/telemetry/runtime';
+import { eventually } from './eventually';
 import { freePort } from './ports';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -99,27 +100,16 @@ export async function startNodeProcess(
   const mode = options.waitFor ?? 'ready';
   if (mode !== 'none') {
     const path = mode === 'ready' ? '/readyz' : '/healthz';
-    const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-    for (;;) {
-      if (child.exitCode !== null) {
-        throw new Error(
-          `${name} exited with ${child.exitCode} during start:\n${stderr.join('')}\n${JSON.stringify(logs.slice(-5))}`,
-        );
-      }
-      try {
-        const r = await fetch(url + path);
-        if (r.status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(
-          `${name} was not ${mode} within the timeout:\n${stderr.join('')}\n${JSON.stringify(logs.slice(-5))}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const tail = () => `${stderr.join('')}\n${JSON.stringify(logs.slice(-5))}`;
+    // Answering 200 (a fetch that fails is not listening yet), or exited: either ends the wait.
+    const answered = await eventually(
+      async () => (child.exitCode !== null ? false : (await fetch(url + path)).status === 200 || undefined),
+      { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 100, what: `${name} answering 200 on ${path}` },
+    ).catch((err: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${err.message}:\n${tail()}`);
+    });
+    if (!answered) throw new Error(`${name} exited with ${child.exitCode} during start:\n${tail()}`);
   }
   return proc;
 }

@@ -1,6 +1,6 @@
 // Wires the accounts service: configuration, database pool and migrations, token issuer, routes.
-import { Pool } from 'pg';
-import { createService, instrumentPool, migrate } from '@gameday/telemetry';
+import { createService } from '@gameday/telemetry';
+import { installFaultSwitches, openDatabase } from '@gameday/platform';
 import { relayOutbox } from '@gameday/outbox';
 import type { Service } from '@gameday/telemetry';
 import { accountsConfig } from './config';
@@ -25,19 +25,17 @@ export interface AccountsServer {
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<AccountsServer> {
   const service = createService({ name: 'accounts', config: accountsConfig, env });
   const { config, logger } = service;
+  // Before any route: the chaos harness's fault switches (only with CHAOS_FAULTS_TOKEN).
+  installFaultSwitches(service);
   // The gateway on loopback (or the cluster's ingress) sets X-Forwarded-For: trust it for req.ip.
   service.app.set('trust proxy', 'loopback, linklocal, uniquelocal');
 
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
+  const pool = await openDatabase(service, {
+    url: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
-    connectionTimeoutMillis: 2000,
-    idleTimeoutMillis: 30_000,
+    migrations: MIGRATIONS,
+    lockKey: MIGRATION_LOCK_KEY,
   });
-  instrumentPool(service, pool);
-
-  const applied = await migrate(pool, MIGRATIONS, MIGRATION_LOCK_KEY);
-  logger.info('database migrated', { applied });
 
   if (config.NODE_ENV === 'production' && !config.JWT_PRIVATE_KEY) {
     throw new Error('JWT_PRIVATE_KEY: required when NODE_ENV=production (a PKCS8 PEM Ed25519 key)');

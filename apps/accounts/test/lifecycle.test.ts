@@ -1,5 +1,5 @@
 // Readiness follows PostgreSQL, and SIGTERM under load drains: no request that was accepted fails.
-import { request, startPostgres, startService } from '@gameday/testing';
+import { eventually, request, startPostgres, startService } from '@gameday/testing';
 import type { ServiceProcess, TestPostgres } from '@gameday/testing';
 
 let pg: TestPostgres;
@@ -12,15 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pg?.destroy();
 });
-
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('readiness', () => {
   let accounts: ServiceProcess;
@@ -36,8 +27,11 @@ describe('readiness', () => {
     expect((await request(`${accounts.url}/readyz`)).status).toBe(200);
     await pg.stop();
     const down = await eventually(
-      () => request(`${accounts.url}/readyz`),
-      (r) => r.status === 503,
+      async () => {
+        const res = await request(`${accounts.url}/readyz`);
+        return res.status === 503 ? res : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: '/readyz answering 503 with PostgreSQL stopped' },
     );
     expect(down.status).toBe(503);
     expect(down.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -49,8 +43,11 @@ describe('readiness', () => {
 
     await pg.start();
     const up = await eventually(
-      () => request(`${accounts.url}/readyz`),
-      (r) => r.status === 200,
+      async () => {
+        const res = await request(`${accounts.url}/readyz`);
+        return res.status === 200 ? res : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: '/readyz answering 200 with PostgreSQL back' },
     );
     expect(up.status).toBe(200);
     expect(up.body).toMatchObject({ status: 'ready', checks: { postgres: { status: 'up' } } });

@@ -1,4 +1,5 @@
-import { money, z } from '@gameday/telemetry';
+import { z } from '@gameday/telemetry';
+import { money } from '@gameday/platform';
 import { GAME_IDS } from './games/types';
 import type { GameId } from './games/types';
 

@@ -1,6 +1,6 @@
 // Wires the casino: configuration, database pool and migrations, wallet client, games, recovery.
-import { Pool } from 'pg';
-import { createService, instrumentPool, migrate } from '@gameday/telemetry';
+import { createService } from '@gameday/telemetry';
+import { installFaultSwitches, openDatabase } from '@gameday/platform';
 import { relayOutbox } from '@gameday/outbox';
 import type { Service } from '@gameday/telemetry';
 import { casinoConfig } from './config';
@@ -26,19 +26,18 @@ export interface CasinoServer {
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<CasinoServer> {
   const service = createService({ name: 'casino', config: casinoConfig, env });
   const { config, logger, metrics } = service;
+  // Before any route: the chaos harness's fault switches (only with CHAOS_FAULTS_TOKEN).
+  installFaultSwitches(service);
   if (config.CASINO_CRASH_AFTER && config.NODE_ENV === 'production') {
     throw new Error('CASINO_CRASH_AFTER: a test aid, refused when NODE_ENV=production');
   }
 
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
+  const pool = await openDatabase(service, {
+    url: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
-    connectionTimeoutMillis: 2000,
-    idleTimeoutMillis: 30_000,
+    migrations: MIGRATIONS,
+    lockKey: MIGRATION_LOCK_KEY,
   });
-  instrumentPool(service, pool);
-  const applied = await migrate(pool, MIGRATIONS, MIGRATION_LOCK_KEY);
-  logger.info('database migrated', { applied });
 
   const rounds = new PgRoundsRepository(pool);
   const games = config.CASINO_GAMES.map((id) => GAMES[id]);

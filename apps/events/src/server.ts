@@ -1,5 +1,6 @@
 // Wires the events service: configuration, the Kafka producer, rate limits, the route.
 import { createService } from '@gameday/telemetry';
+import { installFaultSwitches } from '@gameday/platform';
 import type { Service } from '@gameday/telemetry';
 import { createProducer, EVENTS_TOPIC, kafkaClient } from '@gameday/outbox';
 import { eventsConfig } from './config';
@@ -19,6 +20,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   // Batches of 100 events are ~30 KB: above the default body limit of some proxies, not of ours.
   const service = createService({ name: 'events', config: eventsConfig, env });
   const { config, logger, metrics } = service;
+  // Before any route: the chaos harness's fault switches (only with CHAOS_FAULTS_TOKEN).
+  installFaultSwitches(service);
 
   const kafka = kafkaClient(config.KAFKA_BROKERS, 'gameday-events', logger);
   const producer = new BatchingProducer(createProducer(kafka), EVENTS_TOPIC, {

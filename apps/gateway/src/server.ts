@@ -1,6 +1,7 @@
 // Wires the gateway: configuration, token verification, rate limits, the routing table and the
 // OpenAPI document, on top of the instrumented service from @gameday/telemetry.
 import { compose, createService } from '@gameday/telemetry';
+import { installFaultSwitches } from '@gameday/platform';
 import type { Service } from '@gameday/telemetry';
 import { gatewayConfig, parseByteSize, trustProxySetting } from './config';
 import type { GatewayConfig } from './config';
@@ -27,6 +28,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   // proxy enforces BODY_LIMIT itself.
   const service = createService({ name: 'gateway', config: gatewayConfig, env, parseJson: false });
   const { app, config, logger, metrics } = service;
+  // Before any route: the chaos harness's fault switches (only with CHAOS_FAULTS_TOKEN).
+  installFaultSwitches(service);
   const trustProxy = trustProxySetting(config.TRUST_PROXY);
   app.set('trust proxy', trustProxy);
 

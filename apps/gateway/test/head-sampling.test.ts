@@ -1,7 +1,7 @@
 // Head sampling at the door: an unsampled request records no spans anywhere, yet the access-log
 // lines of the gateway and of accounts carry one shared trace id; a sampled caller is still traced.
 import { randomBytes } from 'node:crypto';
-import { OtlpReceiver, request, startPlayerApi } from '@gameday/testing';
+import { eventually, OtlpReceiver, request, startPlayerApi } from '@gameday/testing';
 import type { PlayerApi, ServiceProcess } from '@gameday/testing';
 
 let api: PlayerApi;
@@ -35,17 +35,13 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
+/** The access-log line `svc` writes for the request, once it is there. */
 const accessLine = (svc: ServiceProcess, requestId: string) =>
-  svc.logs.find((l) => l.message === 'request' && l.request_id === requestId);
-
-async function eventually<T>(fn: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined || Date.now() > deadline) return v as T;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+  eventually(() => svc.logs.find((l) => l.message === 'request' && l.request_id === requestId), {
+    timeoutMs: 5000,
+    intervalMs: 50,
+    what: `${svc.name}'s access-log line for ${requestId}`,
+  });
 
 describe('an unsampled request', () => {
   it('records no span, and both services log the same trace id with trace_flags 00', async () => {
@@ -55,8 +51,8 @@ describe('an unsampled request', () => {
       headers: { 'x-request-id': requestId },
     });
     expect(res.status).toBe(200);
-    const g = await eventually(() => accessLine(gateway, requestId));
-    const a = await eventually(() => accessLine(accounts, requestId));
+    const g = await accessLine(gateway, requestId);
+    const a = await accessLine(accounts, requestId);
     expect(g).toMatchObject({ trace_id: expect.stringMatching(/^[0-9a-f]{32}$/), trace_flags: '00' });
     expect(a).toMatchObject({ trace_id: g.trace_id, trace_flags: '00' });
     expect(a!.span_id).toBeUndefined();
@@ -81,11 +77,11 @@ describe('an unsampled request', () => {
         'x-request-id': requestId,
       },
     });
-    expect(await eventually(() => accessLine(gateway, requestId))).toMatchObject({
+    expect(await accessLine(gateway, requestId)).toMatchObject({
       trace_id: traceId,
       trace_flags: '00',
     });
-    expect(await eventually(() => accessLine(accounts, requestId))).toMatchObject({
+    expect(await accessLine(accounts, requestId)).toMatchObject({
       trace_id: traceId,
       trace_flags: '00',
     });

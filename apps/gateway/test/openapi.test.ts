@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { request, startKafka, startPlayerApi } from '@gameday/testing';
+import { eventually, request, startKafka, startPlayerApi } from '@gameday/testing';
 import type { HttpResponse, PlayerApi, RequestOptions, ServiceProcess, TestKafka } from '@gameday/testing';
 import { routes as accountsRoutes } from '@gameday/accounts';
 import { routes as walletRoutes } from '@gameday/wallet';
@@ -446,14 +446,11 @@ describe('every operation answers as documented', () => {
       },
     });
     // The consumer applies them within moments.
-    const deadline = Date.now() + 30_000;
-    while (
-      (await request(`${gateway.url}/api/v1/leaderboards/players/${playerId}`, { token: playerToken }))
-        .status !== 200
-    ) {
-      if (Date.now() > deadline) throw new Error('the events never reached the leaderboard');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const statistics = `${gateway.url}/api/v1/leaderboards/players/${playerId}`;
+    await eventually(
+      async () => ((await request(statistics, { token: playerToken })).status === 200 ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the events reaching the leaderboard' },
+    );
     await call('GET', '/api/v1/leaderboards/players/me', 200, { token: playerToken });
     await call('GET', `/api/v1/leaderboards/players/${playerId}`, 200, { token: playerToken });
     await call('GET', `/api/v1/leaderboards/players/${randomUUID()}`, 404, { token: playerToken });

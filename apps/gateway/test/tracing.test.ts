@@ -1,7 +1,7 @@
 // One trace across the gateway and accounts: the real processes, a real PostgreSQL, and the spans
 // the real OTLP exporter sends, decoded by a receiver in the test.
 import { randomBytes } from 'node:crypto';
-import { OtlpReceiver, request, startPlayerApi } from '@gameday/testing';
+import { eventually, OtlpReceiver, request, startPlayerApi } from '@gameday/testing';
 import type { PlayerApi, ReceivedSpan, ServiceProcess } from '@gameday/testing';
 
 const SERVER = 2;
@@ -118,12 +118,10 @@ describe('a request through the gateway', () => {
     expect(res.status).toBe(200);
     const requestId = res.headers.get('x-request-id');
     // The request id joins the gateway's log line to its trace.
-    const deadline = Date.now() + 5000;
-    let line: Record<string, unknown> | undefined;
-    while (!(line = gateway.logs.find((l) => l.message === 'request' && l.request_id === requestId))) {
-      if (Date.now() > deadline) throw new Error('no access-log line for the request');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const line = await eventually(
+      () => gateway.logs.find((l) => l.message === 'request' && l.request_id === requestId),
+      { timeoutMs: 5000, intervalMs: 50, what: 'an access-log line for the request' },
+    );
     const traceId = String(line.trace_id);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const { accountsServer, gatewayServer, gatewayClient } = await traceOf(traceId);

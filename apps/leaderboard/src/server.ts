@@ -1,6 +1,6 @@
 // Wires the leaderboard: database and migrations, the Kafka consumer group, the read API.
-import { Pool } from 'pg';
-import { createService, instrumentPool, migrate } from '@gameday/telemetry';
+import { createService } from '@gameday/telemetry';
+import { installFaultSwitches, openDatabase } from '@gameday/platform';
 import type { Service } from '@gameday/telemetry';
 import { kafkaClient } from '@gameday/outbox';
 import { leaderboardConfig } from './config';
@@ -20,14 +20,14 @@ export interface LeaderboardServer {
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<LeaderboardServer> {
   const service = createService({ name: 'leaderboard', config: leaderboardConfig, env });
   const { config, logger, metrics } = service;
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
+  // Before any route: the chaos harness's fault switches (only with CHAOS_FAULTS_TOKEN).
+  installFaultSwitches(service);
+  const pool = await openDatabase(service, {
+    url: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
-    connectionTimeoutMillis: 2000,
+    migrations: MIGRATIONS,
+    lockKey: MIGRATION_LOCK_KEY,
   });
-  instrumentPool(service, pool);
-  const applied = await migrate(pool, MIGRATIONS, MIGRATION_LOCK_KEY);
-  logger.info('database migrated', { applied });
 
   const models = new PgReadModels(pool);
   const kafka = kafkaClient(config.KAFKA_BROKERS, 'gameday-leaderboard', logger);

@@ -4,7 +4,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { OtlpReceiver, request, startKafka, startPlayerApi, startService } from '@gameday/testing';
+import {
+  eventually,
+  OtlpReceiver,
+  request,
+  startKafka,
+  startPlayerApi,
+  startService,
+} from '@gameday/testing';
 import type { PlayerApi, ServiceProcess, TestKafka } from '@gameday/testing';
 import { DEAD_LETTER_TOPIC, EVENTS_TOPIC } from '@gameday/outbox';
 
@@ -88,16 +95,6 @@ afterAll(async () => {
 
 const gw = (path: string) => `${gateway.url}/api/v1${path}`;
 
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('not reached in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 function bet(player: string, stakeCents: number, payoutCents: number, id = randomUUID()) {
   return {
     id,
@@ -155,10 +152,13 @@ describe('the event pipeline', () => {
       body: { stake: '3.00', bet: { side: 'heads' } },
     });
     expect(round.status).toBe(201);
-    const s = await eventually(async () => {
-      const body = await stats(playerId);
-      return body && (body.bets as number) >= 1 ? body : undefined;
-    });
+    const s = await eventually(
+      async () => {
+        const body = await stats(playerId);
+        return body && (body.bets as number) >= 1 ? body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the bet in the player statistics' },
+    );
     expect(s).toMatchObject({ display_name: 'Ada', bets: 1, wagered: '3.00' });
     expect((s.achievements as { id: string }[]).map((a) => a.id)).toContain('first-bet');
     const board = await request(gw('/leaderboards/most-wagered?period=daily'), { token: player });
@@ -214,14 +214,20 @@ describe('the event pipeline', () => {
     expect(first.body).toEqual({ accepted: 1, ids: [event.id] });
     const again = await request(gw('/events'), { token: admin, body: { events: [event, event] } });
     expect(again.status).toBe(202);
-    await eventually(async () => ((await processed([event.id])) === 1 ? true : undefined));
+    await eventually(async () => ((await processed([event.id])) === 1 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'the event processed',
+    });
     // Give the duplicates time to arrive, then check nothing was counted twice.
     const marker = bet(someone, 100, 0);
     await request(gw('/events'), { token: admin, body: marker });
-    const s = await eventually(async () => {
-      const body = await stats(someone, admin);
-      return body && (body.bets as number) >= 2 ? body : undefined;
-    });
+    const s = await eventually(
+      async () => {
+        const body = await stats(someone, admin);
+        return body && (body.bets as number) >= 2 ? body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'both bets in the statistics' },
+    );
     expect(s).toMatchObject({ bets: 2, wagered: '6.00', biggest_win: '20.00' });
   });
 
@@ -254,18 +260,24 @@ describe('the event pipeline', () => {
     expect(refused).toBeGreaterThan(0);
     await eventually(
       async () => ((await processed(acknowledged)) === acknowledged.length ? true : undefined),
-      60_000,
+      { timeoutMs: 60_000, what: 'every acknowledged event processed' },
     );
-    const s = await eventually(async () => {
-      const body = await stats(who, admin);
-      return body && body.bets === acknowledged.length ? body : undefined;
-    }, 60_000);
+    const s = await eventually(
+      async () => {
+        const body = await stats(who, admin);
+        return body && body.bets === acknowledged.length ? body : undefined;
+      },
+      { timeoutMs: 60_000, what: 'every acknowledged event in the statistics' },
+    );
     expect(s.bets).toBe(acknowledged.length);
     // The outbox relay published the bet once the broker was back.
-    await eventually(async () => {
-      const body = (await stats(playerId)) as { bets: number } | undefined;
-      return body && body.bets === betsBefore + 1 ? true : undefined;
-    }, 60_000);
+    await eventually(
+      async () => {
+        const body = (await stats(playerId)) as { bets: number } | undefined;
+        return body && body.bets === betsBefore + 1 ? true : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the bet made while the broker was down in the statistics' },
+    );
   }, 150_000);
 
   it('resumes from committed offsets after a consumer restart, and dead-letters a poison message', async () => {
@@ -287,20 +299,29 @@ describe('the event pipeline', () => {
     const dlqBefore = await highWatermarks(DEAD_LETTER_TOPIC);
 
     leaderboard = await startLeaderboard();
-    const s = await eventually(async () => {
-      const body = await request(`${leaderboard.url}/api/v1/leaderboards/players/${who}`, {
-        headers: { 'x-player-id': who, 'x-player-role': 'player' },
-      });
-      return body.status === 200 && body.body.bets === 2 ? body.body : undefined;
-    });
+    const s = await eventually(
+      async () => {
+        const body = await request(`${leaderboard.url}/api/v1/leaderboards/players/${who}`, {
+          headers: { 'x-player-id': who, 'x-player-role': 'player' },
+        });
+        return body.status === 200 && body.body.bets === 2 ? body.body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'both events posted before the restart in the statistics' },
+    );
     expect(s.wagered).toBe('5.00');
-    await eventually(async () => ((await highWatermarks(DEAD_LETTER_TOPIC)) > dlqBefore ? true : undefined));
+    await eventually(async () => ((await highWatermarks(DEAD_LETTER_TOPIC)) > dlqBefore ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'the poison message on the dead-letter topic',
+    });
     const lagLine =
       /^gameday_consumer_lag\{topic="gameday.events",partition="0",group="gameday-leaderboard"\} \d+/m;
-    const metrics = await eventually(async () => {
-      const text = (await request(`${leaderboard.url}/metrics`)).text;
-      return lagLine.test(text) ? text : undefined;
-    });
+    const metrics = await eventually(
+      async () => {
+        const text = (await request(`${leaderboard.url}/metrics`)).text;
+        return lagLine.test(text) ? text : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the consumer lag in /metrics' },
+    );
     expect(metrics).toMatch(/^gameday_leaderboard_dead_lettered_total\{reason="not-json"\} [1-9]/m);
     // The events processed before the restart were not processed again.
     expect(metrics).not.toMatch(/result="duplicate"\} [1-9]/);

@@ -1,6 +1,6 @@
 // Wires the wallet: configuration, database pool and migrations, ledger, reconciliation, routes.
-import { Pool } from 'pg';
-import { createService, instrumentPool, migrate } from '@gameday/telemetry';
+import { createService } from '@gameday/telemetry';
+import { installFaultSwitches, openDatabase } from '@gameday/platform';
 import type { Service } from '@gameday/telemetry';
 import { walletConfig } from './config';
 import type { WalletConfig } from './config';
@@ -22,17 +22,15 @@ export interface WalletServer {
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<WalletServer> {
   const service = createService({ name: 'wallet', config: walletConfig, env });
   const { config, logger, metrics } = service;
+  // Before any route: the chaos harness's fault switches (only with CHAOS_FAULTS_TOKEN).
+  installFaultSwitches(service);
 
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
+  const pool = await openDatabase(service, {
+    url: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
-    connectionTimeoutMillis: 2000,
-    idleTimeoutMillis: 30_000,
+    migrations: MIGRATIONS,
+    lockKey: MIGRATION_LOCK_KEY,
   });
-  instrumentPool(service, pool);
-
-  const applied = await migrate(pool, MIGRATIONS, MIGRATION_LOCK_KEY);
-  logger.info('database migrated', { applied });
 
   const movements = metrics.counter({
     name: 'gameday_wallet_transactions_total',

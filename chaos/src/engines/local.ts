@@ -4,7 +4,7 @@
 //   process-kill, kafka-broker-kill   SIGKILL (or SIGTERM) to the component's process group; the
 //                                     stack supervisor restarts it like a Kubernetes restart policy
 //   process-pause                     SIGSTOP, then SIGCONT on removal
-//   http-error, http-latency          the service's fault switch (telemetry/src/faults.ts)
+//   http-error, http-latency          the service's fault switch (platform/src/faults.ts)
 //   network                           a toxic on the Toxiproxy proxy in front of the target
 //                                     (postgres, kafka, or an edge like gateway-wallet)
 //   cpu-stress, memory-stress         child processes that burn CPU or hold memory

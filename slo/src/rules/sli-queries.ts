@@ -36,10 +36,13 @@ function oneOf(label: string, values: readonly string[]): string {
 
 export function httpMatchers(selection: HttpSelection): string[] {
   const matchers = [`${SERVICE_SELECTOR_LABEL}=${quote(selection.job)}`];
+  // All routes means the player-facing ones, less those the spec leaves out (slow by design, with an
+  // SLO of their own).
+  const left = [...NON_PLAYER_ROUTES, ...selection.excludeRoutes];
   matchers.push(
     selection.routes.length > 0
       ? oneOf(HTTP_ROUTE_LABEL, selection.routes)
-      : `${HTTP_ROUTE_LABEL}!~${quote(NON_PLAYER_ROUTES.map(escapeRegex).join('|'))}`,
+      : `${HTTP_ROUTE_LABEL}!~${quote(left.map(escapeRegex).join('|'))}`,
   );
   if (selection.methods.length > 0) matchers.push(oneOf(HTTP_METHOD_LABEL, selection.methods));
   return matchers;

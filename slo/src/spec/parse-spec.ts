@@ -205,6 +205,7 @@ interface GamedaySpec {
     sli: {
       kind: Slo['sli']['kind'];
       routes?: string[];
+      excludeRoutes?: string[];
       methods?: string[];
       threshold?: number;
       good?: string;
@@ -228,7 +229,12 @@ function gamedayToSlo(spec: GamedaySpec, raw: GamedaySpec['slos'][number], file:
     minRequestsPerSecond: raw.lowTrafficGuard?.minRequestsPerSecond,
     source: file,
   };
-  const selection = { job, routes: sli.routes ?? [], methods: sli.methods ?? [] };
+  const selection = {
+    job,
+    routes: sli.routes ?? [],
+    excludeRoutes: sli.excludeRoutes ?? [],
+    methods: sli.methods ?? [],
+  };
   switch (sli.kind) {
     case 'http-availability':
       return { ...base, sli: { kind: sli.kind, ...selection } };
@@ -249,8 +255,8 @@ function gamedayToSlo(spec: GamedaySpec, raw: GamedaySpec['slos'][number], file:
 }
 
 const FIELDS_BY_KIND: Record<Slo['sli']['kind'], string[]> = {
-  'http-availability': ['kind', 'routes', 'methods'],
-  'http-latency': ['kind', 'routes', 'methods', 'threshold'],
+  'http-availability': ['kind', 'routes', 'excludeRoutes', 'methods'],
+  'http-latency': ['kind', 'routes', 'excludeRoutes', 'methods', 'threshold'],
   ratio: ['kind', 'good', 'bad', 'total', 'testSeries'],
 };
 

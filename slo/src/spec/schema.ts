@@ -14,6 +14,7 @@ const sli = {
   properties: {
     kind: { enum: [...SLI_KINDS] },
     routes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^/' } },
+    excludeRoutes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^/' } },
     methods: { type: 'array', minItems: 1, items: { enum: HTTP_METHODS } },
     threshold: { type: 'number' },
     good: { type: 'string', minLength: 1 },

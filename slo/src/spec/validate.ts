@@ -44,6 +44,16 @@ export function checkSlo(slo: Slo, windows: PeriodWindows): SloIssue[] {
     issues.push({ on: 'guard', path: [], message: 'the minimum request rate must be a positive number' });
   }
 
+  if (sli.kind !== 'ratio' && sli.routes.length > 0 && sli.excludeRoutes.length > 0) {
+    issues.push({
+      on: 'sli',
+      path: ['excludeRoutes'],
+      message:
+        'give routes or excludeRoutes, not both: routes lists the routes to count, ' +
+        'excludeRoutes the routes to leave out of all the others',
+    });
+  }
+
   switch (sli.kind) {
     case 'http-latency':
       if (!HISTOGRAM_BUCKETS.includes(sli.threshold)) {

@@ -1,5 +1,5 @@
 // The accounts schema, as versioned migrations (applied by telemetry's `migrate` at start).
-import type { Migration } from '@gameday/telemetry';
+import type { Migration } from '@gameday/platform';
 import { outboxMigration } from '@gameday/outbox';
 
 export const MIGRATIONS: Migration[] = [

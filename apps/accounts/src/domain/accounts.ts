@@ -2,7 +2,6 @@
 // passed in, so the rules read on their own.
 import { randomUUID } from 'node:crypto';
 import {
-  captureContext,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -47,8 +46,6 @@ export class Accounts {
   ) {}
 
   async register(input: { email: string; displayName: string; password: string }): Promise<PlayerView> {
-    // The insert comes after the hash's await: it re-enters this request's trace context.
-    const resume = captureContext();
     const now = new Date();
     const email = normaliseEmail(input.email);
     const player: Player = {
@@ -60,7 +57,7 @@ export class Accounts {
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await resume(() => this.repo.insert(player)))) {
+    if (!(await this.repo.insert(player))) {
       throw new ConflictError('A player with this email is already registered.', 'email-taken');
     }
     return toView(player);

@@ -8,7 +8,7 @@
 //   so settling later gives the same result the player would have seen.
 // - jackpots / jackpot_wins: the progressive pool fed by slot bets; a win empties it in the same
 //   transaction that records the win, keyed by round, so it is paid exactly once.
-import type { Migration } from '@gameday/telemetry';
+import type { Migration } from '@gameday/platform';
 import { outboxMigration } from '@gameday/outbox';
 
 export const MIGRATIONS: Migration[] = [

@@ -4,8 +4,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import { requestFunction } from '@gameday/telemetry';
-import { context } from '@opentelemetry/api';
-import type { Context } from '@opentelemetry/api';
 
 /** What the wallet answered to a money movement. */
 export interface WalletMovement {
@@ -41,8 +39,6 @@ export class WalletUnavailable extends Error {
 export interface CallContext {
   /** The traceparent to send when the request being served is not sampled (see telemetry). */
   traceparent?: string | undefined;
-  /** The trace context to make the call in (explicit context propagation, see `withTrace`). */
-  trace?: Context | undefined;
 }
 
 export interface WalletClientOptions {
@@ -122,7 +118,6 @@ export class WalletClient {
     }
     if (key) headers['idempotency-key'] = key;
     if (ctx.traceparent) headers.traceparent = ctx.traceparent;
-    if (ctx.trace) return context.with(ctx.trace, () => this.send(method, path, headers, payload));
     return this.send(method, path, headers, payload);
   }
 

@@ -5,7 +5,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import {
-  activeTraceContext,
   ConflictError,
   NotFoundError,
   ServiceUnavailableError,
@@ -59,21 +58,6 @@ export interface PlayResult {
 
 const tracer = trace.getTracer('gameday-casino');
 
-/**
- * The call context of work inside a round's (or action's) span, taken in its synchronous part: with
- * explicit context propagation, what follows an await re-enters it (the wallet client, `inTrace`,
- * `Casino.rounds`). Unchanged for an untraced request.
- */
-function withTrace(ctx: CallContext): CallContext {
-  const active = activeTraceContext();
-  return active === undefined ? ctx : { ...ctx, trace: active };
-}
-
-/** Runs `fn` in the call's trace context, if it has one. */
-function inTrace<T>(ctx: CallContext, fn: () => T): T {
-  return ctx.trace ? context.with(ctx.trace, fn) : fn();
-}
-
 /** floor(stake × multiplier) in exact integer arithmetic (multipliers have at most 4 decimals). */
 export function payoutOf(stake: number, multiplier: number): number {
   return Math.floor((stake * Math.round(multiplier * 10_000)) / 10_000);
@@ -108,21 +92,6 @@ export class Casino {
     return game;
   }
 
-  /** The rounds repository, each call in the call's trace context (see `withTrace`). */
-  private rounds(ctx: CallContext): PgRoundsRepository {
-    const trace = ctx.trace;
-    if (trace === undefined) return this.o.rounds;
-    const rounds = this.o.rounds;
-    return new Proxy(rounds, {
-      get(target, prop, receiver) {
-        const value: unknown = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) =>
-          context.with(trace, () => (value as (...a: unknown[]) => unknown).apply(rounds, args));
-      },
-    });
-  }
-
   /**
    * Plays one round. `params` were validated against the game's schema. With the same idempotency
    * key and request, a retry returns the first round instead of playing again.
@@ -137,7 +106,7 @@ export class Casino {
   ): Promise<PlayResult> {
     return tracer.startActiveSpan(`${game.id} round`, async (span) => {
       try {
-        return await this.playInSpan(span, playerId, game, stake, params, key, withTrace(ctx));
+        return await this.playInSpan(span, playerId, game, stake, params, key, ctx);
       } finally {
         span.end();
       }
@@ -154,7 +123,7 @@ export class Casino {
     ctx: CallContext,
   ): Promise<PlayResult> {
     const requestHash = hash([game.id, stake, params]);
-    const reserved = await this.rounds(ctx).reserve({
+    const reserved = await this.o.rounds.reserve({
       id: randomUUID(),
       playerId,
       game: game.id,
@@ -195,16 +164,16 @@ export class Casino {
       const settled = await this.finishHand(round, game, hand, ctx);
       return { round: settled.round, balance: settled.balance ?? debit.balance_cents, replayed: false };
     }
-    if (!(await this.rounds(ctx).saveHand(round, hand, 'open'))) {
+    if (!(await this.o.rounds.saveHand(round, hand, 'open'))) {
       throw new Error(`round ${round.id} changed while its hand was dealt`);
     }
-    round = (await this.rounds(ctx).get(round.id))!;
+    round = (await this.o.rounds.get(round.id))!;
     return { round, balance: debit.balance_cents, replayed: false };
   }
 
   /** Takes an action on the player's open hand (blackjack). */
   async act(playerId: string, roundId: string, action: HandAction, ctx: CallContext): Promise<PlayResult> {
-    let round = await this.rounds(ctx).get(roundId);
+    let round = await this.o.rounds.get(roundId);
     // Another player's round is as invisible as one that does not exist.
     if (!round || round.playerId !== playerId) throw new NotFoundError(`No round ${roundId} of yours.`);
     const game = this.game(round.game);
@@ -221,10 +190,9 @@ export class Casino {
       );
     }
     return tracer.startActiveSpan(`${game.id} ${action}`, async (span) => {
-      const inAction = withTrace(ctx);
       try {
         span.setAttributes({ 'casino.game': game.id, 'casino.round_id': roundId, 'casino.action': action });
-        round = await this.resolveInterruptedDouble(round!, inAction);
+        round = await this.resolveInterruptedDouble(round!, ctx);
         const hand = round.hand as StoredHand;
         if (!game.actions(hand).includes(action)) {
           throw new ConflictError(
@@ -236,12 +204,12 @@ export class Casino {
         if (action === 'double') {
           // Mark the double before the money moves, so an interruption is noticed and finished.
           const marked: StoredHand = { ...hand, doubling: true };
-          if (!(await this.rounds(inAction).saveHand(round, marked, 'open'))) throw concurrentAction();
-          round = (await this.rounds(inAction).get(round.id))!;
-          balance = (await this.debit(round, walletKeys(round.id).double, round.stake, inAction, false))
+          if (!(await this.o.rounds.saveHand(round, marked, 'open'))) throw concurrentAction();
+          round = (await this.o.rounds.get(round.id))!;
+          balance = (await this.debit(round, walletKeys(round.id).double, round.stake, ctx, false))
             .balance_cents;
         }
-        return await this.applyAction(round, game, action, inAction, balance);
+        return await this.applyAction(round, game, action, ctx, balance);
       } finally {
         span.end();
       }
@@ -269,8 +237,8 @@ export class Casino {
       const settled = await this.finishHand(round, game, hand, ctx);
       return { round: settled.round, balance: settled.balance ?? balance, replayed: false };
     }
-    if (!(await this.rounds(ctx).saveHand(round, hand, 'open'))) throw concurrentAction();
-    return { round: (await this.rounds(ctx).get(round.id))!, balance, replayed: false };
+    if (!(await this.o.rounds.saveHand(round, hand, 'open'))) throw concurrentAction();
+    return { round: (await this.o.rounds.get(round.id))!, balance, replayed: false };
   }
 
   /** A double whose debit may or may not have happened: complete it if the money was taken, else undo. */
@@ -289,8 +257,8 @@ export class Casino {
     await this.cancelBet(round, keys.double, keys.doubleRefund, ctx);
     const undone: StoredHand = { ...hand };
     delete undone.doubling;
-    if (!(await this.rounds(ctx).saveHand(round, undone, 'open'))) throw concurrentAction();
-    return (await this.rounds(ctx).get(round.id))!;
+    if (!(await this.o.rounds.saveHand(round, undone, 'open'))) throw concurrentAction();
+    return (await this.o.rounds.get(round.id))!;
   }
 
   /** Resolves an instant round whose stake was taken, credits the payout, settles it. */
@@ -305,7 +273,7 @@ export class Casino {
     const payout = payoutOf(round.stake, multiplier);
     let current = round;
     if (game.id === 'slots' && current.status === 'pending') {
-      current = await this.rounds(ctx).prepareSettlement(current, {
+      current = await this.o.rounds.prepareSettlement(current, {
         multiplier,
         payout,
         result: r.result,
@@ -334,9 +302,9 @@ export class Casino {
     const payout = payoutOf(round.stake, multiplier);
     if (round.status !== 'settling') {
       // Store the finished hand first: from here on, recovery only has to pay it.
-      if (!(await this.rounds(ctx).saveHand(round, hand, 'settling'))) throw concurrentAction();
+      if (!(await this.o.rounds.saveHand(round, hand, 'settling'))) throw concurrentAction();
     }
-    const current = (await this.rounds(ctx).get(round.id))!;
+    const current = (await this.o.rounds.get(round.id))!;
     return this.pay(current, { multiplier, payout, result: game.view(hand) }, hand.stakeMultiple, ctx);
   }
 
@@ -361,11 +329,13 @@ export class Casino {
     this.maybeCrash('payout');
     const outcome = outcomeOf(s.multiplier, stakeMultiple);
     // In the round's trace context: the bet.settled event carries it to the leaderboard.
-    const settled = await inTrace(ctx, () =>
-      this.o.rounds.settle(round, s, settledEvent(round, s.multiplier, stakeMultiple, total, outcome)),
+    const settled = await this.o.rounds.settle(
+      round,
+      s,
+      settledEvent(round, s.multiplier, stakeMultiple, total, outcome),
     );
     if (settled) this.o.observer.settled(round, outcome, round.stake * stakeMultiple, total);
-    return { round: settled ?? (await this.rounds(ctx).get(round.id))!, balance, outcome };
+    return { round: settled ?? (await this.o.rounds.get(round.id))!, balance, outcome };
   }
 
   /** Debits a stake. Insufficient funds voids a fresh round; an unknown outcome leaves it to recovery. */
@@ -378,7 +348,7 @@ export class Casino {
       );
     } catch (err) {
       if (err instanceof WalletRefusal) {
-        if (fresh) await this.rounds(ctx).void(round.id, err.slug || 'refused by the wallet');
+        if (fresh) await this.o.rounds.void(round.id, err.slug || 'refused by the wallet');
         else await this.clearDoubling(round);
         if (err.status === 422) throw new UnprocessableError(String(err.problem.detail), err.slug);
         throw new ConflictError(String(err.problem.detail ?? err.message), err.slug || 'conflict');
@@ -445,7 +415,7 @@ export class Casino {
   ): Promise<{ settled: number; voided: number }> {
     const counts = { settled: 0, voided: 0 };
     const ctx: CallContext = {};
-    for (const round of await this.rounds(ctx).unfinished(graceSeconds, handTimeoutSeconds)) {
+    for (const round of await this.o.rounds.unfinished(graceSeconds, handTimeoutSeconds)) {
       const game = this.games.get(round.game);
       if (!game) continue; // Another deployment serves that game and recovers its rounds.
       try {
@@ -473,7 +443,7 @@ export class Casino {
       const taken = await this.walletCall(() => this.o.wallet.find(keys.debit, ctx));
       if (!taken) {
         await this.cancelBet(round, keys.debit, keys.refund, ctx);
-        await this.rounds(ctx).void(round.id, 'interrupted before the stake was taken');
+        await this.o.rounds.void(round.id, 'interrupted before the stake was taken');
         return 'voided';
       }
       if (game.kind === 'instant') {

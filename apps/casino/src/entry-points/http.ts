@@ -3,17 +3,14 @@ import type { Request, Router } from 'express';
 import {
   body,
   ConflictError,
-  CURRENCY,
-  formatCents,
   idempotencyKey,
-  money,
   NotFoundError,
   parse,
-  playerIdentity,
   query,
   unsampledTraceparent,
   z,
 } from '@gameday/telemetry';
+import { CURRENCY, formatCents, money, playerIdentity } from '@gameday/platform';
 import type { PgRoundsRepository } from '../data-access/rounds-repository';
 import type { CallContext } from '../data-access/wallet-client';
 import type { Casino, PlayResult } from '../domain/casino';

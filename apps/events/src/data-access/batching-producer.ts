@@ -12,7 +12,7 @@
 // cost is mostly per produce request, not per message: at a few thousand POSTs a second, a
 // couple of milliseconds of lingering halves the broker's CPU per event.
 import type { Message, Producer } from 'kafkajs';
-import { instrumentedIfTraced } from '@gameday/telemetry';
+import { instrumentedIfTraced, untraced } from '@gameday/telemetry';
 
 interface Pending {
   messages: Message[];
@@ -67,7 +67,8 @@ export class BatchingProducer {
       this.queue.push({ messages, bytes, at: performance.now(), resolve, reject });
       this.queuedMessages += messages.length;
       this.queuedBytes += bytes;
-      if (!this.sending) void this.drain();
+      // The loop serves every request's messages: it runs in none's trace context.
+      if (!this.sending) void untraced(() => this.drain());
       else if (this.wake && this.full()) this.wake();
     });
   }

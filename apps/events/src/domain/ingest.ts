@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { dataSchema, isKnownType, PLAYER_EVENT_TYPES, type EventEnvelope } from '@gameday/outbox';
 import { ForbiddenError, TooManyRequestsError, ValidationError, toFieldErrors, z } from '@gameday/telemetry';
-import type { FieldError, PlayerIdentity } from '@gameday/telemetry';
+import type { FieldError } from '@gameday/telemetry';
+import type { PlayerIdentity } from '@gameday/platform';
 import type { KeyedBuckets, TokenBucket } from './token-bucket';
 
 /** One event as posted. */

@@ -1,6 +1,7 @@
 // POST /api/v1/events: one event or { events: [...] }. 202 once Kafka acknowledged every event.
 import type { Router } from 'express';
-import { playerIdentity, ServiceUnavailableError, traceHeaders } from '@gameday/telemetry';
+import { ServiceUnavailableError, traceHeaders } from '@gameday/telemetry';
+import { playerIdentity } from '@gameday/platform';
 import type { BatchingProducer } from '../data-access/batching-producer';
 import { admit, parseEvents } from '../domain/ingest';
 import type { IngestLimits } from '../domain/ingest';

@@ -1,6 +1,6 @@
 // The leaderboard's read models, rebuilt from events: player statistics, scores per board and
 // period, achievements, and the ids of processed events (what makes redelivery harmless).
-import type { Migration } from '@gameday/telemetry';
+import type { Migration } from '@gameday/platform';
 
 export const MIGRATIONS: Migration[] = [
   {

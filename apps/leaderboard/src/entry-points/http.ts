@@ -1,6 +1,7 @@
 // The read side through the gateway: boards per period, and a player's statistics and achievements.
 import type { Router } from 'express';
-import { formatCents, NotFoundError, parse, playerIdentity, query, z } from '@gameday/telemetry';
+import { NotFoundError, parse, query, z } from '@gameday/telemetry';
+import { formatCents, playerIdentity } from '@gameday/platform';
 import type { PgReadModels, PlayerStats } from '../data-access/read-models';
 import { BOARDS, PERIODS, periodStart } from '../domain/boards';
 

@@ -13,7 +13,7 @@
 //   still be in flight); the late bet is refused instead of taking money.
 //
 // `wallet_post` moves money in one round trip: idempotency check, balance guard, postings.
-import type { Migration } from '@gameday/telemetry';
+import type { Migration } from '@gameday/platform';
 
 export const MIGRATIONS: Migration[] = [
   {

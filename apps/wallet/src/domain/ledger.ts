@@ -1,7 +1,8 @@
 // The wallet's domain: money movements on a double-entry ledger, with idempotency keys. Amounts are
 // integer cents. No Express or pg here: the repository does storage, entry-points do HTTP.
 import { createHash, randomUUID } from 'node:crypto';
-import { ConflictError, formatCents, NotFoundError, UnprocessableError } from '@gameday/telemetry';
+import { ConflictError, NotFoundError, UnprocessableError } from '@gameday/telemetry';
+import { formatCents } from '@gameday/platform';
 
 export const TRANSACTION_KINDS = ['deposit', 'bet', 'payout', 'refund'] as const;
 export type TransactionKind = (typeof TRANSACTION_KINDS)[number];

@@ -1,19 +1,8 @@
 // HTTP entry points of the wallet: the player API (through the gateway) and the internal API the
 // casino settles bets with. Parse and validate, call the domain, shape the answer.
 import type { Request, Response, Router } from 'express';
-import {
-  adminIdentity,
-  body,
-  CURRENCY,
-  formatCents,
-  idempotencyKey,
-  money,
-  NotFoundError,
-  parse,
-  playerIdentity,
-  query,
-  z,
-} from '@gameday/telemetry';
+import { body, idempotencyKey, NotFoundError, parse, query, z } from '@gameday/telemetry';
+import { adminIdentity, CURRENCY, formatCents, money, playerIdentity } from '@gameday/platform';
 import type { LedgerEntry, Movement, Wallet } from '../domain/ledger';
 import type { Reconciler, ReconciliationReport } from '../domain/reconciler';
 import type { ServiceTokens } from './service-auth';

@@ -9,15 +9,21 @@
 // Every fault expires by itself after ttlSeconds (a dead man's switch: a controller that dies without
 // rolling back leaves nothing behind for long). Injected errors are counted in the standard HTTP
 // histogram under the route they hit, so SLOs see them like real failures.
+//
+// Every service calls `installFaultSwitches(service)` right after `createService`, before its routes.
 
 import { timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { ForbiddenError, NotFoundError, PROBLEM_CONTENT_TYPE, UnauthorizedError } from './errors';
-import type { Logger } from './logger';
-import type { ServiceMetrics } from './metrics';
-import { body } from './validation';
+import {
+  body,
+  ForbiddenError,
+  NotFoundError,
+  PROBLEM_CONTENT_TYPE,
+  UnauthorizedError,
+} from '@gameday/telemetry';
+import type { Logger, Service, ServiceMetrics } from '@gameday/telemetry';
 
 export const FAULTS_PATH = '/internal/chaos/faults';
 
@@ -195,4 +201,21 @@ export class FaultSwitches {
       else next();
     };
   }
+}
+
+/**
+ * Installs the fault switches on a service when CHAOS_FAULTS_TOKEN is set (ARCHITECTURE.md §5): the
+ * middleware that applies faults, ahead of the service's own routes (call it before adding them),
+ * and the admin routes that set them. Does nothing otherwise. Returns the switches, if installed.
+ */
+export function installFaultSwitches(
+  service: Service<unknown>,
+  env: NodeJS.ProcessEnv = service.env,
+): FaultSwitches | undefined {
+  const token = env.CHAOS_FAULTS_TOKEN;
+  if (!token) return undefined;
+  const faults = new FaultSwitches(token, service.metrics, service.logger);
+  service.app.use(faults.middleware(service.app));
+  faults.install(service.app);
+  return faults;
 }

@@ -2,7 +2,7 @@
 // X-Player-Id and X-Player-Role (stripping any a client sent); services behind it read them here.
 import type { Request } from 'express';
 import { z } from 'zod';
-import { ForbiddenError, UnauthorizedError } from './errors';
+import { ForbiddenError, UnauthorizedError } from '@gameday/telemetry';
 
 export const PLAYER_ROLES = ['player', 'admin'] as const;
 export type PlayerRole = (typeof PLAYER_ROLES)[number];

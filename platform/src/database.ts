@@ -1,6 +1,11 @@
-// Versioned schema migrations, applied at start under a PostgreSQL advisory lock so that two
+// A service's own PostgreSQL database: the pool (instrumented: pool gauges and a readiness check) and
+// versioned schema migrations, applied at start under a PostgreSQL advisory lock so that two
 // instances starting together apply each migration exactly once. Every service that owns a
-// database lists its migrations as data and calls `migrate` before it listens.
+// database lists its migrations as data and opens it with `openDatabase` before it listens.
+import { Pool } from 'pg';
+import type { PoolConfig } from 'pg';
+import { instrumentPool } from '@gameday/telemetry';
+import type { Service } from '@gameday/telemetry';
 
 export interface Migration {
   version: number;
@@ -8,7 +13,7 @@ export interface Migration {
   sql: string;
 }
 
-/** The part of a pg Pool that migrations need (kept structural: telemetry does not depend on pg). */
+/** The part of a pg Pool that migrations need (structural, so tests can pass a fake). */
 export interface MigrationPool {
   connect(): Promise<{
     query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -58,4 +63,34 @@ export async function migrate(
     client.release();
   }
   return applied;
+}
+
+export interface DatabaseOptions {
+  /** DATABASE_URL. */
+  url: string;
+  /** DATABASE_POOL_MAX. */
+  max: number;
+  migrations: Migration[];
+  /** The service's fixed pg_advisory_lock key for migrations. */
+  lockKey: number;
+  /** Other pool settings; the defaults: 2 s to get a connection, idle ones closed after 30 s. */
+  pool?: Omit<PoolConfig, 'connectionString' | 'max'>;
+}
+
+/**
+ * Opens a service's database: a pool with its telemetry (`instrumentPool`: gauges, the `postgres`
+ * readiness check, closed at shutdown), then the migrations not yet applied. Logs what it applied.
+ */
+export async function openDatabase(service: Service<unknown>, options: DatabaseOptions): Promise<Pool> {
+  const pool = new Pool({
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 30_000,
+    ...options.pool,
+    connectionString: options.url,
+    max: options.max,
+  });
+  instrumentPool(service, pool);
+  const applied = await migrate(pool, options.migrations, options.lockKey);
+  service.logger.info('database migrated', { applied });
+  return pool;
 }

@@ -1,7 +1,8 @@
 // Fault switches: off without CHAOS_FAULTS_TOKEN, admin-only with it, and the injected errors and
 // delays are what the chaos harness asked for — counted in the HTTP histogram under the real route.
-import { createService } from './index';
-import type { Service } from './index';
+import { createService } from '@gameday/telemetry';
+import type { Service } from '@gameday/telemetry';
+import { installFaultSwitches } from './faults';
 
 let service: Service<unknown>;
 let url: string;
@@ -9,6 +10,7 @@ const token = 'test-chaos-token-0123456789';
 
 async function start(env: Record<string, string>) {
   const s = createService({ name: 'faulty', env: { LOG_LEVEL: 'error', ...env } });
+  installFaultSwitches(s);
   s.app.get('/api/v1/things/:id', (_req, res) => void res.json({ ok: true }));
   s.app.post('/api/v1/things', (_req, res) => void res.status(201).json({ ok: true }));
   const { url: u } = await s.listen({ signals: false });

@@ -9,7 +9,7 @@ import {
   randomHexId,
   RequestContextManager,
   samplingPolicyFromEnv,
-} from './tracing';
+} from './index';
 
 const parentBased1 = samplingPolicyFromEnv({});
 const sampledParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -149,7 +149,7 @@ describe('random ids for unsampled requests', () => {
 });
 
 describe('instrumentedIfTraced', () => {
-  const manager = new RequestContextManager(true);
+  const manager = new RequestContextManager();
   beforeAll(() => context.setGlobalContextManager(manager));
   afterAll(() => context.disable());
 

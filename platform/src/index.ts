@@ -1,0 +1,8 @@
+// Public API of @gameday/platform: what gameday services share beyond telemetry.
+export { money, formatCents, CURRENCY } from './money';
+export type { MoneyOptions } from './money';
+export { playerIdentity, adminIdentity, PLAYER_ROLES } from './identity';
+export type { PlayerIdentity, PlayerRole } from './identity';
+export { openDatabase, migrate } from './database';
+export type { DatabaseOptions, Migration, MigrationPool } from './database';
+export { installFaultSwitches, FaultSwitches, FAULTS_PATH } from './faults';
