@@ -1,4 +1,5 @@
 // Wires the casino: configuration, database pool and migrations, wallet client, games, recovery.
+import type { Pool } from 'pg';
 import { createService } from '@gameday/telemetry';
 import { installFaultSwitches, openDatabase } from '@gameday/platform';
 import { relayOutbox } from '@gameday/outbox';
@@ -9,8 +10,10 @@ import { MIGRATIONS, MIGRATION_LOCK_KEY } from './data-access/migrations';
 import { PgRoundsRepository } from './data-access/rounds-repository';
 import { WalletClient } from './data-access/wallet-client';
 import { Casino } from './domain/casino';
+import type { RoundObserver } from './domain/casino';
 import { casinoRoutes } from './entry-points/http';
 import { GAMES } from './games';
+import type { Game } from './games/types';
 
 /** pg_advisory_lock key of the outbox relay: one relay per database publishes. */
 const OUTBOX_LOCK_KEY = 0x6f75_7402;
@@ -24,32 +27,74 @@ export interface CasinoServer {
 }
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<CasinoServer> {
+  const service = configure(env);
+  const { config, logger } = service;
+  const pool = await database(service);
+  const rounds = new PgRoundsRepository(pool);
+  const games = config.CASINO_GAMES.map((id) => GAMES[id]);
+  if (config.CASINO_GAMES.includes('slots')) await rounds.ensureJackpot('slots', config.JACKPOT_SEED);
+  const wallet = walletClient(service);
+  const observer = settlementMetrics(service, rounds, games);
+  const countRecovered = recoveryMetrics(service);
+  const casino = new Casino({
+    rounds,
+    wallet,
+    games,
+    logger,
+    crashAfter: config.CASINO_CRASH_AFTER || undefined,
+    observer,
+  });
+  const recover = startRecovery(service, casino, countRecovered);
+  startOutboxRelay(service, pool);
+  wireRoutes(service, casino);
+  const { url, port } = await service.listen();
+  logger.info('serving games', { games: config.CASINO_GAMES });
+  void recover();
+  return { service, url, port, casino, stop: () => service.stop() };
+}
+
+/** The service with its configuration, and the chaos harness's fault switches before any route. */
+function configure(env: NodeJS.ProcessEnv): Service<CasinoConfig> {
   const service = createService({ name: 'casino', config: casinoConfig, env });
-  const { config, logger, metrics } = service;
+  const { config } = service;
   // Before any route: the chaos harness's fault switches (only with CHAOS_FAULTS_TOKEN).
   installFaultSwitches(service);
   if (config.CASINO_CRASH_AFTER && config.NODE_ENV === 'production') {
     throw new Error('CASINO_CRASH_AFTER: a test aid, refused when NODE_ENV=production');
   }
+  return service;
+}
 
-  const pool = await openDatabase(service, {
+/** The database pool, its schema migrated. */
+function database(service: Service<CasinoConfig>): Promise<Pool> {
+  const { config } = service;
+  return openDatabase(service, {
     url: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
     migrations: MIGRATIONS,
     lockKey: MIGRATION_LOCK_KEY,
   });
+}
 
-  const rounds = new PgRoundsRepository(pool);
-  const games = config.CASINO_GAMES.map((id) => GAMES[id]);
-  if (config.CASINO_GAMES.includes('slots')) await rounds.ensureJackpot('slots', config.JACKPOT_SEED);
-
+/** The wallet client, closed on shutdown. */
+function walletClient(service: Service<CasinoConfig>): WalletClient {
+  const { config } = service;
   const wallet = new WalletClient({
     baseUrl: new URL(config.WALLET_URL),
     token: config.WALLET_TOKEN,
     timeoutMs: config.WALLET_TIMEOUT_MS,
   });
   service.onShutdown('wallet client', () => wallet.close());
+  return wallet;
+}
 
+/** Bets, stakes, payouts, RTP and the jackpot; returns the observer the casino tells each settled round. */
+function settlementMetrics(
+  service: Service<CasinoConfig>,
+  rounds: PgRoundsRepository,
+  games: Game[],
+): RoundObserver {
+  const { metrics } = service;
   const bets = metrics.counter({
     name: 'gameday_bets_total',
     help: 'Settled rounds by game and outcome (win, lose, push).',
@@ -107,45 +152,54 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   });
   jackpotWins.inc(0);
   jackpotWon.inc(0);
-  const recovered = metrics.counter({
+  return {
+    settled(round, outcome, staked, paidOut) {
+      bets.inc({ game: round.game, outcome });
+      wagered.inc({ game: round.game }, staked);
+      paid.inc({ game: round.game }, paidOut);
+      if (round.jackpotWin > 0) {
+        jackpotWins.inc();
+        jackpotWon.inc(round.jackpotWin);
+      }
+      const t = totals.get(round.game) ?? { wagered: 0, paid: 0 };
+      t.wagered += staked;
+      t.paid += paidOut;
+      totals.set(round.game, t);
+    },
+  };
+}
+
+type RecoveryCounts = Awaited<ReturnType<Casino['recover']>>;
+
+/** Rounds finished by recovery; returns what counts each recovery pass. */
+function recoveryMetrics(service: Service<CasinoConfig>): (counts: RecoveryCounts) => void {
+  const recovered = service.metrics.counter({
     name: 'gameday_casino_recovered_rounds_total',
     help: 'Unfinished rounds finished by recovery, by what became of them (settled, voided).',
     labelNames: ['result'],
   });
   for (const result of ['settled', 'voided']) recovered.inc({ result }, 0);
+  return (c) => {
+    if (c.settled) recovered.inc({ result: 'settled' }, c.settled);
+    if (c.voided) recovered.inc({ result: 'voided' }, c.voided);
+  };
+}
 
-  const casino = new Casino({
-    rounds,
-    wallet,
-    games,
-    logger,
-    crashAfter: config.CASINO_CRASH_AFTER || undefined,
-    observer: {
-      settled(round, outcome, staked, paidOut) {
-        bets.inc({ game: round.game, outcome });
-        wagered.inc({ game: round.game }, staked);
-        paid.inc({ game: round.game }, paidOut);
-        if (round.jackpotWin > 0) {
-          jackpotWins.inc();
-          jackpotWon.inc(round.jackpotWin);
-        }
-        const t = totals.get(round.game) ?? { wagered: 0, paid: 0 };
-        t.wagered += staked;
-        t.paid += paidOut;
-        totals.set(round.game, t);
-      },
-    },
-  });
-
-  // Recovery: once at start for what a crash left behind, then on an interval.
+/**
+ * Recovery on an interval (RECOVERY_INTERVAL_SECONDS), stopped on shutdown. Returns a pass to run
+ * now, for what a crash left behind; passes never overlap.
+ */
+function startRecovery(
+  service: Service<CasinoConfig>,
+  casino: Casino,
+  count: (counts: RecoveryCounts) => void,
+): () => Promise<unknown> {
+  const { config, logger } = service;
   let recovering: Promise<unknown> | undefined;
-  const recover = (grace: number) => {
+  const recover = () => {
     recovering ??= casino
-      .recover(grace, config.HAND_TIMEOUT_SECONDS)
-      .then((c) => {
-        if (c.settled) recovered.inc({ result: 'settled' }, c.settled);
-        if (c.voided) recovered.inc({ result: 'voided' }, c.voided);
-      })
+      .recover(config.RECOVERY_GRACE_SECONDS, config.HAND_TIMEOUT_SECONDS)
+      .then(count)
       .catch((err: Error) => logger.warn('recovery could not run; will retry', { error: err.message }))
       .finally(() => {
         recovering = undefined;
@@ -153,31 +207,32 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     return recovering;
   };
   if (config.RECOVERY_INTERVAL_SECONDS > 0) {
-    const timer = setInterval(
-      () => void recover(config.RECOVERY_GRACE_SECONDS),
-      config.RECOVERY_INTERVAL_SECONDS * 1000,
-    );
+    const timer = setInterval(() => void recover(), config.RECOVERY_INTERVAL_SECONDS * 1000);
     timer.unref();
     service.onShutdown('recovery', async () => {
       clearInterval(timer);
       await recovering;
     });
   }
+  return recover;
+}
 
+/** The outbox relay: publishes what settlements wrote to the outbox (one relay per database). */
+function startOutboxRelay(service: Service<CasinoConfig>, pool: Pool): void {
   relayOutbox({
     service,
     pool,
-    brokers: config.KAFKA_BROKERS,
+    brokers: service.config.KAFKA_BROKERS,
     lockKey: OUTBOX_LOCK_KEY,
     clientId: 'gameday-casino',
   });
+}
 
-  casinoRoutes(service.app, casino, rounds, {
+/** The casino's HTTP routes, with its stake limits. */
+function wireRoutes(service: Service<CasinoConfig>, casino: Casino): void {
+  const { config } = service;
+  casinoRoutes(service.app, casino, {
     minStake: config.CASINO_MIN_STAKE,
     maxStake: config.CASINO_MAX_STAKE,
   });
-  const { url, port } = await service.listen();
-  logger.info('serving games', { games: config.CASINO_GAMES });
-  void recover(config.RECOVERY_GRACE_SECONDS);
-  return { service, url, port, casino, stop: () => service.stop() };
 }

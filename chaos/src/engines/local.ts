@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine, EngineSnapshot } from '../engine';
 import { EngineError } from '../engine';
-import type { Experiment, Fault } from '../spec';
+import type { Experiment, Fault, FaultType } from '../spec';
 
 /** The parts of .gameday/stack.json the engine reads (written by stack/src/state-file.ts). */
 export interface StackStateView {
@@ -190,6 +190,74 @@ setTimeout(() => process.exit(0), deadline - Date.now());
 for (let i = 0; i < mb; i++) { const b = Buffer.alloc(1024 * 1024, i % 251); keep.push(b); }
 setInterval(() => { for (const b of keep) b[0]++; }, 1000);`;
 
+/** What a fault handler needs besides the fault itself. */
+interface FaultRun {
+  experiment: Experiment;
+  runId: string;
+  /** The component the fault is aimed at (spec.target.service). */
+  target: string;
+  /** Seconds after which fault switches and stress workers end by themselves. */
+  ttl: number;
+}
+
+const faultRun = (experiment: Experiment, runId: string): FaultRun => ({
+  experiment,
+  runId,
+  target: experiment.spec.target.service,
+  ttl: Math.ceil(experiment.spec.duration + 300),
+});
+
+type FaultOf<T extends FaultType> = Extract<Fault, { type: T }>;
+
+/** One handler per fault type: a type without one does not compile. */
+type FaultHandlers<R> = { [T in FaultType]: (fault: FaultOf<T>, run: FaultRun) => R };
+
+/** Calls the handler of the fault's type. */
+function dispatch<R>(handlers: FaultHandlers<R>, fault: Fault, run: FaultRun): R {
+  // The table's type ties each handler to its fault type; TypeScript cannot follow that through the index.
+  return (handlers[fault.type] as (fault: Fault, run: FaultRun) => R)(fault, run);
+}
+
+const killDescription = (signal: NodeJS.Signals, target: string) =>
+  `send ${signal} to the process group of ${target}; the supervisor restarts it`;
+
+const switchDescription = (f: FaultOf<'http-error' | 'http-latency'>, { runId, target }: FaultRun) =>
+  `fault switch ${runId} on ${target}: ${f.percent * 100}% of ${f.method ?? 'all'} ${f.route ?? 'requests'}`;
+
+/** What `describe` says each fault type does. */
+const DESCRIPTIONS: FaultHandlers<string> = {
+  'process-kill': (f, { target }) => killDescription(f.signal, target),
+  'kafka-broker-kill': (_f, { target }) => killDescription('SIGKILL', target),
+  'process-pause': (_f, { experiment, target }) =>
+    `SIGSTOP the process group of ${target} for ${experiment.spec.duration}s, then SIGCONT`,
+  'http-error': (f, run) => `${switchDescription(f, run)} answer ${f.status}`,
+  'http-latency': (f, run) => `${switchDescription(f, run)} wait ${f.delay * 1000} ms`,
+  network: (f, { experiment, runId }) =>
+    `Toxiproxy proxy ${proxyName(experiment)}: ${JSON.stringify(toxicsFor(f, runId))}`,
+  'cpu-stress': (f) => `${f.workers} CPU-burning process(es) at ${f.load * 100}% each`,
+  'memory-stress': (f) => `a process holding ${f.sizeMB} MB`,
+};
+
+/** The fault switch (platform/src/faults.ts) of an http-error fault. */
+const errorSwitch = (f: FaultOf<'http-error'>, ttl: number) => ({
+  kind: 'error',
+  percent: f.percent,
+  status: f.status,
+  route: f.route,
+  method: f.method,
+  ttlSeconds: ttl,
+});
+
+/** The fault switch of an http-latency fault. */
+const latencySwitch = (f: FaultOf<'http-latency'>, ttl: number) => ({
+  kind: 'latency',
+  percent: f.percent,
+  delayMs: Math.round(f.delay * 1000),
+  route: f.route,
+  method: f.method,
+  ttlSeconds: ttl,
+});
+
 export class LocalEngine implements Engine {
   readonly name = 'local' as const;
   private injected: Injected[] = [];
@@ -238,25 +306,7 @@ export class LocalEngine implements Engine {
   }
 
   describe(experiment: Experiment, runId: string): string {
-    const f = experiment.spec.fault;
-    const t = experiment.spec.target.service;
-    switch (f.type) {
-      case 'process-kill':
-      case 'kafka-broker-kill':
-        return `send ${f.type === 'process-kill' ? f.signal : 'SIGKILL'} to the process group of ${t}; the supervisor restarts it`;
-      case 'process-pause':
-        return `SIGSTOP the process group of ${t} for ${experiment.spec.duration}s, then SIGCONT`;
-      case 'http-error':
-        return `fault switch ${runId} on ${t}: ${f.percent * 100}% of ${f.method ?? 'all'} ${f.route ?? 'requests'} answer ${f.status}`;
-      case 'http-latency':
-        return `fault switch ${runId} on ${t}: ${f.percent * 100}% of ${f.method ?? 'all'} ${f.route ?? 'requests'} wait ${f.delay * 1000} ms`;
-      case 'network':
-        return `Toxiproxy proxy ${proxyName(experiment)}: ${JSON.stringify(toxicsFor(f, runId))}`;
-      case 'cpu-stress':
-        return `${f.workers} CPU-burning process(es) at ${f.load * 100}% each`;
-      case 'memory-stress':
-        return `a process holding ${f.sizeMB} MB`;
-    }
+    return dispatch(DESCRIPTIONS, experiment.spec.fault, faultRun(experiment, runId));
   }
 
   async preflight(experiment: Experiment): Promise<void> {
@@ -321,139 +371,129 @@ export class LocalEngine implements Engine {
     return c.pid;
   }
 
+  /** The handler of each fault type, called by `inject`. */
+  private readonly injectors: FaultHandlers<Promise<void>> = {
+    'process-kill': (f, run) => this.kill(run, f.signal),
+    'kafka-broker-kill': (_f, run) => this.kill(run, 'SIGKILL'),
+    'process-pause': (_f, run) => this.pause(run),
+    'http-error': (f, run) => this.setFaultSwitch(run, errorSwitch(f, run.ttl)),
+    'http-latency': (f, run) => this.setFaultSwitch(run, latencySwitch(f, run.ttl)),
+    network: (f, run) => this.addToxics(f, run),
+    'cpu-stress': (f, run) =>
+      this.startStress(run, { type: f.type, script: STRESS_CPU, arg: f.load, workers: f.workers }),
+    'memory-stress': (f, run) =>
+      this.startStress(run, { type: f.type, script: STRESS_MEMORY, arg: f.sizeMB, workers: 1 }),
+  };
+
   async inject(experiment: Experiment, runId: string): Promise<void> {
-    const f = experiment.spec.fault;
-    const target = experiment.spec.target.service;
-    const ttl = Math.ceil(experiment.spec.duration + 300);
-    switch (f.type) {
-      case 'process-kill':
-      case 'kafka-broker-kill': {
-        this.signal(target, f.type === 'process-kill' ? f.signal : 'SIGKILL');
-        return;
-      }
-      case 'process-pause': {
-        const pid = this.signal(target, 'SIGSTOP');
-        this.injected.push({
-          kind: 'signal-stop',
-          describe: `${target} (pid ${pid}) stopped`,
-          undo: async () => {
-            try {
-              process.kill(-pid, 'SIGCONT');
-            } catch {
-              // gone: nothing stopped any more
-            }
-          },
-          check: async () =>
-            processState(pid) === 'T' ? `${target} (pid ${pid}) is still stopped` : undefined,
-        });
-        return;
-      }
-      case 'http-error':
-      case 'http-latency': {
-        const url = `${this.component(target).url}${FAULT_SWITCH_PATH}/${runId}`;
-        const token = this.token();
-        const body =
-          f.type === 'http-error'
-            ? {
-                kind: 'error',
-                percent: f.percent,
-                status: f.status,
-                route: f.route,
-                method: f.method,
-                ttlSeconds: ttl,
-              }
-            : {
-                kind: 'latency',
-                percent: f.percent,
-                delayMs: Math.round(f.delay * 1000),
-                route: f.route,
-                method: f.method,
-                ttlSeconds: ttl,
-              };
-        const item: Injected = {
-          kind: 'switch',
-          describe: `fault switch ${runId} on ${target}`,
-          undo: async () => {
-            const r = await http('DELETE', url, token);
-            if (r.status !== 204 && r.status !== 404)
-              throw new EngineError(`removing fault switch ${runId} on ${target}: HTTP ${r.status}`);
-          },
-          check: async () => {
-            const r = await http('GET', `${this.component(target).url}${FAULT_SWITCH_PATH}`, token);
-            const ids = ((r.json as { faults?: { id: string }[] })?.faults ?? []).map((x) => x.id);
-            return ids.includes(runId) ? `fault switch ${runId} is still set on ${target}` : undefined;
-          },
-        };
-        this.injected.push(item);
-        const r = await http('PUT', url, token, JSON.parse(JSON.stringify(body)));
-        if (r.status !== 201 && r.status !== 200)
-          throw new EngineError(
-            `setting the fault switch on ${target}: HTTP ${r.status} ${JSON.stringify(r.json)}`,
-          );
-        return;
-      }
-      case 'network': {
-        const base = `${this.toxiproxyUrl()}/proxies/${proxyName(experiment)}`;
-        for (const toxic of toxicsFor(f, runId)) {
-          this.injected.push({
-            kind: 'toxic',
-            describe: `toxic ${toxic.name} on ${proxyName(experiment)}`,
-            undo: async () => {
-              const r = await http('DELETE', `${base}/toxics/${toxic.name}`, undefined);
-              if (r.status !== 204 && r.status !== 404)
-                throw new EngineError(`removing toxic ${toxic.name}: HTTP ${r.status}`);
-            },
-            check: async () => {
-              const r = await http('GET', `${base}/toxics`, undefined);
-              return ((r.json as { name: string }[]) ?? []).some((t) => t.name === toxic.name)
-                ? `toxic ${toxic.name} is still on ${proxyName(experiment)}`
-                : undefined;
-            },
-          });
-          const r = await http('POST', `${base}/toxics`, undefined, toxic);
-          if (r.status !== 200)
-            throw new EngineError(`adding toxic ${toxic.name}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+    await dispatch(this.injectors, experiment.spec.fault, faultRun(experiment, runId));
+  }
+
+  /** process-kill, kafka-broker-kill: the supervisor restarts the component; nothing to undo. */
+  private async kill({ target }: FaultRun, signal: NodeJS.Signals): Promise<void> {
+    this.signal(target, signal);
+  }
+
+  /** process-pause: SIGSTOP now, SIGCONT on removal. */
+  private async pause({ target }: FaultRun): Promise<void> {
+    const pid = this.signal(target, 'SIGSTOP');
+    this.injected.push({
+      kind: 'signal-stop',
+      describe: `${target} (pid ${pid}) stopped`,
+      undo: async () => {
+        try {
+          process.kill(-pid, 'SIGCONT');
+        } catch {
+          // gone: nothing stopped any more
         }
-        return;
-      }
-      case 'cpu-stress':
-      case 'memory-stress': {
-        const count = f.type === 'cpu-stress' ? f.workers : 1;
-        for (let i = 0; i < count; i++) {
-          const child = spawn(
-            process.execPath,
-            [
-              '-e',
-              f.type === 'cpu-stress' ? STRESS_CPU : STRESS_MEMORY,
-              String(f.type === 'cpu-stress' ? f.load : f.sizeMB),
-              String(Date.now() + ttl * 1000),
-            ],
-            {
-              detached: true,
-              stdio: 'ignore',
-            },
-          );
-          child.unref();
-          const pid = child.pid!;
-          this.injected.push({
-            kind: 'stress',
-            describe: `${f.type} worker pid ${pid}`,
-            undo: async () => {
-              try {
-                process.kill(-pid, 'SIGKILL');
-              } catch {
-                // already gone
-              }
-              for (let n = 0; n < 50 && alive(pid); n++) await new Promise((r) => setTimeout(r, 20));
-            },
-            check: async () =>
-              alive(pid) && processState(pid) !== 'Z'
-                ? `${f.type} worker pid ${pid} is still running`
-                : undefined,
-          });
-        }
-        return;
-      }
+      },
+      check: async () => (processState(pid) === 'T' ? `${target} (pid ${pid}) is still stopped` : undefined),
+    });
+  }
+
+  /** http-error, http-latency: the target's fault switch `runId`, recorded for removal before it is set. */
+  private async setFaultSwitch({ runId, target }: FaultRun, body: object): Promise<void> {
+    const url = `${this.component(target).url}${FAULT_SWITCH_PATH}/${runId}`;
+    const token = this.token();
+    const item: Injected = {
+      kind: 'switch',
+      describe: `fault switch ${runId} on ${target}`,
+      undo: async () => {
+        const r = await http('DELETE', url, token);
+        if (r.status !== 204 && r.status !== 404)
+          throw new EngineError(`removing fault switch ${runId} on ${target}: HTTP ${r.status}`);
+      },
+      check: async () => {
+        const r = await http('GET', `${this.component(target).url}${FAULT_SWITCH_PATH}`, token);
+        const ids = ((r.json as { faults?: { id: string }[] })?.faults ?? []).map((x) => x.id);
+        return ids.includes(runId) ? `fault switch ${runId} is still set on ${target}` : undefined;
+      },
+    };
+    this.injected.push(item);
+    const r = await http('PUT', url, token, JSON.parse(JSON.stringify(body)));
+    if (r.status !== 201 && r.status !== 200)
+      throw new EngineError(
+        `setting the fault switch on ${target}: HTTP ${r.status} ${JSON.stringify(r.json)}`,
+      );
+  }
+
+  /** network: the fault's toxics on the Toxiproxy proxy, each recorded for removal before it is added. */
+  private async addToxics(f: FaultOf<'network'>, { experiment, runId }: FaultRun): Promise<void> {
+    const base = `${this.toxiproxyUrl()}/proxies/${proxyName(experiment)}`;
+    for (const toxic of toxicsFor(f, runId)) {
+      this.injected.push({
+        kind: 'toxic',
+        describe: `toxic ${toxic.name} on ${proxyName(experiment)}`,
+        undo: async () => {
+          const r = await http('DELETE', `${base}/toxics/${toxic.name}`, undefined);
+          if (r.status !== 204 && r.status !== 404)
+            throw new EngineError(`removing toxic ${toxic.name}: HTTP ${r.status}`);
+        },
+        check: async () => {
+          const r = await http('GET', `${base}/toxics`, undefined);
+          return ((r.json as { name: string }[]) ?? []).some((t) => t.name === toxic.name)
+            ? `toxic ${toxic.name} is still on ${proxyName(experiment)}`
+            : undefined;
+        },
+      });
+      const r = await http('POST', `${base}/toxics`, undefined, toxic);
+      if (r.status !== 200)
+        throw new EngineError(`adding toxic ${toxic.name}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+    }
+  }
+
+  /** cpu-stress, memory-stress: detached workers running `script` with `arg`, killed on removal. */
+  private async startStress(
+    { ttl }: FaultRun,
+    s: { type: 'cpu-stress' | 'memory-stress'; script: string; arg: number; workers: number },
+  ): Promise<void> {
+    for (let i = 0; i < s.workers; i++) {
+      const child = spawn(
+        process.execPath,
+        ['-e', s.script, String(s.arg), String(Date.now() + ttl * 1000)],
+        {
+          detached: true,
+          stdio: 'ignore',
+        },
+      );
+      child.unref();
+      const pid = child.pid!;
+      this.injected.push({
+        kind: 'stress',
+        describe: `${s.type} worker pid ${pid}`,
+        undo: async () => {
+          try {
+            process.kill(-pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+          for (let n = 0; n < 50 && alive(pid); n++) await new Promise((r) => setTimeout(r, 20));
+        },
+        check: async () =>
+          alive(pid) && processState(pid) !== 'Z'
+            ? `${s.type} worker pid ${pid} is still running`
+            : undefined,
+      });
     }
   }
 

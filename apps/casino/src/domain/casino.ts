@@ -18,8 +18,10 @@ import { JACKPOT_CONTRIBUTION } from '../games/slots';
 import type { Game, GameId, HandAction, HandState, InstantGame, StatefulGame } from '../games/types';
 import { IllegalActionError, roundMultiplier } from '../games/types';
 import { FairRng } from './provably-fair';
-import type { Round } from './round';
+import type { Jackpot, RevealedSeed, Round, SeedPair } from './round';
 import { walletKeys } from './round';
+import { matchesRecord, recompute } from './verify';
+import type { Recomputed, VerifyInput } from './verify';
 
 /** A stored hand: the game's state plus what the casino needs to finish it after a crash. */
 export type StoredHand = HandState & {
@@ -47,6 +49,20 @@ export interface CasinoOptions {
   logger: Logger;
   observer: RoundObserver;
   crashAfter?: CrashPoint;
+}
+
+/** A round's place in a player's history: a page starts after it. */
+export interface HistoryPosition {
+  createdAt: Date;
+  id: string;
+}
+
+/** A stored round recomputed from its revealed seeds. */
+export interface RoundVerification {
+  round: Round;
+  recomputed: Recomputed;
+  /** Whether the recorded outcome is the one the seeds produce. */
+  verified: boolean;
 }
 
 export interface PlayResult {
@@ -90,6 +106,91 @@ export class Casino {
       );
     }
     return game;
+  }
+
+  /** A page of the player's rounds, newest first, and where the next page starts (none after the last). */
+  async history(
+    playerId: string,
+    page: { limit: number; game?: GameId | undefined; before?: HistoryPosition | undefined },
+  ): Promise<{ rounds: Round[]; next: HistoryPosition | undefined }> {
+    // One more than asked for tells whether another page follows.
+    const found = await this.o.rounds.history(playerId, {
+      limit: page.limit + 1,
+      game: page.game,
+      before: page.before,
+    });
+    const rounds = found.slice(0, page.limit);
+    const last = rounds[rounds.length - 1];
+    const next = found.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : undefined;
+    return { rounds, next };
+  }
+
+  /** One of the player's rounds. */
+  async round(playerId: string, id: string): Promise<Round> {
+    const round = await this.o.rounds.get(id);
+    // Another player's round is as invisible as one that does not exist.
+    if (!round || round.playerId !== playerId) throw new NotFoundError(`No round ${id} of yours.`);
+    return round;
+  }
+
+  /** Recomputes one of the player's rounds; only settled rounds whose server seed is revealed can be. */
+  async verifyRound(playerId: string, id: string): Promise<RoundVerification> {
+    const round = await this.round(playerId, id);
+    if (round.status !== 'settled') {
+      throw new ConflictError(
+        `Round ${round.id} is ${round.status}: only settled rounds can be verified.`,
+        'round-not-settled',
+      );
+    }
+    if (!round.revealed) {
+      throw new ConflictError(
+        'The server seed of this round is still secret. Rotate your seed pair (POST /api/v1/casino/seeds/rotate) to reveal it, then verify.',
+        'seed-not-revealed',
+      );
+    }
+    const recomputed = recompute({
+      game: round.game,
+      serverSeed: round.serverSeed,
+      serverSeedHash: round.serverSeedHash,
+      clientSeed: round.clientSeed,
+      nonce: round.nonce,
+      params: round.params,
+      actions: (round.hand as StoredHand | null)?.actions,
+    });
+    return { round, recomputed, verified: matchesRecord(recomputed, round) };
+  }
+
+  /** Recomputes any round, of any game (also those another deployment serves), from its seeds and bet. */
+  verify(input: VerifyInput): Recomputed {
+    return recompute(input);
+  }
+
+  /** The player's active seed pair, created on first use. */
+  seeds(playerId: string): Promise<SeedPair> {
+    return this.o.rounds.activeSeed(playerId);
+  }
+
+  /**
+   * Reveals the player's server seed and starts a new pair (with `clientSeed`, or a random one);
+   * refused while a round on the pair is unfinished.
+   */
+  async rotateSeeds(
+    playerId: string,
+    clientSeed: string | undefined,
+  ): Promise<{ previous: RevealedSeed; current: SeedPair }> {
+    const rotated = await this.o.rounds.rotate(playerId, clientSeed);
+    if (rotated === 'unfinished-rounds') {
+      throw new ConflictError(
+        'A round on this seed pair is still open (finish your blackjack hand first): revealing the seed would reveal its cards.',
+        'rounds-unfinished',
+      );
+    }
+    return rotated;
+  }
+
+  /** The slots progressive jackpot (undefined until it is seeded). */
+  jackpot(): Promise<Jackpot | undefined> {
+    return this.o.rounds.jackpot('slots');
   }
 
   /**

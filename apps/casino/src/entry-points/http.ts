@@ -1,23 +1,12 @@
 // HTTP entry points of the casino: parse and validate, call the domain, shape the answer.
 import type { Request, Router } from 'express';
-import {
-  body,
-  ConflictError,
-  idempotencyKey,
-  NotFoundError,
-  parse,
-  query,
-  unsampledTraceparent,
-  z,
-} from '@gameday/telemetry';
+import { body, idempotencyKey, parse, query, unsampledTraceparent, z } from '@gameday/telemetry';
 import { CURRENCY, formatCents, money, playerIdentity } from '@gameday/platform';
-import type { PgRoundsRepository } from '../data-access/rounds-repository';
 import type { CallContext } from '../data-access/wallet-client';
 import type { Casino, PlayResult } from '../domain/casino';
 import { outcomeOf } from '../domain/casino';
 import type { StoredHand } from '../domain/casino';
 import type { Round } from '../domain/round';
-import { matchesRecord, recompute } from '../domain/verify';
 import { GAMES } from '../games';
 import { GAME_IDS } from '../games/types';
 import type { Game } from '../games/types';
@@ -127,7 +116,6 @@ function playJson(r: PlayResult, game: Game) {
 export function casinoRoutes<R extends Routes>(
   r: R,
   casino: Casino,
-  rounds: PgRoundsRepository,
   limits: { minStake: number; maxStake: number },
 ): R {
   const stake = money({ minCents: limits.minStake, maxCents: limits.maxStake });
@@ -160,26 +148,26 @@ export function casinoRoutes<R extends Routes>(
   r.get('/api/v1/casino/rounds', async (req, res) => {
     const who = playerIdentity(req);
     const q = query(req, historyQuery);
-    const page = await rounds.history(who.playerId, { limit: q.limit + 1, game: q.game, before: q.cursor });
-    const items = page.slice(0, q.limit);
-    const last = items[items.length - 1];
-    const next =
-      page.length > q.limit && last
-        ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url')
-        : null;
-    res.json({ items: items.map((round) => roundJson(round, casino.game(round.game))), next_cursor: next });
+    const page = await casino.history(who.playerId, { limit: q.limit, game: q.game, before: q.cursor });
+    const next = page.next
+      ? Buffer.from(JSON.stringify([page.next.createdAt.toISOString(), page.next.id])).toString('base64url')
+      : null;
+    res.json({
+      items: page.rounds.map((round) => roundJson(round, casino.game(round.game))),
+      next_cursor: next,
+    });
   });
 
-  const ownRound = async (req: Request) => {
+  /** The player asking and the round a /rounds/:id request names. */
+  const roundOf = (req: Request) => {
     const who = playerIdentity(req);
     const { id } = parse(idParam, req.params);
-    const round = await rounds.get(id);
-    if (!round || round.playerId !== who.playerId) throw new NotFoundError(`No round ${id} of yours.`);
-    return round;
+    return { playerId: who.playerId, id };
   };
 
   r.get('/api/v1/casino/rounds/:id', async (req, res) => {
-    const round = await ownRound(req);
+    const { playerId, id } = roundOf(req);
+    const round = await casino.round(playerId, id);
     res.json(roundJson(round, casino.game(round.game)));
   });
 
@@ -192,31 +180,11 @@ export function casinoRoutes<R extends Routes>(
   });
 
   r.get('/api/v1/casino/rounds/:id/verification', async (req, res) => {
-    const round = await ownRound(req);
-    if (round.status !== 'settled') {
-      throw new ConflictError(
-        `Round ${round.id} is ${round.status}: only settled rounds can be verified.`,
-        'round-not-settled',
-      );
-    }
-    if (!round.revealed) {
-      throw new ConflictError(
-        'The server seed of this round is still secret. Rotate your seed pair (POST /api/v1/casino/seeds/rotate) to reveal it, then verify.',
-        'seed-not-revealed',
-      );
-    }
-    const recomputed = recompute({
-      game: round.game,
-      serverSeed: round.serverSeed,
-      serverSeedHash: round.serverSeedHash,
-      clientSeed: round.clientSeed,
-      nonce: round.nonce,
-      params: round.params,
-      actions: (round.hand as StoredHand | null)?.actions,
-    });
+    const { playerId, id } = roundOf(req);
+    const { round, recomputed, verified } = await casino.verifyRound(playerId, id);
     res.json({
       round_id: round.id,
-      verified: matchesRecord(recomputed, round),
+      verified,
       commitment_matches: recomputed.commitmentMatches,
       recorded: { multiplier: round.multiplier, result: round.result },
       recomputed: { multiplier: recomputed.multiplier, result: recomputed.result },
@@ -226,20 +194,14 @@ export function casinoRoutes<R extends Routes>(
 
   r.get('/api/v1/casino/seeds', async (req, res) => {
     const who = playerIdentity(req);
-    const s = await rounds.activeSeed(who.playerId);
+    const s = await casino.seeds(who.playerId);
     res.json({ server_seed_hash: s.serverSeedHash, client_seed: s.clientSeed, next_nonce: s.nextNonce });
   });
 
   r.post('/api/v1/casino/seeds/rotate', async (req, res) => {
     const who = playerIdentity(req);
     const input = body(req, rotateBody);
-    const rotated = await rounds.rotate(who.playerId, input.client_seed);
-    if (rotated === 'unfinished-rounds') {
-      throw new ConflictError(
-        'A round on this seed pair is still open (finish your blackjack hand first): revealing the seed would reveal its cards.',
-        'rounds-unfinished',
-      );
-    }
+    const rotated = await casino.rotateSeeds(who.playerId, input.client_seed);
     res.json({
       previous: {
         server_seed: rotated.previous.serverSeed,
@@ -262,7 +224,7 @@ export function casinoRoutes<R extends Routes>(
     // Any game can be verified, also those another deployment serves.
     const game = GAMES[input.game];
     const params = parse(game.params, input.bet, '/bet');
-    const recomputed = recompute({
+    const recomputed = casino.verify({
       game: input.game,
       serverSeed: input.server_seed,
       serverSeedHash: input.server_seed_hash,
@@ -281,7 +243,7 @@ export function casinoRoutes<R extends Routes>(
 
   r.get('/api/v1/casino/jackpot', async (req, res) => {
     playerIdentity(req);
-    const j = await rounds.jackpot('slots');
+    const j = await casino.jackpot();
     res.json({
       game: 'slots',
       pool: formatCents(j?.pool ?? 0),
