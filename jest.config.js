@@ -16,6 +16,8 @@ module.exports = {
     '^@gameday/telemetry$': '<rootDir>/telemetry/src/index.ts',
     '^@gameday/telemetry/tracing$': '<rootDir>/telemetry/src/tracing/index.ts',
     '^@gameday/telemetry/(.*)$': '<rootDir>/telemetry/src/$1.ts',
+    '^@gameday/stack/(.*)$': '<rootDir>/stack/src/$1.ts',
+    '^@gameday/casino/(.*)$': '<rootDir>/apps/casino/src/$1.ts',
     '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals|platform)$':
       '<rootDir>/$1/src/index.ts',
     '^@gameday/(accounts|gateway|wallet|casino|events|leaderboard)$': '<rootDir>/apps/$1/src/index.ts',

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { REFERENCE_BETS, REFERENCE_STAKE } from '@gameday/casino/contract';
+import type { GameId } from '@gameday/casino/contract';
 import { request, startPlayerApi, startPostgres } from '@gameday/testing';
 import type { PlayerApi } from '@gameday/testing';
 import { pacedLoad } from './paced-load';
@@ -15,6 +17,9 @@ import { startSink } from './telemetry-overhead';
 import { JaegerClient, VictoriaLogsClient } from '@gameday/signals';
 import { startSignalBackends } from './signal-backends';
 import type { SignalBackends } from './signal-backends';
+
+/** The game benchmarked, played with the casino's reference bet. */
+const GAME: GameId = 'coin-flip';
 
 export interface BetRun {
   label: string;
@@ -92,7 +97,7 @@ export async function casinoBets(options: {
       casino: {
         walletOptions: { logFile: join(logDir, 'wallet.log') },
         casinoOptions: { logFile: join(logDir, 'casino.log') },
-        casinoEnv: { CASINO_GAMES: 'coin-flip' },
+        casinoEnv: { CASINO_GAMES: GAME },
       },
     });
     const gw = api.gateway.url;
@@ -127,8 +132,8 @@ export async function casinoBets(options: {
       accounts: [api.accounts.child.pid!],
       ...extraProcs,
     };
-    const url = `${gw}/api/v1/casino/games/coin-flip/rounds`;
-    const body = JSON.stringify({ stake: '1.00', bet: { side: 'heads' } });
+    const url = `${gw}/api/v1/casino/games/${GAME}/rounds`;
+    const body = JSON.stringify({ stake: REFERENCE_STAKE, bet: REFERENCE_BETS[GAME] });
     let next = 0;
     const fire = (seconds: number, connections: number) =>
       autocannon({

@@ -9,6 +9,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { computeVerdict, parseExperiment, verifyJournal } from '@gameday/chaos';
 import type { Journal } from '@gameday/chaos';
+import {
+  ALERT_NAME,
+  RECEIVERS,
+  SEVERITIES,
+  SEVERITY_LABEL,
+  SLO_NAME_LABEL,
+  SLO_SERVICE_LABEL,
+} from '@gameday/slo';
+import type { Severity } from '@gameday/slo';
 
 export interface VerifyBench {
   minutes: number;
@@ -36,8 +45,8 @@ spec:
     maxBudgetConsumed: 10%
     maxBurnRate: { value: 2000, window: 1m }
     recoveryWithin: 3m
-    expectAlert: [{ alertname: SLOErrorBudgetBurn, labels: { severity: critical, slo_service: accounts }, within: 2m, receiver: pager }]
-    expectNoAlert: [{ alertname: SLOErrorBudgetBurn, labels: { slo_service: wallet } }]
+    expectAlert: [{ alertname: ${ALERT_NAME}, labels: { ${SEVERITY_LABEL}: critical, ${SLO_SERVICE_LABEL}: accounts }, within: 2m, receiver: ${RECEIVERS.critical} }]
+    expectNoAlert: [{ alertname: ${ALERT_NAME}, labels: { ${SLO_SERVICE_LABEL}: wallet } }]
   abort: { burnRate: 5000, for: 1m }
 `,
     'bench.yaml',
@@ -69,11 +78,11 @@ spec:
       });
     }
   }
-  const labels = (service: string, severity: string) => ({
-    alertname: 'SLOErrorBudgetBurn',
-    severity,
-    slo_service: service,
-    slo_name: 'availability',
+  const labels = (service: string, severity: Severity) => ({
+    alertname: ALERT_NAME,
+    [SEVERITY_LABEL]: severity,
+    [SLO_SERVICE_LABEL]: service,
+    [SLO_NAME_LABEL]: 'availability',
   });
   for (let t = t0; t <= endedAt; t += intervalSeconds) {
     const faulty = t >= injectedAt && t < removedAt + 60;
@@ -85,9 +94,9 @@ spec:
     alerts.push({
       t,
       prometheus: firing
-        ? ['critical', 'warning'].flatMap((sev) =>
+        ? SEVERITIES.flatMap((sev) =>
             ['accounts', 'gateway'].map((s) => ({
-              alertname: 'SLOErrorBudgetBurn',
+              alertname: ALERT_NAME,
               labels: labels(s, sev),
               state: 'firing',
               activeAt: new Date(t * 1000).toISOString(),
@@ -98,7 +107,7 @@ spec:
         ? ['accounts', 'gateway'].map((s) => ({
             labels: labels(s, 'critical'),
             state: 'active',
-            receivers: ['pager'],
+            receivers: [RECEIVERS.critical],
             startsAt: '',
           }))
         : [],
@@ -130,7 +139,7 @@ spec:
     alerts,
     notifications: [
       {
-        receiver: 'pager',
+        receiver: RECEIVERS.critical,
         received_at: new Date((injectedAt + 50) * 1000).toISOString(),
         status: 'firing',
         alerts: [{ labels: labels('accounts', 'critical'), status: 'firing' }],

@@ -2,7 +2,14 @@
 // browser): per target SLO, the error ratio and the burn rate over the run, the injection window
 // shaded, the page and ticket thresholds drawn, when alerts fired and the pager was notified, and
 // when the SLI recovered. `gameday chaos verify` renders them again and compares byte for byte.
-import { durationSeconds, loadWindows, type PeriodWindows } from '@gameday/slo';
+import {
+  durationSeconds,
+  loadWindows,
+  SEVERITY_LABEL,
+  SLO_NAME_LABEL,
+  SLO_SERVICE_LABEL,
+  type PeriodWindows,
+} from '@gameday/slo';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Journal, SloRef } from './journal';
@@ -46,20 +53,19 @@ interface Mark {
 function marksOf(j: Journal, slo: SloRef, t0: number): Array<Mark & { color: string }> {
   const marks: Mark[] = [];
   const seen = new Set<string>();
+  const ofSlo = (labels: Record<string, string>) =>
+    labels[SLO_SERVICE_LABEL] === slo.service && labels[SLO_NAME_LABEL] === slo.name;
   for (const snap of j.alerts) {
     for (const a of snap.prometheus) {
-      if (a.state !== 'firing' || a.labels.slo_service !== slo.service || a.labels.slo_name !== slo.name)
-        continue;
-      const severity = a.labels.severity === 'critical' ? 'page' : 'ticket';
+      if (a.state !== 'firing' || !ofSlo(a.labels)) continue;
+      const severity = a.labels[SEVERITY_LABEL] === 'critical' ? 'page' : 'ticket';
       if (seen.has(severity)) continue;
       seen.add(severity);
       marks.push({ s: snap.t - t0, label: `${severity} fired`, kind: severity });
     }
   }
   const notified = j.notifications.find(
-    (n) =>
-      n.status === 'firing' &&
-      n.alerts.some((a) => a.labels.slo_service === slo.service && a.labels.slo_name === slo.name),
+    (n) => n.status === 'firing' && n.alerts.some((a) => ofSlo(a.labels)),
   );
   if (notified) {
     marks.push({

@@ -10,18 +10,19 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { defaultStateFile, stackHome } from '@gameday/stack/state-file';
+import type { StackState } from '@gameday/stack/state-file';
 import { parseDuration } from './duration';
 import { readStackState } from './engines/local';
-import type { StackStateView } from './engines/local';
 import { summaryTable, writeSummary } from './report';
-import { defaultStackState, EXIT, runChaos } from './run';
+import { EXIT, runChaos } from './run';
 
 const root = resolve(__dirname, '..', '..');
 const env = process.env;
 const say = (line: string) => process.stderr.write(`\x1b[36m[gameday]\x1b[0m ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function running(stateFile: string): StackStateView | undefined {
+function running(stateFile: string): StackState | undefined {
   try {
     return readStackState(stateFile);
   } catch {
@@ -29,8 +30,8 @@ function running(stateFile: string): StackStateView | undefined {
   }
 }
 
-async function startStack(stateFile: string): Promise<{ child: ChildProcess; state: StackStateView }> {
-  const home = resolve(root, env.GAMEDAY_HOME || '.gameday');
+async function startStack(stateFile: string): Promise<{ child: ChildProcess; state: StackState }> {
+  const home = stackHome(root, env);
   mkdirSync(home, { recursive: true });
   const log = join(home, 'gameday-stack.log');
   say(`no local stack running: starting it (node stack/dist/main.js, output in ${log})…`);
@@ -60,7 +61,7 @@ async function startStack(stateFile: string): Promise<{ child: ChildProcess; sta
 
 async function main(): Promise<number> {
   const target = resolve(process.argv[2] ?? join(root, 'chaos', 'experiments'));
-  const stateFile = defaultStackState(root, env);
+  const stateFile = defaultStateFile(root, env);
   let state = running(stateFile);
   let ours: ChildProcess | undefined;
   if (state) say(`using the running local stack (supervisor pid ${state.pid})`);
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
   // The game day's own load: k6's steady scenario (bounded: 90 minutes at most).
   const gateway = state.components.find((c) => c.name === 'gateway')?.url;
   if (!gateway) throw new Error('the stack has no gateway: cannot put load on it');
-  const home = resolve(root, env.GAMEDAY_HOME || '.gameday');
+  const home = stackHome(root, env);
   const loadLog = join(home, 'logs', 'gameday-load.log');
   mkdirSync(join(home, 'logs'), { recursive: true });
   const loadOut = openSync(loadLog, 'a');

@@ -3,9 +3,10 @@
 // 2 could not run). Also `verify` (recompute a verdict offline) and `cleanup`.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { findExampleTraces, formatDuration, JaegerClient, VictoriaLogsClient } from '@gameday/signals';
+import { defaultStateFile } from '@gameday/stack/state-file';
 import { chartSuffix, renderSvg, sloChartSpec } from './charts';
 import { Controller } from './controller';
 import type { ActiveFaultSink, TraceEvidence } from './controller';
@@ -73,10 +74,6 @@ function traceEvidence(jaegerUrl: string, logsUrl: string | undefined): TraceEvi
     }));
 }
 
-export function defaultStackState(root: string, env: NodeJS.ProcessEnv): string {
-  return join(resolve(root, env.GAMEDAY_HOME || '.gameday'), 'stack.json');
-}
-
 async function kubernetesEngine(o: RunOptions): Promise<Engine> {
   return KubernetesEngine.fromEnvironment({
     env: o.env,
@@ -135,7 +132,7 @@ export async function runChaos(o: RunOptions): Promise<{ exitCode: number; rows:
   let reportsDir = o.reportsDir;
   try {
     if (o.engine === 'local') {
-      const stateFile = o.stackState ?? defaultStackState(o.root, o.env);
+      const stateFile = o.stackState ?? defaultStateFile(o.root, o.env);
       const state = readStackState(stateFile);
       engine = new LocalEngine({ stateFile });
       prometheusUrl ??= state.prometheus.url;
@@ -258,7 +255,7 @@ export async function cleanupLocal(
   o: Pick<RunOptions, 'root' | 'env' | 'out' | 'stackState'>,
 ): Promise<number> {
   try {
-    const engine = new LocalEngine({ stateFile: o.stackState ?? defaultStackState(o.root, o.env) });
+    const engine = new LocalEngine({ stateFile: o.stackState ?? defaultStateFile(o.root, o.env) });
     const removed = await engine.cleanup();
     o.out.stdout(
       removed.length

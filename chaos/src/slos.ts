@@ -7,8 +7,8 @@ import {
   readSpecSources,
   record,
   sliQueries,
-  SLO_NAME_LABEL,
-  SLO_SERVICE_LABEL,
+  sloId,
+  sloSelector,
 } from '@gameday/slo';
 import type { Slo } from '@gameday/slo';
 import type { SloRef } from './journal';
@@ -19,7 +19,7 @@ export class SloCatalogue {
   private readonly byId = new Map<string, Slo>();
 
   constructor(slos: Slo[]) {
-    for (const s of slos) this.byId.set(`${s.service}/${s.name}`, s);
+    for (const s of slos) this.byId.set(sloId(s.service, s.name), s);
   }
 
   /** Every spec under <root>/slo/specs. */
@@ -83,7 +83,7 @@ export class SloCatalogue {
   }
 
   objectiveQuery(id: string): string {
-    const [service, name] = id.split('/');
-    return `${record.objective}{${SLO_SERVICE_LABEL}="${service}",${SLO_NAME_LABEL}="${name}"}`;
+    const [service = '', name = ''] = id.split('/');
+    return `${record.objective}${sloSelector(service, name)}`;
   }
 }

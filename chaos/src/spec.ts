@@ -18,6 +18,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { SEVERITIES } from '@gameday/slo';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 
@@ -189,15 +190,15 @@ const experimentSchema = z.strictObject({
           refuseWhenAlertFiring: z.boolean().default(true),
           /** Which SLO alerts count (default both; [critical] lets an open ticket not block a game day). */
           alertSeverities: z
-            .array(z.enum(['critical', 'warning']))
+            .array(z.enum(SEVERITIES))
             .min(1)
-            .default(['critical', 'warning']),
+            .default([...SEVERITIES]),
         })
         .default({
           maxBurnRate: 1,
           window: 300,
           refuseWhenAlertFiring: true,
-          alertSeverities: ['critical', 'warning'],
+          alertSeverities: [...SEVERITIES],
         }),
       /** Share of the SLO period's error budget the experiment may spend (e.g. 2%). */
       maxBudgetConsumed: percent.optional(),

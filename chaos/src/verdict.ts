@@ -1,12 +1,11 @@
 // The verdict, computed from the journal alone: the controller calls it at the end of a run and
 // `gameday chaos verify` calls it on a saved journal. Nothing here reads a clock or the network.
 
+import { ALERT_NAME, SEVERITIES, SEVERITY_LABEL, SLO_ALERT_LABELS, SLO_SERVICE_LABEL } from '@gameday/slo';
 import { formatSeconds } from './duration';
 import type { AlertSnapshot, Check, Journal, SampleRecord, SloRef, Verdict } from './journal';
 import { labelsMatch } from './observe';
 import type { AlertExpectation } from './spec';
-
-export const SLO_ALERT = 'SLOErrorBudgetBurn';
 
 type Evidence = Omit<Journal, 'verdict'>;
 
@@ -68,22 +67,22 @@ export function recoveredAt(
 export function firingSloAlerts(
   snapshot: AlertSnapshot,
   services: Set<string>,
-  severities: readonly string[] = ['critical', 'warning'],
+  severities: readonly string[] = SEVERITIES,
 ): string[] {
   return snapshot.prometheus
     .filter(
       (a) =>
         a.state === 'firing' &&
-        a.alertname === SLO_ALERT &&
-        services.has(a.labels.slo_service ?? '') &&
-        severities.includes(a.labels.severity ?? ''),
+        a.alertname === ALERT_NAME &&
+        services.has(a.labels[SLO_SERVICE_LABEL] ?? '') &&
+        severities.includes(a.labels[SEVERITY_LABEL] ?? ''),
     )
     .map(describeAlert);
 }
 
 export function describeAlert(a: { alertname?: string; labels: Record<string, string> }): string {
   const name = a.alertname ?? a.labels.alertname ?? '?';
-  const keys = ['severity', 'slo_service', 'slo_name'].filter((k) => a.labels[k] !== undefined);
+  const keys = SLO_ALERT_LABELS.filter((k) => a.labels[k] !== undefined);
   return `${name}{${keys.map((k) => `${k}="${a.labels[k]}"`).join(',')}}`;
 }
 

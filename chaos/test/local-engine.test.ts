@@ -27,7 +27,7 @@ import {
   StackProcess,
   tempHome,
 } from '../../stack/test/stack-process';
-import type { StackState } from '../../stack/src/state-file';
+import type { StackState } from '@gameday/stack';
 
 const cli = join(root, 'cli', 'dist', 'main.js');
 let stack: StackProcess;

@@ -1,12 +1,27 @@
 // Experiment specs: the catalogue is valid, and bad specs are refused with exit 2 and a message
 // naming the file and the field, before anything is injected.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import {
+  ALERT_NAME,
+  RECEIVER_NAMES,
+  RECEIVERS,
+  ruleFiles,
+  SEVERITIES,
+  SEVERITY_LABEL,
+  SLO_ALERT_LABELS,
+  SLO_NAME_LABEL,
+  SLO_SERVICE_LABEL,
+  sloId,
+} from '@gameday/slo';
+import type { Severity } from '@gameday/slo';
 import { run } from '../../cli/src/program';
 import { loadExperiments, parseExperiment } from '../src/spec';
 import { parseDuration } from '../src/duration';
+import { SloCatalogue } from '../src/slos';
 
 const root = resolve(__dirname, '..', '..');
 let dir: string;
@@ -72,6 +87,44 @@ describe('experiment specs', () => {
       loaded.find((l) => l.experiment.metadata.name === 'leaderboard-consumer-kill')!.experiment.spec
         .hypothesis.slos,
     ).toEqual(['leaderboard/freshness']);
+  });
+
+  it('the catalogue expects only alerts that exist, labelled and routed by the SLO alert contract', () => {
+    // The YAML cannot import slo/src/naming.ts: this holds it to it (and to the rule files and specs).
+    const alertNames = new Set(
+      ruleFiles(root).flatMap((f) => {
+        const rules = parse(readFileSync(f, 'utf8')) as { groups: { rules: { alert?: string }[] }[] };
+        return rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : [])));
+      }),
+    );
+    const slos = SloCatalogue.load(root).ids();
+    const loaded = loadExperiments(join(root, 'chaos', 'experiments'));
+    const expectations = loaded.flatMap(({ file, experiment }) => {
+      const h = experiment.spec.hypothesis;
+      return [...h.expectAlert, ...h.expectNoAlert].map((x) => ({ file, ...x }));
+    });
+    expect(expectations.some((x) => x.alertname === ALERT_NAME)).toBe(true);
+    const problems: string[] = [];
+    for (const { file, alertname, labels, receiver } of expectations) {
+      const where = `${file}: ${alertname}`;
+      if (!alertNames.has(alertname)) problems.push(`${where}: no such alert in the rule files`);
+      if (receiver !== undefined && !(RECEIVER_NAMES as readonly string[]).includes(receiver))
+        problems.push(`${where}: no receiver ${receiver} (${RECEIVER_NAMES.join(', ')})`);
+      if (alertname !== ALERT_NAME) continue;
+      const unknown = Object.keys(labels).filter((k) => !(SLO_ALERT_LABELS as readonly string[]).includes(k));
+      if (unknown.length) problems.push(`${where}: ${unknown.join(', ')} is not a label of the SLO alert`);
+      const severity = labels[SEVERITY_LABEL] as Severity | undefined;
+      if (severity !== undefined && !SEVERITIES.includes(severity))
+        problems.push(`${where}: no severity ${severity}`);
+      else if (severity !== undefined && receiver !== undefined && receiver !== RECEIVERS[severity])
+        problems.push(`${where}: ${severity} routes to ${RECEIVERS[severity]}, not ${receiver}`);
+      const [service, name] = [labels[SLO_SERVICE_LABEL], labels[SLO_NAME_LABEL]];
+      if (service !== undefined && name !== undefined && !slos.includes(sloId(service, name)))
+        problems.push(`${where}: no SLO ${sloId(service, name)} in slo/specs`);
+      if (service !== undefined && !slos.some((id) => id.startsWith(`${service}/`)))
+        problems.push(`${where}: ${service} has no SLO in slo/specs`);
+    }
+    expect(problems).toEqual([]);
   });
 
   it('parses units: percentages as ratios, durations in seconds', () => {

@@ -7,6 +7,8 @@ import http from 'k6/http';
 import { check, fail } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { RefinedParams, RefinedResponse, ResponseType } from 'k6/http';
+// The casino's own game ids and reference bets: k6 loads this import-free file as it is (not bundled).
+import { isGameId, REFERENCE_BETS, REFERENCE_STAKE } from '../../apps/casino/src/contract.ts';
 
 /** Loopback only: a load test must never leave this machine by accident. */
 export function gatewayUrl(): string {
@@ -149,19 +151,6 @@ export function listGames(token: string): string[] {
   return (json<{ games?: { id: string }[] }>(res)?.games ?? []).map((g) => g.id);
 }
 
-/** The bets of the instant games (README: "play each instant game"). */
-export const INSTANT_BETS: Record<string, unknown> = {
-  'coin-flip': { side: 'heads' },
-  dice: { target: 50.5, direction: 'over' },
-  roulette: { type: 'split', numbers: [17, 20] },
-  slots: { lines: 5 },
-  baccarat: { on: 'banker' },
-  keno: { picks: [3, 17, 22, 41, 64] },
-  plinko: { rows: 12, risk: 'medium' },
-  crash: { cash_out: 2 },
-  wheel: { risk: 'medium', segments: 20 },
-};
-
 interface Round {
   id?: string;
   status?: string;
@@ -169,9 +158,8 @@ interface Round {
 }
 
 /** One casino round of an instant game (201), or a blackjack hand dealt and stood on. */
-export function playRound(token: string, game: string, stake = '1.00'): Round | undefined {
-  const bet = game === 'blackjack' ? {} : INSTANT_BETS[game];
-  if (bet === undefined) fail(`no bet known for game ${game}`);
+export function playRound(token: string, game: string, stake = REFERENCE_STAKE): Round | undefined {
+  const bet = isGameId(game) ? REFERENCE_BETS[game] : fail(`no game ${game} in the casino's catalogue`);
   const res = counted(
     http.post(
       `${BASE}/casino/games/${game}/rounds`,

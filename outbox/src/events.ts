@@ -51,7 +51,8 @@ const CLIENT_TYPE = /^client\.[a-z][a-z0-9_.]{0,47}$/;
 export const PLAYER_EVENT_TYPES: readonly string[] = ['session.started'];
 
 export function isKnownType(type: string): boolean {
-  return type in EVENT_DATA || CLIENT_TYPE.test(type);
+  // Own keys only: `in` also finds "constructor" or "toString" on Object.prototype (then a 500).
+  return Object.hasOwn(EVENT_DATA, type) || CLIENT_TYPE.test(type);
 }
 
 export function isClientType(type: string): boolean {
@@ -79,8 +80,7 @@ export const envelopeSchema = z
     data: z.record(z.string(), z.unknown()),
   })
   .superRefine((e, ctx) => {
-    const schema =
-      (EVENT_DATA as Record<string, z.ZodType>)[e.type] ?? (isClientType(e.type) ? clientData : undefined);
+    const schema = dataSchema(e.type);
     if (!schema) return;
     const parsed = schema.safeParse(e.data);
     if (!parsed.success) {
@@ -92,5 +92,6 @@ export const envelopeSchema = z
 
 /** The data schema of a type (client events share one). */
 export function dataSchema(type: string): z.ZodType | undefined {
-  return (EVENT_DATA as Record<string, z.ZodType>)[type] ?? (isClientType(type) ? clientData : undefined);
+  if (Object.hasOwn(EVENT_DATA, type)) return (EVENT_DATA as Record<string, z.ZodType>)[type];
+  return isClientType(type) ? clientData : undefined;
 }

@@ -59,7 +59,21 @@ export interface RelayOptions {
   idleMs?: number;
   /** Published rows older than this are deleted (the table stays small). */
   retainSeconds?: number;
+  /**
+   * How long to wait for Kafka to take a batch before counting a failure and saying so (10 s). The
+   * idempotent producer retries a send for as long as it takes (kafkajs: without limit), so the
+   * batch stays in flight and is waited for again: never sent twice by this relay.
+   */
+  sendTimeoutMs?: number;
 }
+
+/** A batch handed to the producer: its rows, and the send (still retrying while Kafka is away). */
+interface InFlight {
+  ids: string[];
+  sent: Promise<'sent'>;
+}
+
+class SendTimeout extends Error {}
 
 interface OutboxRow {
   id: string;
@@ -161,6 +175,7 @@ export class OutboxRelay {
   private async publishWhileLeader(client: PoolClient): Promise<void> {
     let backoff = 200;
     let lastCleanup = 0;
+    let inFlight: InFlight | undefined;
     while (this.running) {
       // Published rows are kept a day for inspection, then deleted (also under constant load).
       if (Date.now() - lastCleanup > 60_000) {
@@ -169,45 +184,83 @@ export class OutboxRelay {
           this.o.retainSeconds ?? 86_400,
         ]);
       }
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id, topic, key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-        [this.o.batchSize ?? 500],
-      );
-      if (rows.length === 0) {
-        await sleep(this.o.idleMs ?? 100);
-        continue;
+      if (!inFlight) {
+        const { rows } = await client.query<OutboxRow>(
+          `SELECT id, topic, key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+          [this.o.batchSize ?? 500],
+        );
+        if (rows.length === 0) {
+          await sleep(this.o.idleMs ?? 100);
+          continue;
+        }
+        try {
+          if (!this.connected) {
+            await this.o.producer.connect();
+            this.connected = true;
+          }
+        } catch (err) {
+          backoff = await this.failed(err as Error, rows.length, backoff);
+          continue;
+        }
+        inFlight = { ids: rows.map((r) => r.id), sent: this.send(rows) };
       }
       try {
-        if (!this.connected) {
-          await this.o.producer.connect();
-          this.connected = true;
-        }
-        const byTopic = new Map<string, OutboxRow[]>();
-        for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-        await this.o.producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, rs]) => ({
-            topic,
-            messages: rs.map((r) => ({ key: r.key, value: JSON.stringify(r.payload), headers: r.headers })),
-          })),
-        });
+        await this.withinTimeout(inFlight.sent);
       } catch (err) {
-        this.failures.inc();
-        this.o.logger.warn('outbox relay: Kafka did not take the events; they wait in the outbox', {
-          error: (err as Error).message,
-          pending_batch: rows.length,
-          retry_in_ms: backoff,
-        });
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
+        // Still retrying (Kafka away): wait for the same batch again. Refused: select it afresh.
+        if (!(err instanceof SendTimeout)) inFlight = undefined;
+        backoff = await this.failed(err as Error, inFlight?.ids.length ?? 0, backoff, inFlight !== undefined);
         continue;
       }
       backoff = 200;
       await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
-        rows.map((r) => r.id),
+        inFlight.ids,
       ]);
-      this.published.inc(rows.length);
+      this.published.inc(inFlight.ids.length);
+      inFlight = undefined;
     }
+  }
+
+  private send(rows: OutboxRow[]): Promise<'sent'> {
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+    const sent = this.o.producer
+      .sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, rs]) => ({
+          topic,
+          messages: rs.map((r) => ({ key: r.key, value: JSON.stringify(r.payload), headers: r.headers })),
+        })),
+      })
+      .then(() => 'sent' as const);
+    // Awaited in turns (withinTimeout); a rejection after the relay stopped waiting is not unhandled.
+    sent.catch(() => undefined);
+    return sent;
+  }
+
+  private withinTimeout<T>(p: Promise<T>): Promise<T> {
+    const ms = this.o.sendTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SendTimeout(`Kafka has not acknowledged the batch in ${ms} ms`)),
+        ms,
+      );
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Counts and reports a failed (or not yet acknowledged) publish; returns the next backoff. */
+  private async failed(err: Error, batch: number, backoff: number, stillInFlight = false): Promise<number> {
+    this.failures.inc();
+    this.o.logger.warn('outbox relay: Kafka did not take the events; they wait in the outbox', {
+      error: err.message,
+      pending_batch: batch,
+      ...(stillInFlight ? { still_sending: true } : { retry_in_ms: backoff }),
+    });
+    if (stillInFlight) return backoff;
+    await sleep(backoff);
+    return Math.min(backoff * 2, 5000);
   }
 }
 

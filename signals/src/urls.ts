@@ -1,8 +1,7 @@
 // Where the backends are: a flag, else GAMEDAY_JAEGER_URL / GAMEDAY_LOGS_URL, else what the running
 // local stack wrote to $GAMEDAY_HOME/stack.json, else the local stack's default ports.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { defaultStateFile, readState } from '@gameday/stack/state-file';
 
 export const DEFAULT_JAEGER_URL = 'http://127.0.0.1:16686';
 export const DEFAULT_LOGS_URL = 'http://127.0.0.1:9428';
@@ -10,22 +9,6 @@ export const DEFAULT_LOGS_URL = 'http://127.0.0.1:9428';
 export interface BackendUrls {
   jaeger: string;
   logs: string;
-}
-
-interface StackFile {
-  traces?: { url?: string };
-  logs?: { url?: string };
-}
-
-function stackFile(root: string | undefined, env: NodeJS.ProcessEnv): StackFile {
-  if (!root) return {};
-  const file = join(resolve(root, env.GAMEDAY_HOME || '.gameday'), 'stack.json');
-  if (!existsSync(file)) return {};
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as StackFile;
-  } catch {
-    return {};
-  }
 }
 
 function checked(name: string, url: string): string {
@@ -46,16 +29,16 @@ export function backendUrls(o: {
   jaegerUrl?: string;
   logsUrl?: string;
 }): BackendUrls {
-  const state = stackFile(o.root, o.env);
+  const state = o.root ? readState(defaultStateFile(o.root, o.env)) : undefined;
   const jaeger = o.jaegerUrl
     ? ['--jaeger-url', o.jaegerUrl]
     : o.env.GAMEDAY_JAEGER_URL
       ? ['GAMEDAY_JAEGER_URL', o.env.GAMEDAY_JAEGER_URL]
-      : ['stack.json traces.url', state.traces?.url ?? DEFAULT_JAEGER_URL];
+      : ['stack.json traces.url', state?.traces?.url ?? DEFAULT_JAEGER_URL];
   const logs = o.logsUrl
     ? ['--logs-url', o.logsUrl]
     : o.env.GAMEDAY_LOGS_URL
       ? ['GAMEDAY_LOGS_URL', o.env.GAMEDAY_LOGS_URL]
-      : ['stack.json logs.url', state.logs?.url ?? DEFAULT_LOGS_URL];
+      : ['stack.json logs.url', state?.logs?.url ?? DEFAULT_LOGS_URL];
   return { jaeger: checked(jaeger[0]!, jaeger[1]!), logs: checked(logs[0]!, logs[1]!) };
 }

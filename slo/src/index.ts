@@ -31,4 +31,21 @@ export {
 } from './naming';
 export { sliQueries } from './rules/sli-queries';
 export { durationSeconds } from './duration';
-export { SLO_NAME_LABEL, SLO_SERVICE_LABEL } from './naming';
+// The SLO alert contract: what the alerts carry, and how every Alertmanager config routes them.
+export {
+  ALERT_GROUP_BY,
+  ALERT_ROUTES,
+  INHIBIT_RULE,
+  RECEIVER_NAMES,
+  RECEIVERS,
+  receiverWebhookPath,
+  SEVERITIES,
+  SEVERITY_LABEL,
+  severityMatcher,
+  SLO_ALERT_LABELS,
+  SLO_NAME_LABEL,
+  SLO_SERVICE_LABEL,
+  sloId,
+  sloSelector,
+} from './naming';
+export type { AlertRoute, Receiver, Severity } from './naming';

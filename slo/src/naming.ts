@@ -24,8 +24,42 @@ export { NON_PLAYER_ROUTES };
 export const SLO_SERVICE_LABEL = 'slo_service';
 export const SLO_NAME_LABEL = 'slo_name';
 export const SEVERITY_LABEL = 'severity';
+/** The one SLO alert (sloth's name); which SLO it is about is in its labels. */
 export const ALERT_NAME = 'SLOErrorBudgetBurn';
-export type Severity = 'critical' | 'warning';
+/** The labels of every SLO alert, in the order people read them (`describeAlert` in chaos). */
+export const SLO_ALERT_LABELS = [SEVERITY_LABEL, SLO_SERVICE_LABEL, SLO_NAME_LABEL] as const;
+/** Most urgent first: `critical` pages, `warning` opens a ticket. */
+export const SEVERITIES = ['critical', 'warning'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * The Alertmanager contract (ARCHITECTURE.md §4): alerts/alertmanager.yml, alerts/alertmanager.local.yml
+ * (hand-written; slo/test/alertmanager.test.ts holds them to these) and the local stack's fallback
+ * config and webhook sink (stack/src) all route, group and inhibit on exactly this.
+ */
+export const RECEIVERS = { critical: 'pager', warning: 'ticket' } as const satisfies Record<Severity, string>;
+export type Receiver = (typeof RECEIVERS)[Severity];
+export const RECEIVER_NAMES: readonly Receiver[] = SEVERITIES.map((severity) => RECEIVERS[severity]);
+export const severityMatcher = (severity: Severity): string => `${SEVERITY_LABEL}="${severity}"`;
+/** One notification per SLO (or per service for infrastructure alerts), not one per instance. */
+export const ALERT_GROUP_BY: readonly string[] = ['alertname', SLO_SERVICE_LABEL, SLO_NAME_LABEL];
+/** route.routes, as Alertmanager spells them: each severity to its receiver. */
+export interface AlertRoute {
+  receiver: Receiver;
+  matchers: string[];
+}
+export const ALERT_ROUTES: readonly AlertRoute[] = SEVERITIES.map((severity) => ({
+  receiver: RECEIVERS[severity],
+  matchers: [severityMatcher(severity)],
+}));
+/** While an SLO pages, its slow-burn ticket is noise: a critical inhibits the warning of the same SLO. */
+export const INHIBIT_RULE = {
+  source_matchers: [severityMatcher('critical')],
+  target_matchers: [severityMatcher('warning')],
+  equal: [SLO_SERVICE_LABEL, SLO_NAME_LABEL],
+};
+/** The local stack's webhook path for a receiver (alerts/alertmanager.local.yml posts there). */
+export const receiverWebhookPath = (receiver: Receiver): string => `/alerts/${receiver}`;
 
 /** Accepts gameday's `{{window}}` and sloth's `{{.window}}` spellings. */
 export const WINDOW_PLACEHOLDER = /\{\{\s*\.?window\s*\}\}/g;

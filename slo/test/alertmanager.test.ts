@@ -5,7 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { eventually } from '@gameday/testing';
-import { alertmanagerConfig, localAlertmanagerConfig } from '../src';
+import {
+  ALERT_GROUP_BY,
+  ALERT_NAME,
+  ALERT_ROUTES,
+  alertmanagerConfig,
+  INHIBIT_RULE,
+  localAlertmanagerConfig,
+  RECEIVER_NAMES,
+  RECEIVERS,
+  receiverWebhookPath,
+  SEVERITIES,
+  SEVERITY_LABEL,
+  SLO_NAME_LABEL,
+  SLO_SERVICE_LABEL,
+} from '../src';
 import { repoRoot, requireTool, runTool } from './helpers';
 
 jest.setTimeout(60_000);
@@ -14,6 +28,8 @@ const configs = [
   ['alerts/alertmanager.yml', alertmanagerConfig(repoRoot)],
   ['alerts/alertmanager.local.yml', localAlertmanagerConfig(repoRoot)],
 ] as const;
+/** Each severity and the receiver it must reach. */
+const routing = SEVERITIES.map((severity) => [severity, RECEIVERS[severity]] as const);
 
 describe.each(configs)('%s', (_name, file) => {
   const amtool = requireTool('amtool');
@@ -24,36 +40,31 @@ describe.each(configs)('%s', (_name, file) => {
     expect(result.code).toBe(0);
   });
 
-  it.each([
-    ['critical', 'pager'],
-    ['warning', 'ticket'],
-  ])('routes a %s SLO alert to the %s receiver', async (severity, receiver) => {
+  it.each(routing)('routes a %s SLO alert to the %s receiver', async (severity, receiver) => {
     const result = await runTool(amtool, [
       'config',
       'routes',
       'test',
       `--config.file=${file}`,
-      'alertname=SLOErrorBudgetBurn',
-      `severity=${severity}`,
-      'slo_service=accounts',
-      'slo_name=availability',
+      `alertname=${ALERT_NAME}`,
+      `${SEVERITY_LABEL}=${severity}`,
+      `${SLO_SERVICE_LABEL}=accounts`,
+      `${SLO_NAME_LABEL}=availability`,
     ]);
     expect(result.stdout.trim()).toBe(receiver);
   });
 
-  it('groups by alertname, slo_service and slo_name, and lets a critical inhibit the warning of the same SLO', () => {
+  it('groups, routes and inhibits exactly as the SLO alert contract of slo/src/naming.ts says', () => {
     const config = parse(readFileSync(file, 'utf8')) as {
-      route: { group_by: string[] };
+      route: { group_by: string[]; routes: Array<{ receiver: string; matchers: string[] }> };
       inhibit_rules: unknown[];
+      receivers: Array<{ name: string }>;
     };
-    expect(config.route.group_by).toEqual(['alertname', 'slo_service', 'slo_name']);
-    expect(config.inhibit_rules).toEqual([
-      {
-        source_matchers: ['severity="critical"'],
-        target_matchers: ['severity="warning"'],
-        equal: ['slo_service', 'slo_name'],
-      },
-    ]);
+    expect(config.route.group_by).toEqual(ALERT_GROUP_BY);
+    const routes = config.route.routes.map(({ receiver, matchers }) => ({ receiver, matchers }));
+    expect(routes).toEqual(ALERT_ROUTES);
+    expect(config.inhibit_rules).toEqual([INHIBIT_RULE]);
+    expect(config.receivers.map((r) => r.name)).toEqual(RECEIVER_NAMES);
   });
 });
 
@@ -80,10 +91,9 @@ describe('the two Alertmanager configs', () => {
     const local = parse(readFileSync(localAlertmanagerConfig(repoRoot), 'utf8')) as {
       receivers: Array<{ name: string; webhook_configs: Array<{ url: string }> }>;
     };
-    expect(local.receivers.map((r) => [r.name, r.webhook_configs[0]!.url])).toEqual([
-      ['pager', 'http://127.0.0.1:9095/alerts/pager'],
-      ['ticket', 'http://127.0.0.1:9095/alerts/ticket'],
-    ]);
+    expect(local.receivers.map((r) => [r.name, r.webhook_configs[0]!.url])).toEqual(
+      RECEIVER_NAMES.map((r) => [r, `http://127.0.0.1:9095${receiverWebhookPath(r)}`]),
+    );
   });
 });
 
@@ -147,7 +157,7 @@ describe('a running Alertmanager with the local config', () => {
 
   it('inhibits the warning of an SLO that also pages, and not the warning of another SLO', async () => {
     const alert = (severity: string, slo: string) => ({
-      labels: { alertname: 'SLOErrorBudgetBurn', severity, slo_service: 'accounts', slo_name: slo },
+      labels: { alertname: ALERT_NAME, severity, slo_service: 'accounts', slo_name: slo },
       annotations: { summary: `accounts/${slo} ${severity}` },
       startsAt: new Date().toISOString(),
     });

@@ -3,8 +3,10 @@
 // .gameday/alerts.jsonl so they outlive the stack.
 
 import { appendFileSync } from 'node:fs';
+import type { Receiver } from '@gameday/slo';
 
-export type Receiver = 'pager' | 'ticket';
+/** pager or ticket: the receivers of the SLO alert contract (@gameday/slo). */
+export type { Receiver };
 
 /** One Alertmanager webhook notification (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
 export interface AlertNotification {

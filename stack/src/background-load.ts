@@ -5,6 +5,8 @@
 // LOAD_MAX_SECONDS, and on SIGTERM. k6 scenarios replace it with the load issue; this keeps to
 // loopback and to a rate no one notices.
 import { request as httpRequest } from 'node:http';
+import { REFERENCE_BETS, REFERENCE_STAKE } from '@gameday/casino/contract';
+import type { GameId } from '@gameday/casino/contract';
 
 const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
 /**
@@ -29,14 +31,8 @@ const email = LOAD_EMAIL;
 const password = 'background load password';
 let token = '';
 let playerId = '';
-const GAMES: [string, unknown][] = [
-  ['coin-flip', { side: 'heads' }],
-  ['dice', { target: 50.5, direction: 'over' }],
-  ['roulette', { type: 'red' }],
-  ['slots', { lines: 5 }],
-  ['plinko', { rows: 8, risk: 'low' }],
-  ['wheel', { risk: 'low', segments: 10 }],
-];
+/** Instant games (one request a round), each played with the casino's reference bet. */
+const GAMES: readonly GameId[] = ['coin-flip', 'dice', 'roulette', 'slots', 'plinko', 'wheel'];
 const counts = new Map<string, number>();
 let stopping = false;
 
@@ -125,8 +121,9 @@ async function step(i: number): Promise<void> {
   else if (roll === 3) res = await call('GET', '/api/v1/wallet');
   else if (roll === 4) res = await call('GET', '/api/v1/casino/rounds?limit=5');
   else if (roll < 12) {
-    const [game, bet] = GAMES[i % GAMES.length]!;
-    res = await call('POST', `/api/v1/casino/games/${game}/rounds`, { stake: '1.00', bet });
+    const game = GAMES[i % GAMES.length]!;
+    const bet = REFERENCE_BETS[game];
+    res = await call('POST', `/api/v1/casino/games/${game}/rounds`, { stake: REFERENCE_STAKE, bet });
     if (res.status === 422) await topUp();
   } else res = await call('GET', '/api/v1/players/me');
   if (res.status === 401) token = '';

@@ -2,7 +2,7 @@
 // Every port and the state directory can be moved, so a test can run a second stack beside a
 // developer's.
 
-import { resolve } from 'node:path';
+import { stackHome } from './state-file';
 
 export interface StackConfig {
   root: string;
@@ -83,7 +83,7 @@ export function readConfig(
   }
   return {
     root,
-    home: resolve(root, env.GAMEDAY_HOME || '.gameday'),
+    home: stackHome(root, env),
     portOffset: integer(env, 'GAMEDAY_PORT_OFFSET', 0, 0, 50_000),
     portOverrides,
     follow: argv.includes('--follow') || env.GAMEDAY_LOG_FOLLOW === '1' || env.GAMEDAY_LOG_FOLLOW === 'true',

@@ -1,17 +1,17 @@
 // Kafka for the local stack: a single KRaft node (broker and controller in one JVM) on 9092, its
 // controller on 9098, data in <GAMEDAY_HOME>/kafka, from the jars scripts/kafka.mjs fetches from
 // Maven Central once. scripts/kafka.mjs also writes its configuration and formats the storage (the
-// tests' broker, testing/src/kafka.ts, uses the same). With KAFKA_BROKERS set, the stack starts no
+// tests' broker, testing/src/kafka.ts, uses the same launcher: kafka-launcher.ts). With KAFKA_BROKERS set, the stack starts no
 // broker and services use that cluster.
 
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Command, ComponentSpec, StackContext } from './component';
 import { proxiedAddress } from './toxiproxy';
 import { ensureTopics } from '@gameday/outbox';
+import { prepareKafkaBroker } from './kafka-launcher';
+import type { BrokerCommand } from './kafka-launcher';
 
 /** The topics the stack creates (idempotently) once the broker is ready. */
 export const KAFKA_TOPICS: readonly { topic: string; partitions: number }[] = [
@@ -43,65 +43,6 @@ export function kafkaControllerPort(ctx: StackContext): number {
   return ctx.port('kafka') + (kafkaControllerDefaultPort - kafkaDefaultPort);
 }
 
-/** What `node scripts/kafka.mjs prepare` prints. */
-interface BrokerCommand {
-  version: string;
-  libs: string;
-  dataDir: string;
-  command: string;
-  args: string[];
-}
-
-const errorPrefix = '[kafka] error: ';
-
-/** Runs scripts/kafka.mjs prepare: jars (once), configuration, storage formatted once. */
-function prepareBroker(ctx: StackContext, dir: string): Promise<BrokerCommand> {
-  const args = [
-    join(ctx.root, 'scripts', 'kafka.mjs'),
-    'prepare',
-    '--dir',
-    dir,
-    '--port',
-    String(ctx.port('kafka')),
-    '--controller-port',
-    String(kafkaControllerPort(ctx)),
-    '--advertised-port',
-    proxiedAddress(ctx, 'kafka').split(':')[1]!,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ctx.root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      const text = stripVTControlCharacters(d.toString());
-      stderr += text;
-      // Progress lines ("fetching the Kafka jars…", "formatting…") go to the console as they come.
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = line.match(/^\[kafka\] (.*)$/);
-        if (m && !m[1]!.startsWith('error: ')) ctx.progress(m[1]!);
-      }
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) {
-        const at = stderr.indexOf(errorPrefix);
-        const why = (at >= 0 ? stderr.slice(at + errorPrefix.length) : stderr).trim();
-        reject(new Error(why || `node scripts/kafka.mjs prepare exited with ${code}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout) as BrokerCommand);
-      } catch {
-        reject(new Error(`node scripts/kafka.mjs prepare printed no command: ${stdout}${stderr}`));
-      }
-    });
-  });
-}
-
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
@@ -128,7 +69,14 @@ export function kafka(): ComponentSpec {
             `(ss -ltnp 'sport = :${controller}') or move it: GAMEDAY_KAFKA_CONTROLLER_PORT=<port>.`,
         );
       }
-      broker = await prepareBroker(ctx, dir(ctx));
+      broker = await prepareKafkaBroker({
+        root: ctx.root,
+        dir: dir(ctx),
+        port: ctx.port('kafka'),
+        controllerPort: controller,
+        advertisedPort: Number(proxiedAddress(ctx, 'kafka').split(':')[1]),
+        progress: (line) => ctx.progress(line),
+      });
     },
     command(ctx): Command {
       if (!broker) throw new Error('kafka: command() before prepare()');

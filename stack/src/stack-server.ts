@@ -13,8 +13,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { RECEIVER_NAMES, receiverWebhookPath } from '@gameday/slo';
 import { ChaosMetrics, parseChaosResult } from '@gameday/telemetry/chaos-metrics';
 import type { AlertSink, Receiver } from './alert-sink';
+
+const isReceiver = (name: string): name is Receiver => (RECEIVER_NAMES as readonly string[]).includes(name);
 
 export class StackMetrics {
   readonly registry = new Registry();
@@ -86,10 +89,11 @@ export function createStackServer(metrics: StackMetrics, sink: AlertSink): Serve
           return send(res, 200, { status: 'ok' });
         case 'GET /alerts': {
           const receiver = url.searchParams.get('receiver');
-          if (receiver !== null && receiver !== 'pager' && receiver !== 'ticket') {
-            return send(res, 400, problem(400, 'Bad Request', 'receiver must be pager or ticket'));
+          if (receiver !== null && !isReceiver(receiver)) {
+            const known = RECEIVER_NAMES.join(' or ');
+            return send(res, 400, problem(400, 'Bad Request', `receiver must be ${known}`));
           }
-          return send(res, 200, { notifications: sink.list((receiver as Receiver | null) ?? undefined) });
+          return send(res, 200, { notifications: sink.list(receiver ?? undefined) });
         }
         case 'PUT /chaos/active': {
           let body: { experiment?: unknown; fault?: unknown; active?: unknown };
@@ -120,19 +124,19 @@ export function createStackServer(metrics: StackMetrics, sink: AlertSink): Serve
           metrics.chaos.record(parsed.result);
           return send(res, 200, parsed.result);
         }
-        case 'POST /alerts/pager':
-        case 'POST /alerts/ticket': {
+        default: {
+          // POST /alerts/pager, POST /alerts/ticket: the Alertmanager webhooks, one per receiver.
+          const receiver = RECEIVER_NAMES.find((r) => route === `POST ${receiverWebhookPath(r)}`);
+          if (receiver === undefined) return send(res, 404, problem(404, 'Not Found', `no route ${route}`));
           let payload: unknown;
           try {
             payload = JSON.parse(await readBody(req));
           } catch {
             return send(res, 400, problem(400, 'Bad Request', 'the body must be JSON of at most 1 MiB'));
           }
-          sink.add(url.pathname === '/alerts/pager' ? 'pager' : 'ticket', payload);
+          sink.add(receiver, payload);
           return send(res, 200, { status: 'stored' });
         }
-        default:
-          return send(res, 404, problem(404, 'Not Found', `no route ${route}`));
       }
     })().catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, problem(500, 'Internal Server Error', String(err)));

@@ -20,7 +20,7 @@ import type { DatabaseServer } from './postgres';
 import { describeError, sleep } from './probes';
 import { readSloStatus } from './slo-integration';
 import { createStackServer, listen, StackMetrics } from './stack-server';
-import { findLeftovers, readState, writeState } from './state-file';
+import { findLeftovers, readState, stateFileIn, writeState } from './state-file';
 import type { StackState } from './state-file';
 import { readTargets, renderCompact, renderStatus } from './status';
 import type { TargetHealth } from './status';
@@ -85,7 +85,7 @@ export class LocalStack {
       [...this.specs.flatMap((s) => [s.name, ...Object.keys(s.extraPorts ?? {})]), supervisorPort.name],
       this.specs.filter((s) => s.kind === 'service').map((s) => s.name),
     );
-    this.stateFile = join(this.config.home, 'stack.json');
+    this.stateFile = stateFileIn(this.config.home);
     this.sink = new AlertSink(join(this.config.home, 'alerts.jsonl'));
     this.ctx = this.context();
     this.supervisor = new Supervisor(this.specs, this.ctx, {

@@ -1,10 +1,32 @@
 // .gameday/stack.json: what runs where, for people (`cat .gameday/stack.json`) and tools (the chaos
-// harness, tests). Rewritten atomically on every change, so a reader never sees half a file.
+// harness, `gameday trace|logs`, tests). Rewritten atomically on every change, so a reader never sees
+// half a file. The one home of its shape and of how to find and read it: other packages import this
+// module as `@gameday/stack/state-file` (light: it loads none of the stack's components).
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { ComponentKind } from './component';
 import type { SloRow } from './slo-integration';
 import { commandLineOf, isAlive } from './child-process';
+
+/** The state directory when GAMEDAY_HOME is not set, relative to the repository root. */
+export const DEFAULT_HOME = '.gameday';
+export const STATE_FILE_NAME = 'stack.json';
+
+/** The state directory: GAMEDAY_HOME (relative to `root`), default <root>/.gameday. */
+export function stackHome(root: string, env: Readonly<Record<string, string | undefined>>): string {
+  return resolve(root, env.GAMEDAY_HOME || DEFAULT_HOME);
+}
+
+/** The state file of the stack whose state directory is `home`. */
+export function stateFileIn(home: string): string {
+  return join(home, STATE_FILE_NAME);
+}
+
+/** $GAMEDAY_HOME/stack.json, default <root>/.gameday/stack.json. */
+export function defaultStateFile(root: string, env: Readonly<Record<string, string | undefined>>): string {
+  return stateFileIn(stackHome(root, env));
+}
 
 export type ComponentState =
   'pending' | 'skipped' | 'starting' | 'ready' | 'unready' | 'backoff' | 'stopping' | 'stopped' | 'failed';
@@ -58,6 +80,7 @@ export function writeState(file: string, state: StackState): void {
   renameSync(tmp, file);
 }
 
+/** The state file as the stack last wrote it; undefined when there is none (or it is not JSON). */
 export function readState(file: string): StackState | undefined {
   if (!existsSync(file)) return undefined;
   try {
@@ -65,6 +88,35 @@ export function readState(file: string): StackState | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A running stack's state, or what is wrong and what to do about it. */
+export type RunningState = { state: StackState } | { problem: string; hint: string };
+
+/** The state of a stack that runs now: the file says running and its supervisor is alive. */
+export function readRunningState(file: string): RunningState {
+  const state = readState(file);
+  if (!state) {
+    return {
+      problem: existsSync(file)
+        ? `no local stack: ${file} is not a stack state file`
+        : `no local stack: ${file} does not exist`,
+      hint: 'start it with `npm start` (or point --stack-state at its stack.json)',
+    };
+  }
+  if (state.state !== 'running') {
+    return {
+      problem: `the local stack is ${state.state}, not running (${file})`,
+      hint: 'start it with `npm start` and wait for the status table',
+    };
+  }
+  if (!isAlive(state.pid)) {
+    return {
+      problem: `the local stack's supervisor (pid ${state.pid}) is gone; ${file} is stale`,
+      hint: 'start the stack again with `npm start`',
+    };
+  }
+  return { state };
 }
 
 export interface Leftovers {

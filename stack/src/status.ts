@@ -3,6 +3,7 @@
 
 import { formatBudget } from '@gameday/slo';
 import type { SloRow } from './slo-integration';
+import { stateFileIn } from './state-file';
 import type { ComponentRecord, StackState } from './state-file';
 
 export interface TargetHealth {
@@ -106,7 +107,7 @@ export function renderStatus(state: StackState): string {
       ? [`Logs          ${state.logs.url} (VictoriaLogs, LogsQL)   npx gameday logs --since 10m`]
       : []),
     `Alerts        ${state.stack.alerts}   metrics ${state.stack.metrics}`,
-    `State         ${state.home}/stack.json   logs ${state.home}/logs/`,
+    `State         ${stateFileIn(state.home)}   logs ${state.home}/logs/`,
   ].join('\n');
 }
 

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readState, stateFileIn } from '../src/state-file';
 import type { StackState } from '../src/state-file';
 
 export const root = resolve(__dirname, '..', '..');
@@ -125,11 +126,7 @@ export class StackProcess {
   }
 
   state(): StackState | undefined {
-    try {
-      return JSON.parse(readFileSync(join(this.home, 'stack.json'), 'utf8')) as StackState;
-    } catch {
-      return undefined;
-    }
+    return readState(stateFileIn(this.home));
   }
 
   /** Polls until `check` returns a value; fails with the stack's output when it does not in time. */

@@ -83,6 +83,19 @@ export class NotFoundError extends HttpError {
   }
 }
 
+/** The path exists, but not with this method: `Allow` names the methods it answers (RFC 9110 §15.5.6). */
+export class MethodNotAllowedError extends HttpError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(
+      405,
+      'method-not-allowed',
+      'Method not allowed',
+      `${path} does not answer ${method}; it answers ${allowed.join(', ')}.`,
+    );
+    this.headers.Allow = allowed.join(', ');
+  }
+}
+
 export class ConflictError extends HttpError {
   constructor(detail: string, slug = 'conflict') {
     super(409, slug, 'Conflict', detail);

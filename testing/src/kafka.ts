@@ -7,8 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { ensureTopics } from '@gameday/outbox';
+import { prepareKafkaBroker } from '@gameday/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from './ports';
 import { REPO_ROOT } from './process';
@@ -36,64 +36,6 @@ export interface StartKafkaOptions {
   logFile?: string;
   /** How long a start may take before it fails with the log's tail (default 60 s). */
   readyTimeoutMs?: number;
-}
-
-/** What `node scripts/kafka.mjs prepare` prints. */
-interface BrokerCommand {
-  version: string;
-  libs: string;
-  dataDir: string;
-  command: string;
-  args: string[];
-}
-
-/** Fetches the jars (once), writes the configuration and formats the storage, via scripts/kafka.mjs. */
-function prepareBroker(
-  dir: string,
-  port: number,
-  controllerPort: number,
-  logFile: string,
-): Promise<BrokerCommand> {
-  const script = join(REPO_ROOT, 'scripts', 'kafka.mjs');
-  const args = [
-    script,
-    'prepare',
-    '--dir',
-    dir,
-    '--port',
-    String(port),
-    '--controller-port',
-    String(controllerPort),
-    '--log-file',
-    logFile,
-  ];
-  return new Promise((resolvePrepared, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      // The first fetch of the jars takes a while: say so (each broker's formatting is noise).
-      if (/fetching|jars/.test(d.toString())) process.stderr.write(d);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) {
-        reject(
-          new Error(
-            `node scripts/kafka.mjs prepare failed (exit ${code}):\n${stripVTControlCharacters(stderr).trim()}`,
-          ),
-        );
-        return;
-      }
-      try {
-        resolvePrepared(JSON.parse(stdout) as BrokerCommand);
-      } catch {
-        reject(new Error(`node scripts/kafka.mjs prepare printed no command: ${stdout}${stderr}`));
-      }
-    });
-  });
 }
 
 /** The log's ERROR/FATAL lines (the cause is usually there, long before its end) and its end. */
@@ -125,7 +67,17 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<TestK
   let controllerPort = await freePort();
   while (controllerPort === port) controllerPort = await freePort();
   const brokers = `127.0.0.1:${port}`;
-  const broker = await prepareBroker(root, port, controllerPort, logFile);
+  const broker = await prepareKafkaBroker({
+    root: REPO_ROOT,
+    dir: root,
+    port,
+    controllerPort,
+    logFile,
+    // The first fetch of the jars takes a while: say so (each broker's formatting is noise).
+    progress: (line) => {
+      if (/fetching|jars/.test(line)) process.stderr.write(`[kafka] ${line}\n`);
+    },
+  });
   const kafka = new Kafka({
     clientId: 'gameday-test-kafka',
     brokers: [brokers],

@@ -4,5 +4,7 @@ export { routes } from './routes';
 export type { RouteSpec } from './routes';
 export { recompute, matchesRecord } from './domain/verify';
 export type { VerifyInput, Recomputed } from './domain/verify';
-export { GAMES, GAME_IDS } from './games';
+export { GAMES } from './games';
+export { GAME_IDS, isGameId, REFERENCE_BETS, REFERENCE_STAKE } from './contract';
+export type { GameId } from './contract';
 export { simulateRtp } from './games/simulate';

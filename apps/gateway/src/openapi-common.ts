@@ -14,6 +14,25 @@ export const json = (schema: string) => ({
 
 export const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
 
+/**
+ * A UUID as the services check one (zod's `z.uuid()`): the RFC 9562 variant with a version from 1 to 8,
+ * or the nil or max UUID. `format: uuid` alone also admits ids the services refuse with a 400.
+ */
+export const uuid = {
+  type: 'string',
+  format: 'uuid',
+  pattern:
+    '^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$',
+};
+
+/** An object with exactly these properties: the services refuse unknown fields (400). */
+export const strict = (required: string[], properties: Record<string, unknown>) => ({
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties,
+});
+
 /** Answers any call through the gateway can get: rate limited, or the upstream failed. */
 export const gatewayResponses = {
   '429': ref('TooManyRequests'),

@@ -1,7 +1,6 @@
 // The events and leaderboards part of the OpenAPI document: paths, tags and schemas.
-import { bodyResponses, gatewayResponses, json, ref } from './openapi-common';
+import { bodyResponses, gatewayResponses, json, ref, strict, uuid } from './openapi-common';
 
-const uuid = { type: 'string', format: 'uuid' };
 const money = (description: string) => ({ type: 'string', pattern: '^-?\\d+\\.\\d{2}$', description });
 
 export const eventTags = [
@@ -104,6 +103,48 @@ export const eventPaths = {
   },
 };
 
+// What the events service checks (apps/events/src/domain/ingest.ts and outbox/src/events.ts).
+const EVENT_TYPE =
+  '^(?:bet\\.settled|battle\\.finished|player\\.registered|session\\.started|client\\.[a-z][a-z0-9_.]{0,47})$';
+// zod's `z.iso.datetime({ offset: true })`: an upper-case T, seconds, and Z or ±hh:mm. `format: date-time`
+// alone also admits a lower-case t, a space, or no seconds.
+const DATE_TIME =
+  '^\\d{4}-\\d{2}-\\d{2}T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$';
+const cents = { type: 'integer', minimum: 0, maximum: 10_000_000_000_000 };
+
+/** The data of the types the services own (outbox's EVENT_DATA). */
+const EVENT_DATA: Record<string, object> = {
+  'bet.settled': strict(['round_id', 'game', 'stake_cents', 'payout_cents', 'multiplier', 'outcome'], {
+    round_id: uuid,
+    game: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,31}$' },
+    stake_cents: { ...cents, minimum: 1 },
+    payout_cents: cents,
+    multiplier: { type: 'number', minimum: 0, maximum: 1_000_000 },
+    outcome: { type: 'string', enum: ['win', 'lose', 'push'] },
+  }),
+  'battle.finished': strict(['battle_id', 'winner_id', 'loser_id', 'turns'], {
+    battle_id: uuid,
+    winner_id: uuid,
+    loser_id: uuid,
+    turns: { type: 'integer', minimum: 1, maximum: 10_000 },
+  }),
+  'player.registered': strict(['display_name'], {
+    display_name: { type: 'string', minLength: 1, maxLength: 64 },
+  }),
+  'session.started': strict(['client'], {
+    client: { type: 'string', minLength: 1, maxLength: 64 },
+    platform: { type: 'string', enum: ['web', 'ios', 'android', 'desktop'] },
+  }),
+};
+
+/** A client.<name> event's data: at most 20 snake_case fields, each a string, number, boolean or null. */
+const clientData = {
+  type: 'object',
+  maxProperties: 20,
+  propertyNames: { pattern: '^[a-z][a-z0-9_]{0,39}$' },
+  additionalProperties: { type: ['string', 'number', 'boolean', 'null'], maxLength: 200 },
+};
+
 const postedEvent = {
   type: 'object',
   additionalProperties: false,
@@ -112,31 +153,52 @@ const postedEvent = {
     id: { ...uuid, description: 'Reuse it on retries: an id is counted once.' },
     type: {
       type: 'string',
+      pattern: EVENT_TYPE,
       description:
         'session.started, client.<name>, or (admins) bet.settled, battle.finished, player.registered',
     },
     occurred_at: {
       type: 'string',
       format: 'date-time',
+      pattern: DATE_TIME,
       description: 'Default now; at most 24 h in the past, 5 min ahead.',
     },
     player_id: { ...uuid, description: 'Admins only; players post about themselves.' },
-    data: { type: 'object' },
+    data: { type: 'object', description: "The type's data: required for the types the services own." },
   },
+  // Each type's data schema applies to its data.
+  allOf: [
+    ...Object.entries(EVENT_DATA).map(([type, data]) => ({
+      if: { properties: { type: { const: type } }, required: ['type'] },
+      then: { required: ['data'], properties: { data } },
+    })),
+    {
+      if: { properties: { type: { pattern: '^client\\.' } }, required: ['type'] },
+      then: { properties: { data: clientData } },
+    },
+  ],
 };
 
 export const eventSchemas = {
   EventsRequest: {
     oneOf: [
-      postedEvent,
+      { $ref: '#/components/schemas/PostedEvent' },
       {
         type: 'object',
         additionalProperties: false,
         required: ['events'],
-        properties: { events: { type: 'array', minItems: 1, maxItems: 100, items: postedEvent } },
+        properties: {
+          events: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            items: { $ref: '#/components/schemas/PostedEvent' },
+          },
+        },
       },
     ],
   },
+  PostedEvent: postedEvent,
   EventsAccepted: {
     type: 'object',
     additionalProperties: false,

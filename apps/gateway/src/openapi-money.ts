@@ -1,22 +1,39 @@
-// The wallet and casino part of the OpenAPI document: paths, tags and schemas.
-import { bodyResponses, gatewayResponses, json, ref } from './openapi-common';
+// The wallet and casino part of the OpenAPI document: paths, tags and schemas. The game ids and the
+// example bets are the casino's own (@gameday/casino/contract), so the document names no game it lacks.
+import { GAME_IDS, REFERENCE_BETS, REFERENCE_STAKE } from '@gameday/casino/contract';
+import { bodyResponses, gatewayResponses, json, ref, strict, uuid } from './openapi-common';
 
-const GAME_IDS = [
-  'coin-flip',
-  'dice',
-  'roulette',
-  'slots',
-  'blackjack',
-  'baccarat',
-  'keno',
-  'plinko',
-  'crash',
-  'wheel',
-];
+/** One valid request body per game, keyed by the game to post it to. */
+const betExamples = Object.fromEntries(
+  GAME_IDS.map((id) => [
+    id,
+    { summary: `A ${id} bet`, value: { stake: REFERENCE_STAKE, bet: REFERENCE_BETS[id] } },
+  ]),
+);
 
 const money = (description: string) => ({ type: 'string', pattern: '^-?\\d+\\.\\d{2}$', description });
-const uuid = { type: 'string', format: 'uuid' };
 const dateTime = { type: 'string', format: 'date-time' };
+
+/**
+ * An amount as the services read one (telemetry's `money()`): a decimal string or a JSON number,
+ * positive, with at most 2 decimals, within limits. A string's limits are in its pattern; that a
+ * number has at most 2 decimals is only said (`multipleOf: 0.01` misjudges binary fractions).
+ */
+const amount = (pattern: string, minimum: number, maximum: number, description: string) => ({
+  oneOf: [
+    { type: 'string', pattern },
+    { type: 'number', minimum, maximum },
+  ],
+  description,
+});
+/** 0.01 to 1000000.00 (the wallet's MAX_DEPOSIT_CENTS), leading zeros read as the wallet reads them. */
+const DEPOSIT_PATTERN =
+  '^(?:0*(?:[1-9]\\d{0,5}(?:\\.\\d{1,2})?|1000000(?:\\.0{1,2})?)|0+\\.(?:0[1-9]|[1-9]\\d?))$';
+/** 0.10 to 1000.00: the casino's default table limits (CASINO_MIN_STAKE, CASINO_MAX_STAKE). */
+const STAKE_PATTERN = '^(?:0*(?:[1-9]\\d{0,2}(?:\\.\\d{1,2})?|1000(?:\\.0{1,2})?)|0+\\.[1-9]\\d?)$';
+
+// A colon would make the casino's "<client seed>:<nonce>:<block>" ambiguous.
+const clientSeed = { type: 'string', pattern: '^[\\x21-\\x39\\x3b-\\x7e]{1,64}$' };
 
 const idempotencyKey = (required: boolean) => ({
   name: 'Idempotency-Key',
@@ -77,7 +94,7 @@ export const moneyPaths = {
           name: 'cursor',
           in: 'query',
           description: 'The `next_cursor` of the previous page.',
-          schema: { type: 'string' },
+          schema: { type: 'string', pattern: '^[1-9]\\d{0,17}$' },
         },
       ],
       responses: {
@@ -157,7 +174,12 @@ export const moneyPaths = {
         { name: 'game', in: 'path', required: true, schema: { type: 'string', enum: GAME_IDS } },
         idempotencyKey(false),
       ],
-      requestBody: { required: true, content: json('BetRequest') },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': { schema: { $ref: '#/components/schemas/BetRequest' }, examples: betExamples },
+        },
+      },
       responses: {
         '201': created('The round (settled, or an open blackjack hand).', 'Round'),
         ...bodyResponses,
@@ -177,7 +199,12 @@ export const moneyPaths = {
       parameters: [
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
         { name: 'game', in: 'query', schema: { type: 'string', enum: GAME_IDS } },
-        { name: 'cursor', in: 'query', schema: { type: 'string' } },
+        {
+          name: 'cursor',
+          in: 'query',
+          description: 'The `next_cursor` of the previous page.',
+          schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' },
+        },
       ],
       responses: {
         '200': { description: 'A page of rounds.', content: json('RoundPage') },
@@ -306,6 +333,101 @@ const fairness = {
   },
 };
 
+/** `coin-flip` → `CoinFlipBet`: the component schema of a game's bet. */
+const betSchema = (game: string) =>
+  `${game.replace(/(?:^|-)([a-z])/g, (_match, letter: string) => letter.toUpperCase())}Bet`;
+
+const range = (from: number, count: number, step = 1) =>
+  Array.from({ length: count }, (_, i) => from + i * step);
+
+// The numbers each inside roulette bet covers, in any order (apps/casino/src/games/roulette.ts).
+const ROULETTE_SETS: Record<string, number[][]> = {
+  split: [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    ...range(1, 36)
+      .filter((n) => n % 3 !== 0)
+      .map((n) => [n, n + 1]),
+    ...range(1, 33).map((n) => [n, n + 3]),
+  ],
+  street: range(1, 12, 3).map((n) => [n, n + 1, n + 2]),
+  trio: [
+    [0, 1, 2],
+    [0, 2, 3],
+  ],
+  corner: range(1, 32)
+    .filter((n) => n % 3 !== 0)
+    .map((n) => [n, n + 1, n + 3, n + 4]),
+  line: range(1, 11, 3).map((n) => range(n, 6)),
+};
+
+const pocket = { type: 'integer', minimum: 0, maximum: 36 };
+/** The `numbers` of an inside roulette bet: one of `sets`, in any order. */
+const coveredNumbers = (sets: number[][]) => ({
+  type: 'array',
+  items: pocket,
+  minItems: sets[0].length,
+  maxItems: sets[0].length,
+  uniqueItems: true,
+  anyOf: sets.map((set) => ({ items: { enum: set } })),
+});
+
+// Each game's bet (`params` in apps/casino/src/games/<game>.ts), as strict as the casino checks it.
+const GAME_BETS: Record<string, object> = {
+  'coin-flip': strict(['side'], { side: { type: 'string', enum: ['heads', 'tails'] } }),
+  dice: {
+    ...strict(['target', 'direction'], {
+      target: { type: 'number', description: 'At most 2 decimals.' },
+      direction: { type: 'string', enum: ['over', 'under'] },
+    }),
+    description:
+      'A win chance of 1% to 98%: over needs a target from 2.00 to 98.99, under from 1.01 to 98.00.',
+    anyOf: [
+      { properties: { direction: { const: 'over' }, target: { minimum: 2, maximum: 98.99 } } },
+      { properties: { direction: { const: 'under' }, target: { minimum: 1.01, maximum: 98 } } },
+    ],
+  },
+  roulette: {
+    oneOf: [
+      strict(['type', 'numbers'], {
+        type: { const: 'straight' },
+        numbers: { type: 'array', items: pocket, minItems: 1, maxItems: 1 },
+      }),
+      ...Object.entries(ROULETTE_SETS).map(([type, sets]) =>
+        strict(['type', 'numbers'], { type: { const: type }, numbers: coveredNumbers(sets) }),
+      ),
+      strict(['type'], { type: { const: 'first_four' } }),
+      strict(['type', 'dozen'], { type: { const: 'dozen' }, dozen: { type: 'integer', enum: [1, 2, 3] } }),
+      strict(['type', 'column'], { type: { const: 'column' }, column: { type: 'integer', enum: [1, 2, 3] } }),
+      strict(['type'], { type: { type: 'string', enum: ['red', 'black', 'odd', 'even', 'low', 'high'] } }),
+    ],
+  },
+  slots: strict(['lines'], { lines: { type: 'integer', minimum: 1, maximum: 5 } }),
+  blackjack: { type: 'object', additionalProperties: false, description: 'No parameters: {}.' },
+  baccarat: strict(['on'], { on: { type: 'string', enum: ['player', 'banker', 'tie'] } }),
+  keno: strict(['picks'], {
+    picks: {
+      type: 'array',
+      items: { type: 'integer', minimum: 1, maximum: 80 },
+      minItems: 1,
+      maxItems: 10,
+      uniqueItems: true,
+    },
+  }),
+  plinko: strict(['rows', 'risk'], {
+    rows: { type: 'integer', enum: [8, 12, 16] },
+    risk: { type: 'string', enum: ['low', 'medium', 'high'] },
+  }),
+  crash: strict(['cash_out'], {
+    cash_out: { type: 'number', minimum: 1.01, maximum: 1000, description: 'At most 2 decimals.' },
+  }),
+  wheel: strict(['risk', 'segments'], {
+    risk: { type: 'string', enum: ['low', 'medium', 'high'] },
+    segments: { type: 'integer', enum: [10, 20, 30, 40, 50] },
+  }),
+};
+
 export const moneySchemas = {
   Balance: {
     type: 'object',
@@ -379,10 +501,7 @@ export const moneySchemas = {
     required: ['player_id', 'amount'],
     properties: {
       player_id: uuid,
-      amount: {
-        oneOf: [{ type: 'string' }, { type: 'number' }],
-        description: 'Positive, at most 2 decimals, at most 1000000.00.',
-      },
+      amount: amount(DEPOSIT_PATTERN, 0.01, 1_000_000, 'Positive, at most 2 decimals, at most 1000000.00.'),
     },
   },
   Reconciliation: {
@@ -438,16 +557,19 @@ export const moneySchemas = {
     additionalProperties: false,
     required: ['stake', 'bet'],
     properties: {
-      stake: {
-        oneOf: [{ type: 'string' }, { type: 'number' }],
-        description: 'e.g. "1.00": at most 2 decimals.',
-      },
+      stake: amount(
+        STAKE_PATTERN,
+        0.1,
+        1000,
+        'e.g. "1.00": at most 2 decimals, within the table limits of GET /api/v1/casino/games ' +
+          '(0.10 to 1000.00 unless the operators changed CASINO_MIN_STAKE or CASINO_MAX_STAKE).',
+      ),
       bet: {
-        type: 'object',
         description:
-          'The game-specific bet: coin-flip {side}, dice {target, direction}, roulette {type, numbers|dozen|column}, ' +
-          'slots {lines}, blackjack {}, baccarat {on}, keno {picks}, plinko {rows, risk}, crash {cash_out}, ' +
-          'wheel {risk, segments}. GET /api/v1/casino/games describes each.',
+          'The bet of the game in the path, as its schema says (CoinFlipBet for coin-flip, DiceBet for ' +
+          'dice, ...); the examples of the play operation hold a valid bet of every game. ' +
+          'GET /api/v1/casino/games describes each.',
+        anyOf: GAME_IDS.map((game) => ({ $ref: `#/components/schemas/${betSchema(game)}` })),
       },
     },
   },
@@ -530,7 +652,7 @@ export const moneySchemas = {
   RotateRequest: {
     type: 'object',
     additionalProperties: false,
-    properties: { client_seed: { type: 'string', pattern: '^[\\x21-\\x39\\x3b-\\x7e]{1,64}$' } },
+    properties: { client_seed: clientSeed },
   },
   Rotation: {
     type: 'object',
@@ -559,11 +681,16 @@ export const moneySchemas = {
       game: { type: 'string', enum: GAME_IDS },
       server_seed: { type: 'string', pattern: '^[0-9a-f]{64}$' },
       server_seed_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-      client_seed: { type: 'string' },
-      nonce: { type: 'integer', minimum: 0 },
-      bet: { type: 'object' },
-      actions: { type: 'array', items: { type: 'string', enum: ['hit', 'stand', 'double'] } },
+      client_seed: clientSeed,
+      nonce: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+      bet: { type: 'object', description: 'The bet of `game`, as its schema says (e.g. CoinFlipBet).' },
+      actions: { type: 'array', maxItems: 32, items: { type: 'string', enum: ['hit', 'stand', 'double'] } },
     },
+    // The bet schema of the game named applies to the bet.
+    allOf: GAME_IDS.map((game) => ({
+      if: { properties: { game: { const: game } }, required: ['game'] },
+      then: { properties: { bet: { $ref: `#/components/schemas/${betSchema(game)}` } } },
+    })),
   },
   VerifyResult: {
     type: 'object',
@@ -589,4 +716,5 @@ export const moneySchemas = {
       currency: { type: 'string', const: 'GDC' },
     },
   },
+  ...Object.fromEntries(GAME_IDS.map((game) => [betSchema(game), GAME_BETS[game]] as const)),
 };

@@ -3,7 +3,7 @@
 // PostgreSQL (status codes listed, bodies valid against these schemas), and every route the gateway
 // and accounts serve under /api/v1 must be described here.
 
-import { bodyResponses, gatewayResponses, json, problem, ref, retryAfter } from './openapi-common';
+import { bodyResponses, gatewayResponses, json, problem, ref, retryAfter, uuid } from './openapi-common';
 import { moneyPaths, moneySchemas, moneyTags } from './openapi-money';
 import { eventPaths, eventSchemas, eventTags } from './openapi-events';
 
@@ -12,8 +12,34 @@ const playerId = {
   in: 'path',
   required: true,
   description: "The player's id.",
-  schema: { type: 'string', format: 'uuid' },
+  schema: uuid,
 };
+
+// What accounts checks (apps/accounts/src/entry-points/http.ts), as JSON Schema.
+const email = {
+  type: 'string',
+  format: 'email',
+  maxLength: 254,
+  // zod's email check: dot-separated words of [A-Za-z0-9_'+-], and a last domain label of 2+ letters.
+  pattern:
+    "^(?:[A-Za-z0-9_'+-]+\\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\\.)+[A-Za-z]{2,}$",
+};
+
+const displayName = {
+  type: 'string',
+  minLength: 2,
+  maxLength: 32,
+  pattern: '^[\\p{L}\\p{N}](?:[\\p{L}\\p{N} _.-]*[\\p{L}\\p{N}])?$',
+  description: 'Letters, digits, spaces, ".", "_" and "-", starting and ending with a letter or digit.',
+};
+
+/** Text without control or bidi-override characters (telemetry's `text()`): passwords. */
+const plainText = (minLength: number, maxLength: number) => ({
+  type: 'string',
+  minLength,
+  maxLength,
+  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]*$',
+});
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -28,6 +54,8 @@ export const openApiDocument = {
       'validation errors list each field at fault in `errors`. Every answer carries `X-Request-Id`.',
       'Requests are rate limited per client address and per player (429 with `Retry-After`);',
       'a service that is down answers 503 with `Retry-After`, one that is too slow 504.',
+      'Bodies and query strings are checked strictly: an unknown field or query parameter is a 400.',
+      'A documented path called with another method answers 405, with `Allow` naming its methods.',
     ].join('\n'),
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
@@ -204,7 +232,7 @@ export const openApiDocument = {
         additionalProperties: false,
         required: ['id', 'email', 'display_name', 'role', 'created_at', 'updated_at'],
         properties: {
-          id: { type: 'string', format: 'uuid' },
+          id: uuid,
           email: { type: 'string', maxLength: 254 },
           display_name: { type: 'string', minLength: 2, maxLength: 32 },
           role: { $ref: '#/components/schemas/Role' },
@@ -217,33 +245,18 @@ export const openApiDocument = {
         type: 'object',
         additionalProperties: false,
         required: ['email', 'display_name', 'password'],
-        properties: {
-          email: { type: 'string', format: 'email', maxLength: 254 },
-          display_name: {
-            type: 'string',
-            minLength: 2,
-            maxLength: 32,
-            description:
-              'Letters, digits, spaces, ".", "_" and "-", starting and ending with a letter or digit.',
-          },
-          password: { type: 'string', minLength: 12, maxLength: 128 },
-        },
+        properties: { email, display_name: displayName, password: plainText(12, 128) },
       },
       LoginRequest: {
         type: 'object',
         additionalProperties: false,
         required: ['email', 'password'],
-        properties: {
-          email: { type: 'string', format: 'email', maxLength: 254 },
-          password: { type: 'string', minLength: 1, maxLength: 128 },
-        },
+        properties: { email, password: plainText(1, 128) },
       },
       UpdateProfileRequest: {
         type: 'object',
         additionalProperties: false,
-        properties: {
-          display_name: { type: 'string', minLength: 2, maxLength: 32 },
-        },
+        properties: { display_name: displayName },
       },
       RoleRequest: {
         type: 'object',

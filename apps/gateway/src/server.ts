@@ -5,9 +5,10 @@ import { installFaultSwitches } from '@gameday/platform';
 import type { Service } from '@gameday/telemetry';
 import { gatewayConfig, parseByteSize, trustProxySetting } from './config';
 import type { GatewayConfig } from './config';
-import { API_PREFIX, AREAS } from './domain/areas';
+import { API_PREFIX, AREAS, GATEWAY_ROUTES } from './domain/areas';
 import { TokenVerifier } from './domain/tokens';
 import { OUTCOMES, UpstreamClient } from './data-access/upstream-client';
+import { allowedMethods, documentedPaths } from './entry-points/allowed-methods';
 import { authenticate } from './entry-points/authenticate';
 import { proxyTo } from './entry-points/proxy';
 import { ipRateLimit, playerRateLimit, SCOPES } from './entry-points/rate-limits';
@@ -87,9 +88,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       UPSTREAM_HEALTH_TIMEOUT_MS,
     );
     service.onShutdown(`${area.upstream} connections`, () => client.close());
-    // One layer for the whole chain (see `compose`).
+    // One layer for the whole chain (see `compose`). A method the OpenAPI document does not list for
+    // the path is a 405 (with Allow) before any token is asked for.
     const handlers = compose(
       ipLimit,
+      allowedMethods(documentedPaths(openApiDocument, `${API_PREFIX}/${area.area}`)),
       auth,
       playerLimit,
       proxyTo(client, upstreamRequests, logger, proxyOptions),
@@ -97,6 +100,11 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     // Two routes, so the route label is a template (`/api/v1/players/*path`), never the raw path.
     app.all(`${API_PREFIX}/${area.area}`, handlers);
     app.all(`${API_PREFIX}/${area.area}/*path`, handlers);
+  }
+  // Other methods on the gateway's own routes: 405 too. Registered last, so only requests no route
+  // above answered reach it.
+  for (const route of GATEWAY_ROUTES) {
+    app.all(route.path, ipLimit, allowedMethods(documentedPaths(openApiDocument, route.path)));
   }
 
   logger.info('routing', {

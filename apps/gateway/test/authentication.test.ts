@@ -136,10 +136,12 @@ describe('public routes', () => {
     },
   );
 
-  it('do not open other methods on the same paths', async () => {
+  it('do not open other methods on the same paths: 405 before any token is asked for', async () => {
     const before = upstream.seen.length;
     const res = await request(`${gateway.url}/api/v1/players/login`, { method: 'GET' });
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(upstream.seen.length).toBe(before);
   });
 

@@ -2,23 +2,37 @@
 // real accounts and PostgreSQL: each answer's status must be listed for its operation, its body
 // must validate against the documented schema, and documented headers must be there. Every route
 // served under /api/v1 must be in the document, and the document must describe nothing else.
+// Every rule a service checks is stated too: what a service accepts the document accepts, and what
+// breaks a rule is refused by both; and a documented path called with another method is a 405.
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { ValidationError } from '@gameday/telemetry';
+import { money } from '@gameday/platform';
 import { eventually, request, startKafka, startPlayerApi } from '@gameday/testing';
 import type { HttpResponse, PlayerApi, RequestOptions, ServiceProcess, TestKafka } from '@gameday/testing';
 import { routes as accountsRoutes } from '@gameday/accounts';
 import { routes as walletRoutes } from '@gameday/wallet';
-import { routes as casinoRoutes } from '@gameday/casino';
-import { routes as eventsRoutes } from '@gameday/events';
+import { GAMES, routes as casinoRoutes } from '@gameday/casino';
+import { parseEvents, routes as eventsRoutes } from '@gameday/events';
 import { routes as leaderboardRoutes } from '@gameday/leaderboard';
 import { DEAD_LETTER_TOPIC, EVENTS_TOPIC } from '@gameday/outbox';
 import { GATEWAY_ROUTES, PUBLIC_ROUTES, openApiDocument } from '@gameday/gateway';
 import { claims, ed25519, eddsaToken } from './support';
 
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required?: boolean;
+  schema: { type?: string };
+}
 interface Operation {
   operationId: string;
   security?: unknown[];
+  parameters?: Parameter[];
+  requestBody?: { required?: boolean; content: Record<string, { schema: { $ref?: string } }> };
   responses: Record<string, { $ref?: string }>;
 }
 interface ResponseObject {
@@ -32,6 +46,7 @@ const doc = openApiDocument as unknown as {
   components: { responses: Record<string, ResponseObject>; schemas: Record<string, object> };
 };
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
 const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
   Object.entries(item)
@@ -62,6 +77,46 @@ function operationFor(method: string, url: string) {
     .filter((o) => new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path))
     .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));
   return candidates[0];
+}
+
+/**
+ * Why the document refuses a request (its first reason), or undefined if it accepts it: the path,
+ * query and header parameters against their schemas (numbers read from the text, as the services
+ * read them), and the JSON body against the request body's schema.
+ */
+function refusal(method: string, url: string, options: RequestOptions = {}): string | undefined {
+  const found = operationFor(method, url);
+  if (!found) return `${method} ${url} has no operation in the document`;
+  const [path, search] = url.split('?') as [string, string | undefined];
+  const names = [...found.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const values = new RegExp(`^${found.path.replace(/\{[^}]+\}/g, '([^/]+)')}$`).exec(path)!.slice(1);
+  const query = new URLSearchParams(search ?? '');
+  const headers = new Headers(options.headers);
+  for (const parameter of found.op.parameters ?? []) {
+    const text =
+      parameter.in === 'path'
+        ? decodeURIComponent(values[names.indexOf(parameter.name)]!)
+        : parameter.in === 'query'
+          ? query.get(parameter.name)
+          : headers.get(parameter.name);
+    if (text === null) {
+      if (parameter.required) return `the ${parameter.in} parameter ${parameter.name} is missing`;
+      continue;
+    }
+    const { type } = parameter.schema;
+    const numeric = (type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(text);
+    const validate = ajv.compile(parameter.schema);
+    if (!validate(numeric ? Number(text) : text))
+      return `the ${parameter.in} parameter ${parameter.name}: ${ajv.errorsText(validate.errors)}`;
+  }
+  const body = found.op.requestBody;
+  if (body) {
+    if (options.body === undefined) return body.required ? 'the body is missing' : undefined;
+    const value: unknown = typeof options.body === 'string' ? JSON.parse(options.body) : options.body;
+    const validate = ajv.getSchema(`openapi${body.content['application/json']!.schema.$ref!}`)!;
+    if (!validate(value)) return `the body: ${ajv.errorsText(validate.errors)}`;
+  }
+  return undefined;
 }
 
 const exercised = new Set<string>();
@@ -141,7 +196,39 @@ async function call(
   if (res.status !== status)
     throw new Error(`${method} ${path}: expected ${status}, got ${res.status}: ${res.text}`);
   expectDocumented(method, path, res);
+  // What a service accepted, the document must accept too.
+  const why = status < 300 ? refusal(method, path, options) : undefined;
+  if (why) throw new Error(`${method} ${path} answered ${status}, but the document refuses it: ${why}`);
   return res;
+}
+
+/** A request breaking one of the services' rules: the service answers 400, and the document refuses it. */
+async function refused(method: string, path: string, options: RequestOptions = {}): Promise<void> {
+  await call(method, path, 400, options);
+  if (refusal(method, path, options) === undefined) {
+    const body = JSON.stringify(options.body ?? null);
+    throw new Error(`${method} ${path} ${body}: the service refuses it (400), but the document accepts it`);
+  }
+}
+
+/** A request with node:http, which sends any method (fetch refuses TRACE). */
+function send(
+  method: string,
+  path: string,
+  token: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(gateway.url);
+    const headers = { authorization: `Bearer ${token}` };
+    const req = http.request({ hostname, port, path, method, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const password = 'a long enough password';
@@ -194,6 +281,198 @@ describe('the OpenAPI document', () => {
     // What accounts serves without identity is what the gateway lets through without a token.
     const accountsPublic = accountsRoutes.filter((r) => !r.auth).map((r) => `${r.method} ${r.path}`);
     expect(open).toEqual(expect.arrayContaining(accountsPublic));
+  });
+
+  it('states the money rules of the services: amounts as telemetry money() reads them', () => {
+    const deposit = ajv.getSchema('openapi#/components/schemas/DepositRequest')!;
+    const bet = ajv.getSchema('openapi#/components/schemas/BetRequest')!;
+    // Left out: padded strings (" 1.00", which money() trims and the document refuses) and numbers
+    // with 3 or more decimals (which JSON Schema cannot reliably refuse, see `amount`).
+    const amounts: unknown[] = [
+      ...['0', '0.00', '0.001', '0.01', '0.05', '0.09', '0.1', '0.10', '0.5', '1', '1.5', '1.50', '1.505'],
+      ...['001.00', '00.5', '.5', '1.', '-1.00', '+1', '1e3', '', 'abc', '999.99', '1000', '1000.00'],
+      ...['1000.01', '999999.99', '1000000', '1000000.00', '1000000.01', '99999999999999'],
+      ...[0, 0.01, 0.09, 0.1, 1, 1000, 1000.01, 1000000, 1000000.01, -1, null, true],
+    ];
+    const disagreements: unknown[] = [];
+    for (const amount of amounts) {
+      // The wallet's deposit limits, and the casino's default table limits (0.10 to 1000.00).
+      const deposited = money({ maxCents: 100_000_000 }).safeParse(amount).success;
+      const staked = money({ minCents: 10, maxCents: 100_000 }).safeParse(amount).success;
+      if (deposit({ player_id: randomUUID(), amount }) !== deposited) disagreements.push(['deposit', amount]);
+      if (bet({ stake: amount, bet: { side: 'heads' } }) !== staked) disagreements.push(['stake', amount]);
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('states the bet of every game as the casino checks it', () => {
+    type Game = keyof typeof GAMES;
+    // VerifyRequest links each game to its bet schema (BetRequest offers them all).
+    const verify = doc.components.schemas.VerifyRequest as {
+      allOf: {
+        if: { properties: { game: { const: string } } };
+        then: { properties: { bet: { $ref: string } } };
+      }[];
+    };
+    const validators = new Map(
+      verify.allOf.map(
+        (link) =>
+          [link.if.properties.game.const, ajv.getSchema(`openapi${link.then.properties.bet.$ref}`)!] as const,
+      ),
+    );
+    const disagreements: unknown[] = [];
+    const compare = (game: Game, bet: unknown) => {
+      const documented = validators.get(game)!(bet);
+      const served = GAMES[game].params.safeParse(bet).success;
+      if (documented !== served) disagreements.push({ game, bet, documented, served });
+    };
+    const samples: Record<Game, unknown[]> = {
+      'coin-flip': [{ side: 'edge' }, {}, { side: 'heads', extra: 1 }, 'heads'],
+      dice: [
+        { target: 1.99, direction: 'over' },
+        { target: 2, direction: 'over' },
+        { target: 98.99, direction: 'over' },
+        { target: 99, direction: 'over' },
+        { target: 1, direction: 'under' },
+        { target: 1.01, direction: 'under' },
+        { target: 98, direction: 'under' },
+        { target: 98.01, direction: 'under' },
+        { target: 50, direction: 'sideways' },
+        { target: '50', direction: 'over' },
+        { target: 50 },
+      ],
+      roulette: [
+        { type: 'straight', numbers: [37] },
+        { type: 'straight', numbers: [1, 2] },
+        { type: 'line', numbers: [31, 32, 33, 34, 35, 36] },
+        { type: 'line', numbers: [32, 33, 34, 35, 36, 37] },
+        { type: 'line', numbers: [1, 2, 3, 7, 8, 9] },
+        { type: 'first_four' },
+        { type: 'first_four', numbers: [0, 1, 2, 3] },
+        { type: 'dozen', dozen: 3 },
+        { type: 'dozen', dozen: 4 },
+        { type: 'column' },
+        { type: 'green' },
+        { type: 'odd', numbers: [1] },
+      ],
+      slots: [{ lines: 0 }, { lines: 6 }, { lines: 2.5 }, {}],
+      blackjack: [{ insurance: true }, []],
+      baccarat: [{ on: 'dragon' }, {}],
+      keno: [
+        { picks: [1, 80] },
+        { picks: [] },
+        { picks: [0] },
+        { picks: [81] },
+        { picks: [5, 5] },
+        { picks: [1.5] },
+        { picks: range(1, 10) },
+        { picks: range(1, 11) },
+      ],
+      plinko: [{ rows: 10, risk: 'low' }, { rows: 8, risk: 'extreme' }, { rows: 8 }],
+      crash: [{ cash_out: 1 }, { cash_out: 1000 }, { cash_out: 1000.01 }, { cash_out: '2' }],
+      wheel: [
+        { risk: 'low', segments: 15 },
+        { risk: 'max', segments: 10 },
+      ],
+    };
+    for (const game of Object.keys(GAMES) as Game[]) {
+      for (const bet of [...GAMES[game].rtpCases, ...samples[game]]) compare(game, bet);
+    }
+    // Every roulette bet on 1 to 3 numbers, and every corner and line with one number changed: the
+    // document takes exactly the sets the casino takes.
+    const combinations = (k: number, from = 0): number[][] =>
+      k === 0
+        ? [[]]
+        : range(from, 37 - from).flatMap((n) => combinations(k - 1, n + 1).map((c) => [n, ...c]));
+    const inside: [number, string][] = [
+      [1, 'straight'],
+      [2, 'split'],
+      [3, 'street'],
+      [3, 'trio'],
+    ];
+    for (const [count, type] of inside) {
+      for (const numbers of combinations(count)) compare('roulette', { type, numbers });
+    }
+    const corners = range(1, 32)
+      .filter((n) => n % 3 !== 0)
+      .map((n) => ({ type: 'corner', numbers: [n, n + 1, n + 3, n + 4] }));
+    const lines = range(0, 11).map((i) => ({ type: 'line', numbers: range(1 + 3 * i, 6) }));
+    for (const { type, numbers } of [...corners, ...lines]) {
+      for (const [i, pocket] of numbers.flatMap((_, at) => range(0, 37).map((p) => [at, p] as const))) {
+        compare('roulette', { type, numbers: numbers.map((n, j) => (j === i ? pocket : n)) });
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('states the event rules of the events service', () => {
+    const events = ajv.getSchema('openapi#/components/schemas/EventsRequest')!;
+    const admin = { playerId: randomUUID(), role: 'admin' as const };
+    const limits = { maxBatch: 100, maxAgeSeconds: 86_400, maxFutureSeconds: 300 };
+    const served = (body: unknown) => {
+      try {
+        parseEvents(body, admin, limits);
+        return true;
+      } catch (err) {
+        if (err instanceof ValidationError) return false;
+        throw err;
+      }
+    };
+    const now = new Date().toISOString();
+    const tap = { type: 'client.tap' };
+    const settled = {
+      round_id: randomUUID(),
+      game: 'dice',
+      stake_cents: 100,
+      payout_cents: 0,
+      multiplier: 0,
+      outcome: 'lose',
+    };
+    const battle = { battle_id: randomUUID(), winner_id: randomUUID(), loser_id: randomUUID(), turns: 0 };
+    const bodies: unknown[] = [
+      tap,
+      { type: '' },
+      { type: 'constructor' },
+      { type: 'toString' },
+      { type: 'client.' },
+      { type: 'client.a.b_c' },
+      { type: `client.${'a'.repeat(48)}` },
+      { type: `client.${'a'.repeat(49)}` },
+      { type: 'Client.tap' },
+      { type: 'no.such.type' },
+      { ...tap, id: randomUUID() },
+      { ...tap, id: '00000000-0000-0000-0000-000000000001' },
+      { ...tap, player_id: 'nobody' },
+      { ...tap, occurred_at: now },
+      { ...tap, occurred_at: now.replace('Z', '+00:00') },
+      { ...tap, occurred_at: now.replace('T', ' ') },
+      { ...tap, occurred_at: now.replace('T', 't') },
+      { ...tap, occurred_at: `${now.slice(0, 16)}Z` },
+      { ...tap, data: { count: 1, label: 'x'.repeat(200), on: true, none: null } },
+      { ...tap, data: { Count: 1 } },
+      { ...tap, data: { label: 'x'.repeat(201) } },
+      { ...tap, data: { nested: {} } },
+      { ...tap, data: Object.fromEntries(range(1, 21).map((i) => [`f${i}`, i])) },
+      { ...tap, data: [] },
+      { ...tap, extra: 1 },
+      { type: 'session.started', data: { client: 'web', platform: 'ios' } },
+      { type: 'session.started' },
+      { type: 'session.started', data: { client: '' } },
+      { type: 'session.started', data: { client: 'web', platform: 'tv' } },
+      { type: 'bet.settled', data: settled },
+      { type: 'bet.settled', data: { ...settled, stake_cents: 0 } },
+      { type: 'bet.settled', data: { ...settled, game: 'Dice' } },
+      { type: 'bet.settled', data: { ...settled, outcome: 'draw' } },
+      { type: 'battle.finished', data: battle },
+      { type: 'battle.finished', data: { ...battle, turns: 10 } },
+      { type: 'player.registered', data: { display_name: 'x'.repeat(65) } },
+      { events: [tap, { type: 'session.started', data: { client: 'web' } }] },
+      { events: [] },
+      { events: [tap], more: 1 },
+      { events: Array(101).fill(tap) },
+      { events: [{ type: '' }] },
+    ];
+    expect(bodies.filter((body) => events(body) !== served(body))).toEqual([]);
   });
 
   it('is served by the gateway, unchanged', async () => {
@@ -458,6 +737,89 @@ describe('every operation answers as documented', () => {
     await call('GET', '/api/v1/leaderboards/most-wagered?period=daily&limit=5', 200, { token: playerToken });
     await call('GET', '/api/v1/leaderboards/biggest-win', 200, { token: playerToken });
     await call('GET', '/api/v1/leaderboards/most-wagered?period=hourly', 400, { token: playerToken });
+  });
+
+  it('refuses what breaks a rule of a service, in the service and in the document', async () => {
+    // A version-0 UUID: `format: uuid` admits it, the services (zod's z.uuid()) do not.
+    const v0 = '00000000-0000-0000-0000-000000000001';
+    const player = { token: playerToken };
+    const register = { email: 'rules@example.com', display_name: 'Rules', password };
+    await refused('POST', '/api/v1/players', { body: { ...register, email: 'rules@example.c' } });
+    await refused('POST', '/api/v1/players', { body: { ...register, display_name: 'No <b>' } });
+    await refused('POST', '/api/v1/players', {
+      body: { ...register, password: 'a bell \u0007 in a password' },
+    });
+    await refused('PATCH', '/api/v1/players/me', { ...player, body: { display_name: '-dash' } });
+    await refused('GET', `/api/v1/players/${v0}`, { token: adminToken });
+    await refused('PUT', `/api/v1/players/${v0}/role`, { token: adminToken, body: { role: 'player' } });
+
+    await refused('GET', '/api/v1/wallet/transactions?cursor=', player);
+    await refused('GET', '/api/v1/wallet/transactions?cursor=0', player);
+    const deposit = (body: object, key: string = randomUUID()) => ({
+      token: adminToken,
+      headers: { 'idempotency-key': key },
+      body,
+    });
+    await refused('POST', '/api/v1/wallet/deposits', deposit({ player_id: v0, amount: '1.00' }));
+    await refused('POST', '/api/v1/wallet/deposits', deposit({ player_id: playerId, amount: '0.001' }));
+    await refused('POST', '/api/v1/wallet/deposits', deposit({ player_id: playerId, amount: 0.001 }));
+    await refused('POST', '/api/v1/wallet/deposits', deposit({ player_id: playerId, amount: '1000000.01' }));
+    await refused('POST', '/api/v1/wallet/deposits', deposit({ player_id: playerId, amount: '1.00' }, 'a b'));
+
+    await refused('GET', '/api/v1/casino/rounds?cursor=', player);
+    await refused('GET', `/api/v1/casino/rounds/${v0}`, player);
+    await refused('GET', `/api/v1/casino/rounds/${v0}/verification`, player);
+    await refused('POST', `/api/v1/casino/rounds/${v0}/actions`, { ...player, body: { action: 'stand' } });
+    const flip = '/api/v1/casino/games/coin-flip/rounds';
+    const heads = { side: 'heads' };
+    await refused('POST', flip, { ...player, body: { stake: '0.09', bet: heads } });
+    await refused('POST', flip, { ...player, body: { stake: 0.05, bet: heads } });
+    await refused('POST', flip, { ...player, body: { stake: '1000.01', bet: heads } });
+    await refused('POST', flip, { ...player, body: { stake: '1.00', bet: { side: 'edge' } } });
+    const verify = {
+      game: 'coin-flip',
+      server_seed: 'a'.repeat(64),
+      client_seed: 'seed',
+      nonce: 0,
+      bet: heads,
+    };
+    await refused('POST', '/api/v1/casino/verify', { ...player, body: { ...verify, client_seed: '' } });
+    await refused('POST', '/api/v1/casino/verify', { ...player, body: { ...verify, nonce: 2 ** 31 } });
+    const actions = Array<string>(33).fill('hit');
+    await refused('POST', '/api/v1/casino/verify', { ...player, body: { ...verify, actions } });
+    await refused('POST', '/api/v1/casino/verify', { ...player, body: { ...verify, bet: { side: 'edge' } } });
+
+    await refused('POST', '/api/v1/events', { ...player, body: { type: '' } });
+    await refused('POST', '/api/v1/events', { ...player, body: { type: 'constructor' } });
+    await refused('POST', '/api/v1/events', { ...player, body: { type: 'session.started', data: {} } });
+    await refused('POST', '/api/v1/events', { ...player, body: { type: 'client.tap', id: v0 } });
+    await refused('POST', '/api/v1/events', { ...player, body: { type: 'client.tap', data: { Tap: 1 } } });
+    const spaced = new Date().toISOString().replace('T', ' ');
+    await refused('POST', '/api/v1/events', { ...player, body: { type: 'client.tap', occurred_at: spaced } });
+    await refused('GET', `/api/v1/leaderboards/players/${v0}`, player);
+  });
+
+  it('answers 405 with Allow to a documented path called with a method it does not list', async () => {
+    const values: Record<string, string> = { id: randomUUID(), game: 'coin-flip', board: 'biggest-win' };
+    for (const [template, item] of Object.entries(doc.paths)) {
+      const documented = Object.keys(item)
+        .filter((m) => METHODS.includes(m))
+        .map((m) => m.toUpperCase());
+      // HEAD is answered wherever GET is.
+      const allow = documented.includes('GET') ? [...documented, 'HEAD'] : documented;
+      const path = template.replace(/\{(\w+)\}/g, (_match, name: string) => values[name]!);
+      const other = ['PATCH', 'DELETE', 'PUT'].find((m) => !documented.includes(m))!;
+      for (const method of ['TRACE', other]) {
+        const res = await send(method, path, playerToken);
+        if (res.status !== 405)
+          throw new Error(`${method} ${path}: expected 405, got ${res.status}: ${res.body}`);
+        expect([method, path, res.headers.allow?.split(', ').sort()]).toEqual([method, path, allow.sort()]);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(ajv.validate('openapi#/components/schemas/Problem', JSON.parse(res.body))).toBe(true);
+      }
+    }
+    // A path the document does not describe is left to its upstream: a 404.
+    expect((await send('DELETE', '/api/v1/players/me/nothing', playerToken)).status).toBe(404);
   });
 
   it('429 after repeated failed logins, with Retry-After', async () => {

@@ -1,5 +1,5 @@
 // The local engine: faults on the processes of the local stack (`npm start`), read from its
-// .gameday/stack.json.
+// .gameday/stack.json (its shape and reader: @gameday/stack/state-file).
 //
 //   process-kill, kafka-broker-kill   SIGKILL (or SIGTERM) to the component's process group; the
 //                                     stack supervisor restarts it like a Kubernetes restart policy
@@ -15,54 +15,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRunningState } from '@gameday/stack/state-file';
+import type { StackState } from '@gameday/stack/state-file';
 import type { Engine, EngineSnapshot } from '../engine';
 import { EngineError } from '../engine';
 import type { Experiment, Fault, FaultType } from '../spec';
 
-/** The parts of .gameday/stack.json the engine reads (written by stack/src/state-file.ts). */
-export interface StackStateView {
-  state: string;
-  pid: number;
-  home: string;
-  prometheus: { url: string };
-  alertmanager: { url: string };
-  stack: { url: string; metrics: string; alerts: string };
-  /** The trace and log backends (absent when skipped, or written by an older stack). */
-  traces?: { url: string };
-  logs?: { url: string };
-  components: {
-    name: string;
-    kind: string;
-    state: string;
-    pid: number | null;
-    url: string | null;
-    restarts: number;
-  }[];
-}
-
-export function readStackState(file: string): StackStateView {
-  if (!existsSync(file)) {
-    throw new EngineError(
-      `no local stack: ${file} does not exist`,
-      'start it with `npm start` (or point --stack-state at its stack.json)',
-    );
-  }
-  const state = JSON.parse(readFileSync(file, 'utf8')) as StackStateView;
-  if (state.state !== 'running') {
-    throw new EngineError(
-      `the local stack is ${state.state}, not running (${file})`,
-      'start it with `npm start` and wait for the status table',
-    );
-  }
-  try {
-    process.kill(state.pid, 0);
-  } catch {
-    throw new EngineError(
-      `the local stack's supervisor (pid ${state.pid}) is gone; ${file} is stale`,
-      'start the stack again with `npm start`',
-    );
-  }
-  return state;
+/** The running local stack's state, or an EngineError saying why there is none and what to do. */
+export function readStackState(file: string): StackState {
+  const running = readRunningState(file);
+  if ('problem' in running) throw new EngineError(running.problem, running.hint);
+  return running.state;
 }
 
 const FAULT_SWITCH_PATH = '/internal/chaos/faults';
@@ -261,11 +224,11 @@ const latencySwitch = (f: FaultOf<'http-latency'>, ttl: number) => ({
 export class LocalEngine implements Engine {
   readonly name = 'local' as const;
   private injected: Injected[] = [];
-  private state: StackStateView | undefined;
+  private state: StackState | undefined;
 
   constructor(private readonly options: LocalEngineOptions) {}
 
-  private stack(): StackStateView {
+  private stack(): StackState {
     this.state = readStackState(this.options.stateFile);
     return this.state;
   }
@@ -522,7 +485,7 @@ export class LocalEngine implements Engine {
   }
 
   async snapshot(): Promise<EngineSnapshot[]> {
-    let state: StackStateView;
+    let state: StackState;
     try {
       state = readStackState(this.options.stateFile);
     } catch (err) {

@@ -1,7 +1,7 @@
 // The home dashboard (uid overview): is anything wrong, and where? Every service's rate, errors and
 // p99; every SLO's remaining budget and burn; what fires; chaos experiments as annotations.
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '@gameday/slo';
+import { record, SEVERITY_LABEL, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '@gameday/slo';
 import { HTTP_DURATION_METRIC as HTTP, SERVICE_JOB_LABEL } from '@gameday/telemetry/contract';
 import { board } from '../board';
 import { COLORS, PLAYER_ROUTES, RATE, SIZE } from '../defaults';
@@ -173,7 +173,7 @@ export function overviewBoard(input: BoardInput): dashboard.DashboardBuilder {
       w: SIZE.full,
       columns: {
         alertname: 'alert',
-        severity: 'severity',
+        [SEVERITY_LABEL]: 'severity',
         [SLO_SERVICE_LABEL]: 'service',
         [SLO_NAME_LABEL]: 'SLO',
         job: 'job',

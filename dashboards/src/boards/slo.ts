@@ -7,6 +7,7 @@ import {
   ALERT_NAME,
   record,
   runbookUrl,
+  SEVERITY_LABEL,
   SLO_NAME_LABEL,
   SLO_SERVICE_LABEL,
   sliWindows,
@@ -204,8 +205,8 @@ export function sloBoard(input: BoardInput, service: string): dashboard.Dashboar
       description: `${ALERT_NAME} for this SLO: pending, then firing; critical pages, warning opens a ticket.`,
       w: SIZE.half,
       queries: [
-        prom(`max by (severity, alertstate) (ALERTS{alertname="${ALERT_NAME}",${sel}})`, {
-          legend: '{{severity}} {{alertstate}}',
+        prom(`max by (${SEVERITY_LABEL}, alertstate) (ALERTS{alertname="${ALERT_NAME}",${sel}})`, {
+          legend: `{{${SEVERITY_LABEL}}} {{alertstate}}`,
         }),
       ],
       mappings: valueText([{ value: '1', text: 'active', color: COLORS.bad }]),

@@ -13,6 +13,7 @@ import {
   HTTP_STATUS_LABEL,
   record,
   SERVICE_SELECTOR_LABEL,
+  SEVERITY_LABEL,
   SLO_NAME_LABEL,
   SLO_SERVICE_LABEL,
   type Severity,
@@ -144,13 +145,13 @@ function values(counter: Counter, phases: Phase[], interval: number): string {
 }
 
 function alertsOf(slo: Slo, severity?: Severity): string {
-  const sev = severity ? `,severity="${severity}"` : '';
+  const sev = severity ? `,${SEVERITY_LABEL}="${severity}"` : '';
   return `ALERTS{alertname="${ALERT_NAME}",alertstate="firing"${sev},${SLO_SERVICE_LABEL}="${slo.service}",${SLO_NAME_LABEL}="${slo.name}"}`;
 }
 
 function firing(slo: Slo, severity: Severity): { labels: string; value: number } {
   return {
-    labels: `ALERTS{alertname="${ALERT_NAME}",alertstate="firing",severity="${severity}",${SLO_NAME_LABEL}="${slo.name}",${SLO_SERVICE_LABEL}="${slo.service}"}`,
+    labels: `ALERTS{alertname="${ALERT_NAME}",alertstate="firing",${SEVERITY_LABEL}="${severity}",${SLO_NAME_LABEL}="${slo.name}",${SLO_SERVICE_LABEL}="${slo.service}"}`,
     value: 1,
   };
 }

@@ -4,12 +4,15 @@ import { durationSeconds, humanDuration } from '../duration';
 import { badEventsOf, dashboardUrl, formatSeconds, scopeOf, type Links } from '../describe';
 import type { Slo } from '../model';
 import {
+  ALERT_NAME,
   CURRENT_BURN_WINDOW,
   HTTP_METRIC,
   leMatcher,
   record,
   SLO_NAME_LABEL,
   SLO_SERVICE_LABEL,
+  sloId,
+  sloSelector,
 } from '../naming';
 import { httpMatchers } from '../rules/sli-queries';
 import { errorBudget } from '../rules/labels';
@@ -21,8 +24,9 @@ const LOCAL_VICTORIALOGS_URL = 'http://127.0.0.1:9428';
 const LOCAL_JAEGER_URL = 'http://127.0.0.1:16686';
 
 export function renderRunbook(slo: Slo, windows: PeriodWindows, links: Links): string {
-  const id = `${slo.service}/${slo.name}`;
-  const sel = `{${SLO_SERVICE_LABEL}="${slo.service}",${SLO_NAME_LABEL}="${slo.name}"}`;
+  const id = sloId(slo.service, slo.name);
+  const sel = sloSelector(slo.service, slo.name);
+  const on = `on(${SLO_SERVICE_LABEL}, ${SLO_NAME_LABEL})`;
   const budget = errorBudget(slo);
   const budgetMinutes = Math.round((durationSeconds(slo.period) / 60) * budget);
   const [quick, slowPage] = windows.page;
@@ -71,11 +75,11 @@ export function renderRunbook(slo: Slo, windows: PeriodWindows, links: Links): s
 
   return `<!-- Runbook skeleton written by \`gameday slo generate\` for the new SLO ${id}. It is yours now:
      the generator never overwrites this file. Replace the generic parts with what you learn. -->
-# ${id} is burning its error budget (SLOErrorBudgetBurn)
+# ${id} is burning its error budget (${ALERT_NAME})
 
 ## What this alert means
 
-\`SLOErrorBudgetBurn{slo_service="${slo.service}",slo_name="${slo.name}"}\` fires when ${badEventsOf(slo)}
+\`${ALERT_NAME}${sel}\` fires when ${badEventsOf(slo)}
 are eating the error budget too fast. ${slo.description ? `The SLO: ${slo.description} ` : ''}The objective is **${slo.objective}%** over a
 rolling **${slo.period}**, so the budget is ${Number((budget * 100).toPrecision(6))}% of events — about ${budgetMinutes} minutes of full outage per ${slo.period}.
 
@@ -99,11 +103,11 @@ A burn rate of 1 spends exactly the budget over ${slo.period}; 2 spends it in ha
 \`\`\`promql
 # Current burn rate (${CURRENT_BURN_WINDOW}) and over the last hour
 ${record.currentBurnRate}${sel}
-${record.sliError('1h')}${sel} / on(slo_service, slo_name) ${record.errorBudget}${sel}
+${record.sliError('1h')}${sel} / ${on} ${record.errorBudget}${sel}
 # Share of the ${slo.period} budget left: 1 = untouched, 0 = spent, below 0 = SLO breached
 ${record.periodErrorBudgetRemaining}${sel}
 # Budget spent over the last 6 hours, as a share of the ${slo.period} budget
-${record.sliError('6h')}${sel} / on(slo_service, slo_name) ${record.errorBudget}${sel} * 6 / (24 * ${durationSeconds(slo.period) / 86400})
+${record.sliError('6h')}${sel} / ${on} ${record.errorBudget}${sel} * 6 / (24 * ${durationSeconds(slo.period) / 86400})
 \`\`\`
 
 If the burn rate is falling back under 1 and the budget left is comfortable, the incident may be over:

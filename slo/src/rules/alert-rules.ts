@@ -1,7 +1,7 @@
 import { durationSeconds, humanDuration } from '../duration';
 import { badEventsOf, dashboardUrl, runbookUrl, scopeOf, type Links } from '../describe';
 import type { Slo } from '../model';
-import { ALERT_NAME, record, SEVERITY_LABEL, type Severity } from '../naming';
+import { ALERT_NAME, record, SEVERITY_LABEL, sloId, type Severity } from '../naming';
 import type { AlertWindow, PeriodWindows } from '../windows';
 import { errorBudget, selectorOf, sloLabels } from './labels';
 import type { AlertingRule } from './types';
@@ -30,7 +30,7 @@ function alertRule(slo: Slo, severity: Severity, pairs: AlertWindow[], links: Li
     return `(\n  ${lines.join('\n  ')}\n)`;
   });
 
-  const id = `${slo.service}/${slo.name}`;
+  const id = sloId(slo.service, slo.name);
   const how = pairs
     .map(
       (w) =>

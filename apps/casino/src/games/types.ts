@@ -2,20 +2,11 @@
 // a provably fair random stream it decides the result and the payout multiplier. It never touches
 // money, the database or HTTP; the casino's bet flow (domain/rounds.ts) does that around it.
 import type { z } from '@gameday/telemetry';
+import type { GameId } from '../contract';
 
-export const GAME_IDS = [
-  'coin-flip',
-  'dice',
-  'roulette',
-  'slots',
-  'blackjack',
-  'baccarat',
-  'keno',
-  'plinko',
-  'crash',
-  'wheel',
-] as const;
-export type GameId = (typeof GAME_IDS)[number];
+// The ids are the casino's contract with other packages (src/contract.ts).
+export { GAME_IDS } from '../contract';
+export type { GameId };
 
 /**
  * A stream of uniform numbers in [0, 1). In play it is `FairRng` (HMAC-SHA256 of the server seed,
