@@ -6,7 +6,7 @@
 // Plain Node with no dependencies, because it runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureK6, K6SetupError } from './k6.mjs';
@@ -82,6 +82,16 @@ if (process.platform === 'linux' && process.arch === 'x64') {
     `gameday runs on Node ${pinned}; this is ${process.version} on ${process.platform}-${process.arch}, where npm ` +
       `cannot bring it. Install Node ${pinned} (e.g. \`nvm install\`: .nvmrc names it) and run again.`,
   );
+}
+
+// Compiled files of sources that moved: `tsc -b` never deletes them, and Node would load
+// telemetry/dist/tracing.js before telemetry/dist/tracing/index.js (issue 21 made it a folder).
+const moved = ['tracing', 'span-export', 'faults', 'money', 'identity', 'migrations'];
+for (const name of moved) {
+  for (const ext of ['.js', '.js.map', '.d.ts', '.d.ts.map']) {
+    const stale = join(root, 'telemetry', 'dist', `${name}${ext}`);
+    if (existsSync(stale)) rmSync(stale);
+  }
 }
 
 function have(bin) {

@@ -60,9 +60,10 @@ export interface RelayOptions {
   /** Published rows older than this are deleted (the table stays small). */
   retainSeconds?: number;
   /**
-   * How long to wait for Kafka to take a batch before counting a failure and saying so (10 s). The
-   * idempotent producer retries a send for as long as it takes (kafkajs: without limit), so the
-   * batch stays in flight and is waited for again: never sent twice by this relay.
+   * How long to wait at a time for Kafka to take a batch (10 s, at least 100 ms). kafkajs retries a
+   * send itself (5 times, with backoff, each attempt up to the request timeout), which can take far
+   * longer while a broker is unreachable: each wait that runs out is counted and logged as a failure,
+   * and the same batch stays in flight and is waited for again, never sent twice by this relay.
    */
   sendTimeoutMs?: number;
 }
@@ -91,6 +92,8 @@ export class OutboxRelay {
   private connected = false;
   private readonly published;
   private readonly failures;
+  /** The batch handed to the producer and not yet acknowledged; kept across a lost leadership. */
+  private inFlight: InFlight | undefined;
 
   constructor(private readonly o: RelayOptions) {
     this.published = o.metrics.counter({
@@ -175,7 +178,6 @@ export class OutboxRelay {
   private async publishWhileLeader(client: PoolClient): Promise<void> {
     let backoff = 200;
     let lastCleanup = 0;
-    let inFlight: InFlight | undefined;
     while (this.running) {
       // Published rows are kept a day for inspection, then deleted (also under constant load).
       if (Date.now() - lastCleanup > 60_000) {
@@ -184,7 +186,8 @@ export class OutboxRelay {
           this.o.retainSeconds ?? 86_400,
         ]);
       }
-      if (!inFlight) {
+      // A batch still in flight (even from before a lost leadership) is waited for, not sent again.
+      if (!this.inFlight) {
         const { rows } = await client.query<OutboxRow>(
           `SELECT id, topic, key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
           [this.o.batchSize ?? 500],
@@ -202,22 +205,22 @@ export class OutboxRelay {
           backoff = await this.failed(err as Error, rows.length, backoff);
           continue;
         }
-        inFlight = { ids: rows.map((r) => r.id), sent: this.send(rows) };
+        this.inFlight = { ids: rows.map((r) => r.id), sent: this.send(rows) };
       }
+      const batch = this.inFlight;
       try {
-        await this.withinTimeout(inFlight.sent);
+        await this.withinTimeout(batch.sent);
       } catch (err) {
-        // Still retrying (Kafka away): wait for the same batch again. Refused: select it afresh.
-        if (!(err instanceof SendTimeout)) inFlight = undefined;
-        backoff = await this.failed(err as Error, inFlight?.ids.length ?? 0, backoff, inFlight !== undefined);
+        // Still sending (Kafka away): wait for the same batch again. Refused: select it afresh.
+        const stillSending = err instanceof SendTimeout;
+        if (!stillSending) this.inFlight = undefined;
+        backoff = await this.failed(err as Error, batch.ids.length, backoff, stillSending);
         continue;
       }
       backoff = 200;
-      await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
-        inFlight.ids,
-      ]);
-      this.published.inc(inFlight.ids.length);
-      inFlight = undefined;
+      await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [batch.ids]);
+      this.published.inc(batch.ids.length);
+      this.inFlight = undefined;
     }
   }
 
@@ -239,7 +242,7 @@ export class OutboxRelay {
   }
 
   private withinTimeout<T>(p: Promise<T>): Promise<T> {
-    const ms = this.o.sendTimeoutMs ?? 10_000;
+    const ms = Math.max(100, this.o.sendTimeoutMs ?? 10_000);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

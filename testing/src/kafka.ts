@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureTopics } from '@gameday/outbox';
-import { prepareKafkaBroker } from '@gameday/stack';
+import { prepareKafkaBroker } from '@gameday/stack/kafka-launcher';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from './ports';
 import { REPO_ROOT } from './process';

@@ -15,7 +15,7 @@ const money = (description: string) => ({ type: 'string', pattern: '^-?\\d+\\.\\
 const dateTime = { type: 'string', format: 'date-time' };
 
 /**
- * An amount as the services read one (telemetry's `money()`): a decimal string or a JSON number,
+ * An amount as the services read one (`money()` of @gameday/platform): a decimal string or a JSON number,
  * positive, with at most 2 decimals, within limits. A string's limits are in its pattern; that a
  * number has at most 2 decimals is only said (`multipleOf: 0.01` misjudges binary fractions).
  */

@@ -283,7 +283,7 @@ describe('the OpenAPI document', () => {
     expect(open).toEqual(expect.arrayContaining(accountsPublic));
   });
 
-  it('states the money rules of the services: amounts as telemetry money() reads them', () => {
+  it('states the money rules of the services: amounts as money() of @gameday/platform reads them', () => {
     const deposit = ajv.getSchema('openapi#/components/schemas/DepositRequest')!;
     const bet = ajv.getSchema('openapi#/components/schemas/BetRequest')!;
     // Left out: padded strings (" 1.00", which money() trims and the document refuses) and numbers

@@ -1,4 +1,4 @@
-// The accounts schema, as versioned migrations (applied by telemetry's `migrate` at start).
+// The accounts schema, as versioned migrations (applied at start by `openDatabase` of @gameday/platform).
 import type { Migration } from '@gameday/platform';
 import { outboxMigration } from '@gameday/outbox';
 
