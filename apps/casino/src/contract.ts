@@ -38,3 +38,33 @@ export const REFERENCE_STAKE = '1.00';
 export function isGameId(id: string): id is GameId {
   return (GAME_IDS as readonly string[]).includes(id);
 }
+
+const range = (from: number, count: number, step = 1) =>
+  Array.from({ length: count }, (_, i) => from + i * step);
+
+/**
+ * The numbers each multi-number inside roulette bet may cover (single-zero layout), in any order:
+ * what the game accepts (games/roulette.ts) and what the gateway's OpenAPI document states.
+ */
+export const ROULETTE_NUMBER_SETS: Readonly<
+  Record<'split' | 'street' | 'trio' | 'corner' | 'line', number[][]>
+> = {
+  split: [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    ...range(1, 36)
+      .filter((n) => n % 3 !== 0)
+      .map((n) => [n, n + 1]),
+    ...range(1, 33).map((n) => [n, n + 3]),
+  ],
+  street: range(1, 12, 3).map((n) => [n, n + 1, n + 2]),
+  trio: [
+    [0, 1, 2],
+    [0, 2, 3],
+  ],
+  corner: range(1, 32)
+    .filter((n) => n % 3 !== 0)
+    .map((n) => [n, n + 1, n + 3, n + 4]),
+  line: range(1, 11, 3).map((n) => range(n, 6)),
+};

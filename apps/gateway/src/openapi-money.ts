@@ -1,6 +1,6 @@
 // The wallet and casino part of the OpenAPI document: paths, tags and schemas. The game ids and the
 // example bets are the casino's own (@gameday/casino/contract), so the document names no game it lacks.
-import { GAME_IDS, REFERENCE_BETS, REFERENCE_STAKE } from '@gameday/casino/contract';
+import { GAME_IDS, REFERENCE_BETS, REFERENCE_STAKE, ROULETTE_NUMBER_SETS } from '@gameday/casino/contract';
 import { bodyResponses, gatewayResponses, json, ref, strict, uuid } from './openapi-common';
 
 /** One valid request body per game, keyed by the game to post it to. */
@@ -337,31 +337,6 @@ const fairness = {
 const betSchema = (game: string) =>
   `${game.replace(/(?:^|-)([a-z])/g, (_match, letter: string) => letter.toUpperCase())}Bet`;
 
-const range = (from: number, count: number, step = 1) =>
-  Array.from({ length: count }, (_, i) => from + i * step);
-
-// The numbers each inside roulette bet covers, in any order (apps/casino/src/games/roulette.ts).
-const ROULETTE_SETS: Record<string, number[][]> = {
-  split: [
-    [0, 1],
-    [0, 2],
-    [0, 3],
-    ...range(1, 36)
-      .filter((n) => n % 3 !== 0)
-      .map((n) => [n, n + 1]),
-    ...range(1, 33).map((n) => [n, n + 3]),
-  ],
-  street: range(1, 12, 3).map((n) => [n, n + 1, n + 2]),
-  trio: [
-    [0, 1, 2],
-    [0, 2, 3],
-  ],
-  corner: range(1, 32)
-    .filter((n) => n % 3 !== 0)
-    .map((n) => [n, n + 1, n + 3, n + 4]),
-  line: range(1, 11, 3).map((n) => range(n, 6)),
-};
-
 const pocket = { type: 'integer', minimum: 0, maximum: 36 };
 /** The `numbers` of an inside roulette bet: one of `sets`, in any order. */
 const coveredNumbers = (sets: number[][]) => ({
@@ -394,7 +369,7 @@ const GAME_BETS: Record<string, object> = {
         type: { const: 'straight' },
         numbers: { type: 'array', items: pocket, minItems: 1, maxItems: 1 },
       }),
-      ...Object.entries(ROULETTE_SETS).map(([type, sets]) =>
+      ...Object.entries(ROULETTE_NUMBER_SETS).map(([type, sets]) =>
         strict(['type', 'numbers'], { type: { const: type }, numbers: coveredNumbers(sets) }),
       ),
       strict(['type'], { type: { const: 'first_four' } }),

@@ -8,6 +8,7 @@
 // are k / 2³², so the pockets are equally likely to within 2⁻³² each).
 import { z } from '@gameday/telemetry';
 import type { InstantGame } from './types';
+import { ROULETTE_NUMBER_SETS } from '../contract';
 
 /** The bets placed by listing the numbers they cover (in any order). */
 export type InsideBetType = 'straight' | 'split' | 'street' | 'trio' | 'corner' | 'line';
@@ -44,41 +45,28 @@ const INSIDE_BETS: Record<InsideBetType, { count: number; sets: number[][]; shap
   straight: { count: 1, sets: range(0, 37).map((n) => [n]), shape: 'one number from 0 to 36' },
   split: {
     count: 2,
-    sets: [
-      [0, 1],
-      [0, 2],
-      [0, 3],
-      ...range(1, 36)
-        .filter((n) => n % 3 !== 0)
-        .map((n) => [n, n + 1]),
-      ...range(1, 33).map((n) => [n, n + 3]),
-    ],
+    sets: ROULETTE_NUMBER_SETS.split,
     shape: 'two numbers next to each other on the layout, e.g. [17, 18], [17, 20] or [0, 2]',
   },
   street: {
     count: 3,
-    sets: range(1, 12, 3).map((n) => [n, n + 1, n + 2]),
+    sets: ROULETTE_NUMBER_SETS.street,
     shape: 'a row of the layout: n, n + 1, n + 2 with n = 1, 4, 7, … 34',
   },
   trio: {
     count: 3,
-    sets: [
-      [0, 1, 2],
-      [0, 2, 3],
-    ],
+    sets: ROULETTE_NUMBER_SETS.trio,
     shape: '[0, 1, 2] or [0, 2, 3]',
   },
   corner: {
     count: 4,
-    sets: range(1, 32)
-      .filter((n) => n % 3 !== 0)
-      .map((n) => [n, n + 1, n + 3, n + 4]),
+    sets: ROULETTE_NUMBER_SETS.corner,
     shape:
       'four numbers meeting at a corner: n, n + 1, n + 3, n + 4 with n not in the third column, e.g. [17, 18, 20, 21]',
   },
   line: {
     count: 6,
-    sets: range(1, 11, 3).map((n) => range(n, 6)),
+    sets: ROULETTE_NUMBER_SETS.line,
     shape: 'two adjacent rows: n … n + 5 with n = 1, 4, 7, … 31',
   },
 };
