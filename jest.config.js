@@ -20,7 +20,7 @@ module.exports = {
     '^@gameday/casino/(.*)$': '<rootDir>/apps/casino/src/$1.ts',
     '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals|platform)$':
       '<rootDir>/$1/src/index.ts',
-    '^@gameday/(accounts|gateway|wallet|casino|events|leaderboard)$': '<rootDir>/apps/$1/src/index.ts',
+    '^@gameday/(accounts|gateway|wallet|casino|pokemon|events|leaderboard)$': '<rootDir>/apps/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 60000,

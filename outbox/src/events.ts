@@ -28,11 +28,22 @@ export const EVENT_DATA = {
     multiplier: z.number().min(0).max(1e6),
     outcome: z.enum(['win', 'lose', 'push']),
   }),
+  // From the pokemon service. Against the AI, the AI's id is the nil UUID; in a draw, winner and
+  // loser are simply the two sides. Ratings are each trainer's Glicko-2 rating after a rated battle.
   'battle.finished': z.strictObject({
     battle_id: uuid,
     winner_id: uuid,
     loser_id: uuid,
     turns: z.number().int().min(1).max(10_000),
+    format: z
+      .string()
+      .regex(/^[a-z0-9]{1,40}$/)
+      .optional(),
+    mode: z.enum(['ai', 'pvp']).optional(),
+    rated: z.boolean().optional(),
+    draw: z.boolean().optional(),
+    winner_rating: z.number().min(0).max(10_000).optional(),
+    loser_rating: z.number().min(0).max(10_000).optional(),
   }),
   'player.registered': z.strictObject({
     display_name: z.string().min(1).max(64),

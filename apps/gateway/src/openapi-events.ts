@@ -127,6 +127,12 @@ const EVENT_DATA: Record<string, object> = {
     winner_id: uuid,
     loser_id: uuid,
     turns: { type: 'integer', minimum: 1, maximum: 10_000 },
+    format: { type: 'string', pattern: '^[a-z0-9]{1,40}$' },
+    mode: { type: 'string', enum: ['ai', 'pvp'] },
+    rated: { type: 'boolean' },
+    draw: { type: 'boolean' },
+    winner_rating: { type: 'number', minimum: 0, maximum: 10_000 },
+    loser_rating: { type: 'number', minimum: 0, maximum: 10_000 },
   }),
   'player.registered': strict(['display_name'], {
     display_name: { type: 'string', minLength: 1, maxLength: 64 },
