@@ -249,6 +249,39 @@ function prometheus(): ComponentSpec {
  */
 export const BACKGROUND_LOAD_ADDRESS = process.platform === 'linux' ? '127.0.0.2' : undefined;
 
+/**
+ * The PokeAPI double (apps/pokemon/src/pokeapi-double): the public PokeAPI cannot be reached from
+ * here, and a local stack must not depend on it. Its faults switch with PUT /__faults.
+ */
+function pokeapiDouble(): ComponentSpec {
+  const main = (ctx: StackContext) => join(ctx.root, 'apps', 'pokemon', 'dist', 'pokeapi-double', 'main.js');
+  return {
+    name: 'pokeapi',
+    kind: 'infra',
+    description: 'a PokeAPI double (PokeAPI-shaped JSON from @pkmn/dex; faults via PUT /__faults)',
+    defaultPort: 8088,
+    skip: (ctx) =>
+      ctx.env.POKEAPI_URL ? 'POKEAPI_URL is set: the pokemon service uses that PokeAPI' : undefined,
+    async prepare(ctx) {
+      if (!existsSync(main(ctx))) {
+        throw new Error(
+          `${shown(ctx, main(ctx))} does not exist. Build it with \`npx tsc -b\` (npm start does).`,
+        );
+      }
+    },
+    command: (ctx) => ({
+      command: process.execPath,
+      args: [main(ctx)],
+      cwd: ctx.root,
+      env: { PORT: String(ctx.port('pokeapi')), HOST: '127.0.0.1' },
+    }),
+    readiness: (ctx) => ({ kind: 'http', url: `${ctx.url('pokeapi')}/__faults` }),
+    displayUrl: (ctx) => `${ctx.url('pokeapi')}/api/v2`,
+    hint: (ctx) =>
+      `read ${shown(ctx, join(ctx.home, 'logs', 'pokeapi.log'))}; is port ${ctx.port('pokeapi')} free?`,
+  };
+}
+
 function backgroundLoad(): ComponentSpec {
   const useNode = (ctx: StackContext) => ctx.env.GAMEDAY_LOAD === 'node';
   return {
@@ -399,6 +432,16 @@ export function registry(): ComponentSpec[] {
         KAFKA_BROKERS: kafkaBrokers(ctx),
       }),
     }),
+    pokeapiDouble(),
+    service({
+      ...serviceEntry('pokemon'),
+      dependsOn: [...serviceEntry('pokemon').dependsOn, 'pokeapi'],
+      env: (ctx) => ({
+        KAFKA_BROKERS: kafkaBrokers(ctx),
+        // The PokeAPI double, through Toxiproxy (the "PokeAPI outage" experiment cuts this edge).
+        POKEAPI_URL: ctx.env.POKEAPI_URL ?? `${proxiedUrl(ctx, 'pokemon-pokeapi')}/api/v2`,
+      }),
+    }),
     service({
       ...serviceEntry('events'),
       env: (ctx) => ({ KAFKA_BROKERS: kafkaBrokers(ctx) }),
@@ -413,6 +456,7 @@ export function registry(): ComponentSpec[] {
         ACCOUNTS_URL: ctx.url('accounts'),
         WALLET_URL: proxiedUrl(ctx, 'gateway-wallet'),
         CASINO_URL: ctx.url('casino'),
+        POKEMON_URL: ctx.url('pokemon'),
         EVENTS_URL: ctx.url('events'),
         LEADERBOARD_URL: ctx.url('leaderboard'),
         JWT_PUBLIC_KEY: ctx.jwtKeys().publicKeyPem,

@@ -22,6 +22,7 @@ export const PROXIES: readonly ProxyEdge[] = [
   { name: 'kafka', port: 9192, upstream: 'kafka' },
   { name: 'gateway-wallet', port: 8182, upstream: 'wallet' },
   { name: 'casino-wallet', port: 8282, upstream: 'wallet' },
+  { name: 'pokemon-pokeapi', port: 8188, upstream: 'pokeapi' },
 ];
 
 export const proxyPortName = (proxy: string) => `toxiproxy-${proxy}`;

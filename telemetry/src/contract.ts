@@ -64,6 +64,14 @@ export const SERVICES: readonly ServiceEntry[] = [
     dependsOn: ['wallet'],
   },
   {
+    name: 'pokemon',
+    port: 8084,
+    database: 'pokemon',
+    kafka: 'producer',
+    description: 'pokédex, trainers and teams, battles, ratings',
+    dependsOn: [],
+  },
+  {
     name: 'events',
     port: 8085,
     kafka: 'producer',
@@ -82,7 +90,7 @@ export const SERVICES: readonly ServiceEntry[] = [
     name: 'gateway',
     port: 8080,
     description: 'the public API: JWT check, rate limits, routing',
-    dependsOn: ['accounts', 'wallet', 'casino', 'events', 'leaderboard'],
+    dependsOn: ['accounts', 'wallet', 'casino', 'pokemon', 'events', 'leaderboard'],
   },
 ];
 
@@ -122,6 +130,17 @@ export const METRICS = {
   walletReconciliationMismatched: 'gameday_wallet_reconciliation_mismatched_accounts',
   walletReconciliationLastRun: 'gameday_wallet_reconciliation_last_run_timestamp_seconds',
   walletLedgerImbalance: 'gameday_wallet_ledger_imbalance_cents',
+  // pokemon
+  pokemonBattles: 'gameday_pokemon_battles_total', // {format, mode, end_reason}
+  pokemonBattleTurns: 'gameday_pokemon_battle_turns', // histogram {mode}
+  pokemonTurnDuration: 'gameday_pokemon_turn_duration_seconds', // histogram {mode}
+  pokemonBattlesResumed: 'gameday_pokemon_battles_resumed_total',
+  pokemonRatingUpdates: 'gameday_pokemon_rating_updates_total',
+  pokemonActiveBattles: 'gameday_pokemon_active_battles',
+  pokeapiRequests: 'gameday_pokeapi_requests_total', // {outcome}
+  pokeapiRequestDuration: 'gameday_pokeapi_request_duration_seconds', // histogram {outcome}
+  pokeapiCircuitState: 'gameday_pokeapi_circuit_state', // {state: closed|open|half_open}
+  pokedexEnrichment: 'gameday_pokedex_enrichment_total', // {result}
   // events pipeline
   eventsIngested: 'gameday_events_ingested_total', // {type}
   eventsRejected: 'gameday_events_rejected_total', // {reason}

@@ -16,6 +16,8 @@ export interface PlayerApi {
   /** Started when the `casino` option is given. */
   wallet?: ServiceProcess;
   casino?: ServiceProcess;
+  /** Started when the `pokemon` option is given. */
+  pokemon?: ServiceProcess;
   /** The casino's token for the wallet's internal API. */
   walletToken: string;
   keys: { privatePem: string; publicPem: string };
@@ -50,6 +52,14 @@ export interface PlayerApiOptions {
     walletOptions?: Omit<StartOptions, 'env'>;
     casinoOptions?: Omit<StartOptions, 'env'>;
   };
+  /**
+   * Also start the pokemon service (its own database), routed by the gateway. Without POKEAPI_URL in
+   * `pokemonEnv` its fetcher is off (the pokédex answers from bundled data).
+   */
+  pokemon?: {
+    pokemonEnv?: Record<string, string | undefined>;
+    pokemonOptions?: Omit<StartOptions, 'env'>;
+  };
 }
 
 function generatedKeys(): { privatePem: string; publicPem: string } {
@@ -73,6 +83,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
   let accounts: ServiceProcess | undefined;
   let wallet: ServiceProcess | undefined;
   let casino: ServiceProcess | undefined;
+  let pokemon: ServiceProcess | undefined;
   let events: ServiceProcess | undefined;
   let leaderboard: ServiceProcess | undefined;
   try {
@@ -109,6 +120,19 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
         },
       });
     }
+    if (options.pokemon) {
+      await pg.createDatabase(`pokemon_${suffix}`);
+      pokemon = await startService('pokemon', {
+        ...options.pokemon.pokemonOptions,
+        env: {
+          ...options.env,
+          DATABASE_URL: pg.url(`pokemon_${suffix}`),
+          POKEAPI_URL: 'off',
+          ...(options.events ? { KAFKA_BROKERS: options.events.kafkaBrokers } : {}),
+          ...options.pokemon.pokemonEnv,
+        },
+      });
+    }
     if (options.events) {
       events = await startService('events', {
         ...options.events.eventsOptions,
@@ -133,6 +157,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
         ACCOUNTS_URL: accounts.url,
         ...(wallet ? { WALLET_URL: wallet.url } : {}),
         ...(casino ? { CASINO_URL: casino.url } : {}),
+        ...(pokemon ? { POKEMON_URL: pokemon.url } : {}),
         ...(events ? { EVENTS_URL: events.url } : {}),
         ...(leaderboard ? { LEADERBOARD_URL: leaderboard.url } : {}),
         JWT_PUBLIC_KEY: keys.publicPem,
@@ -140,9 +165,10 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
       },
     });
     const running = accounts;
-    const [runningWallet, runningCasino, runningEvents, runningLeaderboard] = [
+    const [runningWallet, runningCasino, runningPokemon, runningEvents, runningLeaderboard] = [
       wallet,
       casino,
+      pokemon,
       events,
       leaderboard,
     ];
@@ -152,6 +178,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
       gateway,
       ...(runningWallet ? { wallet: runningWallet } : {}),
       ...(runningCasino ? { casino: runningCasino } : {}),
+      ...(runningPokemon ? { pokemon: runningPokemon } : {}),
       ...(runningEvents ? { events: runningEvents } : {}),
       ...(runningLeaderboard ? { leaderboard: runningLeaderboard } : {}),
       walletToken,
@@ -160,6 +187,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
         await gateway.stop();
         await runningLeaderboard?.stop();
         await runningEvents?.stop();
+        await runningPokemon?.stop();
         await runningCasino?.stop();
         await runningWallet?.stop();
         await running.stop();
@@ -169,6 +197,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
   } catch (err) {
     await leaderboard?.stop();
     await events?.stop();
+    await pokemon?.stop();
     await casino?.stop();
     await wallet?.stop();
     await accounts?.stop();

@@ -19,6 +19,7 @@ export const AREAS = [
   { area: 'players', upstream: 'accounts', urlVariable: 'ACCOUNTS_URL', required: true },
   { area: 'wallet', upstream: 'wallet', urlVariable: 'WALLET_URL', required: false },
   { area: 'casino', upstream: 'casino', urlVariable: 'CASINO_URL', required: false },
+  { area: 'pokemon', upstream: 'pokemon', urlVariable: 'POKEMON_URL', required: false },
   { area: 'events', upstream: 'events', urlVariable: 'EVENTS_URL', required: false },
   { area: 'leaderboards', upstream: 'leaderboard', urlVariable: 'LEADERBOARD_URL', required: false },
 ] as const satisfies readonly Area[];
