@@ -43,6 +43,11 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'board scores remember when they were true (battle-rating keeps the latest)',
+    sql: `ALTER TABLE board_scores ADD COLUMN observed_at timestamptz NOT NULL DEFAULT '1970-01-01';`,
+  },
 ];
 
 export const MIGRATION_LOCK_KEY = 0x6c65_6164;

@@ -3,7 +3,7 @@
 // consumer restart before the offset commit, a relay resend) changes nothing.
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '@gameday/outbox';
-import { fold, TOTAL_ACHIEVEMENTS } from '../domain/boards';
+import { BOARD_MODES, fold, TOTAL_ACHIEVEMENTS } from '../domain/boards';
 import type { Board, Period } from '../domain/boards';
 
 export interface BoardEntry {
@@ -26,6 +26,9 @@ export interface PlayerStats {
   sessions: number;
   achievements: { achievement: string; unlockedAt: Date }[];
 }
+
+/** The board of a stored key ("battle-rating:gen9ou" → battle-rating). */
+const boardOf = (key: string): Board => key.split(':')[0] as Board;
 
 export class PgReadModels {
   constructor(private readonly pool: Pool) {}
@@ -76,17 +79,22 @@ export class PgReadModels {
           ],
         );
       }
-      for (const [mode, boards] of [
-        ['sum', ['most-wagered']],
-        ['max', ['biggest-win']],
-      ] as const) {
-        const scores = [...f.scores.values()].filter((x) => (boards as readonly string[]).includes(x.board));
+      for (const mode of ['sum', 'max', 'latest'] as const) {
+        const scores = [...f.scores.values()].filter((x) => BOARD_MODES[boardOf(x.board)] === mode);
         if (scores.length === 0) continue;
+        const combine = {
+          sum: 'board_scores.score + EXCLUDED.score',
+          max: 'GREATEST(board_scores.score, EXCLUDED.score)',
+          // A redelivered older event arriving after a newer one does not roll a rating back.
+          latest:
+            'CASE WHEN EXCLUDED.observed_at >= board_scores.observed_at THEN EXCLUDED.score ELSE board_scores.score END',
+        }[mode];
         await client.query(
-          `INSERT INTO board_scores (board, period, period_start, player_id, score)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::uuid[], $5::bigint[])
+          `INSERT INTO board_scores (board, period, period_start, player_id, score, observed_at)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::uuid[], $5::bigint[], $6::timestamptz[])
            ON CONFLICT (board, period, period_start, player_id) DO UPDATE SET
-             score = ${mode === 'sum' ? 'board_scores.score + EXCLUDED.score' : 'GREATEST(board_scores.score, EXCLUDED.score)'},
+             score = ${combine},
+             observed_at = GREATEST(board_scores.observed_at, EXCLUDED.observed_at),
              updated_at = now()`,
           [
             scores.map((x) => x.board),
@@ -94,6 +102,7 @@ export class PgReadModels {
             scores.map((x) => x.periodStart),
             scores.map((x) => x.playerId),
             scores.map((x) => x.value),
+            scores.map((x) => x.observedAt.toISOString()),
           ],
         );
       }
@@ -135,7 +144,8 @@ export class PgReadModels {
     }
   }
 
-  async board(board: Board, period: Period, periodStart: string, limit: number): Promise<BoardEntry[]> {
+  /** `board` is a stored key: boardKey() of domain/boards. */
+  async board(board: string, period: Period, periodStart: string, limit: number): Promise<BoardEntry[]> {
     const { rows } = await this.pool.query<{ player_id: string; display_name: string | null; score: string }>(
       `SELECT b.player_id, s.display_name, b.score FROM board_scores b
          LEFT JOIN player_stats s ON s.player_id = b.player_id

@@ -2,10 +2,22 @@
 // increments and maxima per player, board and period, then writes them in one transaction.
 import type { EventEnvelope } from '@gameday/outbox';
 
-export const BOARDS = ['biggest-win', 'most-wagered'] as const;
+export const BOARDS = ['biggest-win', 'most-wagered', 'battle-rating'] as const;
 export type Board = (typeof BOARDS)[number];
 export const PERIODS = ['daily', 'weekly', 'all-time'] as const;
 export type Period = (typeof PERIODS)[number];
+/** The battle format a battle-rating board ranks when none is asked for (the pokemon service's default). */
+export const DEFAULT_BATTLE_FORMAT = 'gen9ou';
+/** The pokemon service's id for the AI in battle.finished: it gets no statistics and no board entry. */
+export const HOUSE_PLAYER_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The key a board's scores are stored under: a battle-rating board per battle format
+ * ("battle-rating:gen9ou"), the others as they are.
+ */
+export function boardKey(board: Board, format?: string): string {
+  return board === 'battle-rating' ? `${board}:${format ?? DEFAULT_BATTLE_FORMAT}` : board;
+}
 
 /** The first day of the period holding `at` (UTC): the day, the ISO week's Monday, or 1970-01-01. */
 export function periodStart(period: Period, at: Date): string {
@@ -28,13 +40,24 @@ export interface StatsDelta {
 }
 
 export interface ScoreDelta {
-  board: Board;
+  /** boardKey(): the board, and for battle-rating the format. */
+  board: string;
   period: Period;
   periodStart: string;
   playerId: string;
-  /** Added to the score (most-wagered) or compared with it (biggest-win). */
+  /** Added to the score (most-wagered), compared with it (biggest-win), or replacing it (battle-rating). */
   value: number;
+  /** When the value was true (battle-rating keeps the latest). */
+  observedAt: Date;
 }
+
+/** How a board combines a new value with its score: add it, keep the larger, or keep the later. */
+export type ScoreMode = 'sum' | 'max' | 'latest';
+export const BOARD_MODES: Record<Board, ScoreMode> = {
+  'most-wagered': 'sum',
+  'biggest-win': 'max',
+  'battle-rating': 'latest',
+};
 
 export interface Achievement {
   playerId: string;
@@ -69,23 +92,28 @@ export function fold(events: EventEnvelope[]): Fold {
     if (!s) f.stats.set(player, (s = emptyStats()));
     return s;
   };
-  const score = (
-    board: Board,
-    player: string,
-    at: Date,
-    value: number,
-    combine: (a: number, b: number) => number,
-  ) => {
+  const score = (board: string, player: string, at: Date, value: number, mode: ScoreMode) => {
     for (const period of PERIODS) {
       const start = periodStart(period, at);
       const key = `${board}|${period}|${start}|${player}`;
       const prev = f.scores.get(key);
+      const later = !prev || at >= prev.observedAt;
+      const combined = !prev
+        ? value
+        : mode === 'sum'
+          ? prev.value + value
+          : mode === 'max'
+            ? Math.max(prev.value, value)
+            : later
+              ? value
+              : prev.value;
       f.scores.set(key, {
         board,
         period,
         periodStart: start,
         playerId: player,
-        value: prev ? combine(prev.value, value) : value,
+        value: combined,
+        observedAt: later ? at : prev.observedAt,
       });
     }
   };
@@ -103,8 +131,8 @@ export function fold(events: EventEnvelope[]): Fold {
         if (d.outcome === 'win') s.wins += 1;
         const net = payout - stake;
         if (net > s.biggestWin) s.biggestWin = net;
-        score('most-wagered', e.player_id, at, stake, (a, b) => a + b);
-        if (net > 0) score('biggest-win', e.player_id, at, net, Math.max);
+        score('most-wagered', e.player_id, at, stake, 'sum');
+        if (net > 0) score('biggest-win', e.player_id, at, net, 'max');
         f.achievements.push({ playerId: e.player_id, achievement: 'first-bet', eventId: e.id });
         if (Number(d.multiplier) >= HIGH_MULTIPLIER) {
           f.achievements.push({ playerId: e.player_id, achievement: 'big-multiplier', eventId: e.id });
@@ -114,10 +142,23 @@ export function fold(events: EventEnvelope[]): Fold {
       case 'battle.finished': {
         const winner = String(d.winner_id);
         const loser = String(d.loser_id);
-        stats(winner).battles += 1;
-        stats(winner).battlesWon += 1;
-        stats(loser).battles += 1;
-        f.achievements.push({ playerId: winner, achievement: 'first-battle-won', eventId: e.id });
+        const draw = d.draw === true;
+        for (const [player, won, rating] of [
+          [winner, !draw, d.winner_rating],
+          [loser, false, d.loser_rating],
+        ] as const) {
+          if (player === HOUSE_PLAYER_ID) continue;
+          stats(player).battles += 1;
+          if (won) {
+            stats(player).battlesWon += 1;
+            f.achievements.push({ playerId: player, achievement: 'first-battle-won', eventId: e.id });
+          }
+          // A rated battle: the trainer's Glicko-2 rating after it, on its format's board.
+          if (d.rated === true && typeof rating === 'number') {
+            const board = boardKey('battle-rating', typeof d.format === 'string' ? d.format : undefined);
+            score(board, player, at, Math.round(rating), 'latest');
+          }
+        }
         break;
       }
       case 'player.registered':

@@ -1,9 +1,9 @@
 // The read side through the gateway: boards per period, and a player's statistics and achievements.
 import type { Router } from 'express';
-import { NotFoundError, parse, query, z } from '@gameday/telemetry';
+import { NotFoundError, ValidationError, parse, query, z } from '@gameday/telemetry';
 import { formatCents, playerIdentity } from '@gameday/platform';
 import type { PgReadModels, PlayerStats } from '../data-access/read-models';
-import { BOARDS, PERIODS, periodStart } from '../domain/boards';
+import { BOARDS, DEFAULT_BATTLE_FORMAT, PERIODS, boardKey, periodStart } from '../domain/boards';
 
 type Routes = Pick<Router, 'get'>;
 
@@ -13,6 +13,11 @@ const boardQuery = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1).max(100).default(10),
   /** A day inside the period (default today, UTC). */
   date: z.iso.date('must be a date like 2026-11-23').optional(),
+  /** battle-rating only: the battle format (default gen9ou). */
+  format: z
+    .string()
+    .regex(/^[a-z0-9]{1,40}$/, 'must be a battle format id such as gen9ou')
+    .optional(),
 });
 const playerParam = z.object({ id: z.uuid('must be a player id (a UUID)') });
 
@@ -56,16 +61,23 @@ export function leaderboardRoutes<R extends Routes>(r: R, models: PgReadModels):
     const { board } = parse(boardParam, req.params);
     const q = query(req, boardQuery);
     const start = periodStart(q.period, q.date ? new Date(`${q.date}T00:00:00Z`) : new Date());
-    const entries = await models.board(board, q.period, start, q.limit);
+    if (q.format && board !== 'battle-rating') {
+      throw new ValidationError([
+        { pointer: '?/format', field: 'format', detail: 'applies only to the battle-rating board' },
+      ]);
+    }
+    const entries = await models.board(boardKey(board, q.format), q.period, start, q.limit);
     res.json({
       board,
       period: q.period,
       period_start: start,
+      ...(board === 'battle-rating' ? { format: q.format ?? DEFAULT_BATTLE_FORMAT } : {}),
       entries: entries.map((e) => ({
         rank: e.rank,
         player_id: e.playerId,
         display_name: e.displayName,
-        score: formatCents(e.score),
+        // Money boards score cents as an amount; battle-rating a Glicko-2 rating.
+        ...(board === 'battle-rating' ? { rating: e.score } : { score: formatCents(e.score) }),
       })),
     });
   });
