@@ -6,3 +6,4 @@ export type { PlayerIdentity, PlayerRole } from './identity';
 export { openDatabase, migrate } from './database';
 export type { DatabaseOptions, Migration, MigrationPool } from './database';
 export { installFaultSwitches, FaultSwitches, FAULTS_PATH } from './faults';
+export { ServiceTokens, SERVICE_TOKENS_PATTERN } from './service-tokens';

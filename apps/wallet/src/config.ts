@@ -1,5 +1,5 @@
 import { z } from '@gameday/telemetry';
-import { SERVICE_TOKENS_PATTERN } from './entry-points/service-auth';
+import { SERVICE_TOKENS_PATTERN } from '@gameday/platform';
 
 /** Environment variables of the wallet (validated at start; a bad value fails fast naming it). */
 export const walletConfig = z.object({

@@ -9,7 +9,7 @@ import { PgLedgerRepository } from './data-access/ledger-repository';
 import { TRANSACTION_KINDS, Wallet } from './domain/ledger';
 import { Reconciler } from './domain/reconciler';
 import { internalRoutes, playerRoutes } from './entry-points/http';
-import { ServiceTokens } from './entry-points/service-auth';
+import { ServiceTokens } from '@gameday/platform';
 
 export interface WalletServer {
   service: Service<WalletConfig>;

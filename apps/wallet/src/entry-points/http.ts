@@ -5,7 +5,7 @@ import { body, idempotencyKey, NotFoundError, parse, query, z } from '@gameday/t
 import { adminIdentity, CURRENCY, formatCents, money, playerIdentity } from '@gameday/platform';
 import type { LedgerEntry, Movement, Wallet } from '../domain/ledger';
 import type { Reconciler, ReconciliationReport } from '../domain/reconciler';
-import type { ServiceTokens } from './service-auth';
+import type { ServiceTokens } from '@gameday/platform';
 
 /** The largest single deposit: 1,000,000.00. */
 export const MAX_DEPOSIT_CENTS = 100_000_000;

@@ -1,6 +1,6 @@
 // Service-to-service authentication for /internal/v1: the casino (and later other services) send
-// `Authorization: Bearer <token>`; WALLET_SERVICE_TOKENS maps each token to a caller name, and the
-// caller's name scopes its idempotency keys. The gateway never routes /internal, and in Kubernetes a
+// `Authorization: Bearer <token>`; a variable such as WALLET_SERVICE_TOKENS maps each token to a
+// caller name, and the caller's name scopes its idempotency keys (the wallet's, the pokemon service's). The gateway never routes /internal, and in Kubernetes a
 // NetworkPolicy keeps players away from it; the token makes a misrouted request harmless.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
@@ -9,8 +9,11 @@ import { UnauthorizedError } from '@gameday/telemetry';
 export class ServiceTokens {
   private readonly tokens: { name: string; digest: Buffer }[];
 
-  /** `spec`: comma-separated `name=token` pairs, e.g. "casino=3f9a...". */
-  constructor(spec: string) {
+  /** `spec`: comma-separated `name=token` pairs, e.g. "casino=3f9a..."; `variable` names where it came from. */
+  constructor(
+    spec: string,
+    private readonly variable = 'WALLET_SERVICE_TOKENS',
+  ) {
     this.tokens = spec
       .split(',')
       .map((pair) => pair.trim())
@@ -31,7 +34,7 @@ export class ServiceTokens {
     const m = /^Bearer (\S+)$/i.exec(header);
     if (!m) {
       throw new UnauthorizedError(
-        'The internal API needs a service token: send Authorization: Bearer <token> (WALLET_SERVICE_TOKENS).',
+        `The internal API needs a service token: send Authorization: Bearer <token> (${this.variable}).`,
         'service-token-required',
       );
     }
@@ -45,5 +48,5 @@ export class ServiceTokens {
 // Comparing digests keeps timingSafeEqual's inputs the same length whatever was sent.
 const digest = (token: string) => createHash('sha256').update(token).digest();
 
-/** Validates WALLET_SERVICE_TOKENS's shape (for the config schema). */
+/** Validates the shape of a `name=token,...` variable (for config schemas). */
 export const SERVICE_TOKENS_PATTERN = /^(?:[a-z][a-z0-9-]*=[\x21-\x2b\x2d-\x7e]{16,}(?:,|$))*$/;
