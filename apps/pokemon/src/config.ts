@@ -1,4 +1,5 @@
 import { z } from '@gameday/telemetry';
+import { SERVICE_TOKENS_PATTERN } from '@gameday/platform';
 
 const ms = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -41,6 +42,11 @@ export const pokemonConfig = z.object({
     .default(86_400),
   /** How long a species page waits for PokeAPI before answering from bundled data. */
   POKEAPI_WAIT_MS: ms(0, 10_000, 300),
+  /** Callers of the internal API: comma-separated name=token pairs (e.g. scheduler=<token>); empty: none. */
+  POKEMON_SERVICE_TOKENS: z
+    .string()
+    .regex(SERVICE_TOKENS_PATTERN, 'must be name=token pairs separated by commas (tokens of 16+ characters)')
+    .default(''),
   NODE_ENV: z.string().default('development'),
 });
 export type PokemonConfig = z.infer<typeof pokemonConfig>;

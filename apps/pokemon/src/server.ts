@@ -3,7 +3,7 @@
 import type { Pool } from 'pg';
 import { createService } from '@gameday/telemetry';
 import type { Service } from '@gameday/telemetry';
-import { installFaultSwitches, openDatabase } from '@gameday/platform';
+import { ServiceTokens, installFaultSwitches, openDatabase } from '@gameday/platform';
 import { relayOutbox } from '@gameday/outbox';
 import { pokemonConfig } from './config';
 import type { PokemonConfig } from './config';
@@ -20,6 +20,8 @@ import { INITIAL_RATING } from './domain/ratings';
 import { FORMATS } from './domain/sets';
 import { Trainers } from './domain/trainers';
 import { battleRoutes, pokedexRoutes, trainerRoutes } from './entry-points/http';
+import { internalRoutes } from './entry-points/internal';
+import type { FormatId } from './domain/sets';
 
 /** pg_advisory_lock key of the outbox relay: one relay per database publishes. */
 const OUTBOX_LOCK_KEY = 0x6f75_7403;
@@ -82,6 +84,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   pokedexRoutes(service.app, deps);
   trainerRoutes(service.app, deps);
   battleRoutes(service.app, deps);
+  internalRoutes(service.app, {
+    tokens: new ServiceTokens(config.POKEMON_SERVICE_TOKENS, 'POKEMON_SERVICE_TOKENS'),
+    battles,
+    trainers,
+    enricher,
+    rating: async (id: string, format: FormatId) =>
+      (await battlesRepo.ratings(id)).find((r) => r.format === format)?.rating,
+  });
   const { url, port } = await service.listen();
   logger.info('pokédex loaded', {
     species: dex.speciesCount,

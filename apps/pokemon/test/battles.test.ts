@@ -5,12 +5,19 @@ import { randomUUID } from 'node:crypto';
 import { LiveBattle, logHash } from '../src/domain/engine';
 import type { BattleSetup, RecordedChoice } from '../src/domain/engine';
 import type { Json, PokemonUnderTest } from './support';
+import { request } from '@gameday/testing';
 import { Player, playOut, startPokemonUnderTest } from './support';
 
 let t: PokemonUnderTest;
+const TOKEN = 'a-scheduler-token-for-tests';
+const internal = (method: string, path: string, body?: unknown, token = TOKEN) =>
+  request<Json>(`${t.service.url}${path}`, { method, body, headers: { authorization: `Bearer ${token}` } });
 
 beforeAll(async () => {
-  t = await startPokemonUnderTest({ POKEMON_TURN_SECONDS: '3600' });
+  t = await startPokemonUnderTest({
+    POKEMON_TURN_SECONDS: '3600',
+    POKEMON_SERVICE_TOKENS: `scheduler=${TOKEN}`,
+  });
 });
 
 afterAll(async () => {
@@ -284,5 +291,87 @@ describe('the turn timer', () => {
     } finally {
       await fast.stop();
     }
+  });
+});
+
+describe('battles other services arrange (the internal API)', () => {
+  async function pair() {
+    const a = new Player(t.service);
+    const b = new Player(t.service);
+    const [ta, tb] = [await a.team(2), await b.team(2)];
+    await b.call('GET', '/trainers/me');
+    return { a, b, ta, tb };
+  }
+
+  it('plays a tournament match to the end once per origin, however often it is asked', async () => {
+    const { a, b, ta, tb } = await pair();
+    const ref = `tournament-${randomUUID()}:1:0`;
+    const body = {
+      format: 'gen9ou',
+      mode: 'auto',
+      p1: { trainer_id: a.id, team_id: ta.id },
+      p2: { trainer_id: b.id, team_id: tb.id },
+      origin: 'tournament',
+      origin_ref: ref,
+    };
+    const [first, second] = await Promise.all([
+      internal('POST', '/internal/battles', body),
+      internal('POST', '/internal/battles', body),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 201]);
+    expect(first.body.id).toBe(second.body.id);
+    expect(first.body).toMatchObject({ status: 'finished', origin_ref: ref });
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM battles WHERE origin_ref = $1', [ref]);
+    expect(rows[0].n).toBe(1);
+    expect(await events(String(first.body.id))).toHaveLength(1);
+  });
+
+  it('starts a matchmaking battle live, for the players to play', async () => {
+    const { a, b, ta, tb } = await pair();
+    const res = await internal('POST', '/internal/battles', {
+      format: 'gen9ou',
+      mode: 'live',
+      rated: true,
+      p1: { trainer_id: a.id, team_id: ta.id },
+      p2: { trainer_id: b.id, team_id: tb.id },
+      origin: 'matchmaking',
+      origin_ref: randomUUID(),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'active', rated: true });
+    const done = await playOut(a, b, String(res.body.id));
+    expect(done.status).toBe('finished');
+  });
+
+  it('checks a team for a format and answers the trainer’s rating', async () => {
+    const { a, ta } = await pair();
+    const res = await internal('GET', `/internal/trainers/${a.id}/teams/${String(ta.id)}?format=gen9ou`);
+    expect(res.body).toMatchObject({ trainer_id: a.id, rating: 1500, format: 'gen9ou' });
+    const wrong = await internal('GET', `/internal/trainers/${a.id}/teams/${String(ta.id)}?format=gen9lc`);
+    expect(wrong.status).toBe(400);
+  });
+
+  it('refuses callers without a valid service token', async () => {
+    expect(
+      (await internal('POST', '/internal/retention', { battle_log_days: 30 }, 'wrong-token-wrong')).status,
+    ).toBe(401);
+    expect(
+      (await request(`${t.service.url}/internal/retention`, { body: { battle_log_days: 30 } })).status,
+    ).toBe(401);
+  });
+
+  it('purges old battle logs by retention: the result stays, replay answers 410', async () => {
+    const p = new Player(t.service);
+    const team = await p.team(2);
+    const res = await p.call('POST', '/battles', { mode: 'ai', team_id: team.id });
+    const id = String(res.body.id);
+    await t.db.query("UPDATE battles SET finished_at = now() - interval '40 days' WHERE id = $1", [id]);
+    const purged = await internal('POST', '/internal/retention', { battle_log_days: 30 });
+    expect(Number(purged.body.purged_battle_logs)).toBeGreaterThanOrEqual(1);
+    const after = await stored(id);
+    expect(after.battle).toMatchObject({ status: 'finished', log: '', log_hash: res.body.log_hash });
+    expect(after.choices).toEqual([]);
+    expect((await p.call('GET', `/battles/${id}/replay`)).status).toBe(410);
+    expect((await internal('POST', '/internal/retention', { battle_log_days: 0 })).status).toBe(400);
   });
 });

@@ -38,6 +38,8 @@ export interface BattleRow {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** When retention removed the log and choices (the result and the log's hash stay). */
+  logPurgedAt: Date | null;
 }
 
 export interface StoredChoice extends RecordedChoice {
@@ -71,6 +73,7 @@ interface DbBattle {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  log_purged_at: Date | null;
 }
 
 const battleOf = (r: DbBattle): BattleRow => ({
@@ -99,9 +102,13 @@ const battleOf = (r: DbBattle): BattleRow => ({
   createdAt: r.created_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
+  logPurgedAt: r.log_purged_at,
 });
 
-export type NewBattle = Omit<BattleRow, 'createdAt' | 'logHash' | 'endReason' | 'winner' | 'finishedAt'> &
+export type NewBattle = Omit<
+  BattleRow,
+  'createdAt' | 'logHash' | 'endReason' | 'winner' | 'finishedAt' | 'logPurgedAt'
+> &
   Partial<Pick<BattleRow, 'logHash' | 'endReason' | 'winner' | 'finishedAt'>>;
 
 export interface Progress {
@@ -262,6 +269,29 @@ export class PgBattlesRepository {
       [limit],
     );
     return rows.map(battleOf);
+  }
+
+  /**
+   * Retention: removes the logs and choices of battles finished more than `days` ago (at most
+   * `limit` battles a call); the result and the log's hash stay. Returns how many were purged.
+   */
+  async purgeLogs(days: number, limit: number): Promise<number> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE battles SET log = '', log_purged_at = now(), updated_at = now()
+         WHERE id IN (SELECT id FROM battles WHERE status = 'finished' AND log_purged_at IS NULL
+                        AND finished_at < now() - make_interval(days => $1)
+                      ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id`,
+        [days, limit],
+      );
+      if (rows.length) {
+        await client.query('DELETE FROM battle_choices WHERE battle_id = ANY($1::uuid[])', [
+          rows.map((r) => r.id),
+        ]);
+      }
+      return rows.length;
+    });
   }
 
   async countActive(): Promise<number> {

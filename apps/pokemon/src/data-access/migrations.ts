@@ -122,6 +122,14 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX species_enrichment_expiry ON species_enrichment (expires_at);
     `,
   },
+  {
+    version: 5,
+    name: 'battle logs can be purged by retention',
+    sql: `
+      ALTER TABLE battles ADD COLUMN log_purged_at timestamptz;
+      CREATE INDEX battles_finished_at ON battles (finished_at) WHERE status = 'finished' AND log_purged_at IS NULL;
+    `,
+  },
 ];
 
 /** A fixed key for pg_advisory_lock: "gameday pokemon migrations". */

@@ -10,7 +10,7 @@ import { context, propagation, trace, SpanStatusCode } from '@opentelemetry/api'
 import type { Span } from '@opentelemetry/api';
 import type { PoolClient } from 'pg';
 import type { PokemonSet } from '@pkmn/sim';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@gameday/telemetry';
+import { ConflictError, ForbiddenError, HttpError, NotFoundError, ValidationError } from '@gameday/telemetry';
 import type { Logger } from '@gameday/telemetry';
 import { outboxInsert } from '@gameday/outbox';
 import type {
@@ -60,6 +60,16 @@ export interface BattleView {
   log: string[];
 }
 
+export interface ArrangedBattle {
+  format: FormatId;
+  mode: 'auto' | 'live';
+  rated: boolean;
+  p1: { trainer_id: string; team_id: string };
+  p2: { trainer_id: string; team_id: string };
+  origin: 'tournament' | 'matchmaking';
+  origin_ref: string;
+}
+
 export interface ReplayReport {
   battle_id: string;
   verified: boolean;
@@ -99,6 +109,11 @@ export class Battles {
       throw new ValidationError([{ pointer: `/${field}`, field, detail: 'has Pokémon that were deleted' }]);
     }
     return view.members.map((m) => toShowdownSet(m.spec));
+  }
+
+  /** Checks that a team of the trainer's is ready for a format (400 naming `team_id` if not). */
+  async checkTeam(trainerId: string, teamId: string, format: FormatId): Promise<void> {
+    await this.teamSets(trainerId, teamId, format, 'team_id');
   }
 
   /** Returns the battle a key already made, 409 when the key was used for another request. */
@@ -187,6 +202,86 @@ export class Battles {
       };
     this.o.observer.finished({ format: input.format, mode: 'ai', endReason: 'normal', turns: live.turn });
     return { view: this.viewOf(stored.battle, playerId, live), replayed: false };
+  }
+
+  /**
+   * A battle another service arranged between two trainers (a tournament match, a matchmaking
+   * pair): once per (origin, ref), whoever asks again gets the same battle. `auto` plays it to the end
+   * now with the AI choosing for both (tournament rounds); `live` starts it for the players to play
+   * turn by turn (matchmaking).
+   */
+  async arranged(input: ArrangedBattle): Promise<{ battle: BattleRow; created: boolean }> {
+    const earlier = await this.o.repo.byOrigin(input.origin, input.origin_ref);
+    if (earlier) return { battle: earlier, created: false };
+    const side = async (p: { trainer_id: string; team_id: string }, field: string) => {
+      const trainer = await this.o.trainers.profile(p.trainer_id).catch((e: unknown) => {
+        if (e instanceof NotFoundError)
+          throw new ValidationError([
+            { pointer: `/${field}/trainer_id`, field: `${field}.trainer_id`, detail: 'is not a trainer' },
+          ]);
+        throw e;
+      });
+      return {
+        name: trainer.name,
+        team: await this.teamSets(p.trainer_id, p.team_id, input.format, `${field}.team_id`),
+      };
+    };
+    const [p1, p2] = [await side(input.p1, 'p1'), await side(input.p2, 'p2')];
+    const id = randomUUID();
+    const setup: BattleSetup = { format: input.format, seed: newSeed(), p1, p2 };
+    const live =
+      input.mode === 'auto' ? simulate(id, setup, 'pvp', this.o.observer) : LiveBattle.start(setup);
+    try {
+      const battle = await this.o.repo.transaction(async (client) => {
+        const row = await this.o.repo.insert(client, {
+          id,
+          format: input.format,
+          mode: 'pvp',
+          status: input.mode === 'auto' ? 'finished' : 'active',
+          rated: input.rated,
+          seed: setup.seed,
+          p1Trainer: input.p1.trainer_id,
+          p2Trainer: input.p2.trainer_id,
+          p1Name: p1.name,
+          p2Name: p2.name,
+          p1Team: p1.team,
+          p2Team: p2.team,
+          turn: live.turn,
+          choiceCount: live.choices.length,
+          log: live.log.join('\n'),
+          turnDeadline: input.mode === 'auto' ? null : this.deadline(),
+          timeoutAction: 'ai',
+          origin: input.origin,
+          originRef: input.origin_ref,
+          startedAt: new Date(),
+          ...(input.mode === 'auto'
+            ? {
+                winner: live.winner ?? 'tie',
+                endReason: 'normal' as const,
+                logHash: logHash(live.log),
+                finishedAt: new Date(),
+              }
+            : {}),
+        });
+        await this.o.repo.appendChoices(client, id, 0, storedChoices(live, 0, true));
+        if (input.mode === 'auto') await this.finish(client, row);
+        return row;
+      });
+      if (input.mode === 'live') this.remember(id, live);
+      return { battle, created: true };
+    } catch (e) {
+      // Asked twice at once: the other request made it.
+      if ((e as { code?: string }).code === '23505') {
+        const made = await this.o.repo.byOrigin(input.origin, input.origin_ref);
+        if (made) return { battle: made, created: false };
+      }
+      throw e;
+    }
+  }
+
+  /** Retention: purges logs and choices of battles finished more than `days` ago. */
+  purgeLogs(days: number, limit: number): Promise<number> {
+    return this.o.repo.purgeLogs(days, limit);
   }
 
   /** Challenges another trainer: a pending battle until they accept with a team. */
@@ -487,6 +582,14 @@ export class Battles {
     if (!sideOf(battle, playerId)) throw new ForbiddenError('This is another trainer’s battle.');
     if (battle.status === 'pending')
       throw new ConflictError('The battle has not started: nothing to replay.', 'battle-not-started');
+    if (battle.logPurgedAt) {
+      throw new HttpError(
+        410,
+        'battle-log-purged',
+        'Gone',
+        `This battle's log and choices were removed by retention on ${battle.logPurgedAt.toISOString()}: only its result and log hash remain.`,
+      );
+    }
     return tracer.startActiveSpan('battle.replay', async (span) => {
       try {
         const report = await this.verify(battle);
