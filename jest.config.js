@@ -18,9 +18,11 @@ module.exports = {
     '^@gameday/telemetry/(.*)$': '<rootDir>/telemetry/src/$1.ts',
     '^@gameday/stack/(.*)$': '<rootDir>/stack/src/$1.ts',
     '^@gameday/casino/(.*)$': '<rootDir>/apps/casino/src/$1.ts',
+    '^@gameday/pokemon/(.*)$': '<rootDir>/apps/pokemon/src/$1.ts',
     '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals|platform)$':
       '<rootDir>/$1/src/index.ts',
-    '^@gameday/(accounts|gateway|wallet|casino|pokemon|events|leaderboard)$': '<rootDir>/apps/$1/src/index.ts',
+    '^@gameday/(accounts|gateway|wallet|casino|pokemon|scheduler|events|leaderboard)$':
+      '<rootDir>/apps/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 60000,

@@ -1,11 +1,18 @@
 // The player API's OpenAPI 3.1 document, served at GET /api/v1/openapi.json. It is kept true by
 // test/openapi.test.ts: every operation is exercised through the gateway against real accounts and
 // PostgreSQL (status codes listed, bodies valid against these schemas), and every route the gateway
-// and accounts serve under /api/v1 must be described here.
+// and the services behind it serve under /api/v1 must be described here.
 
 import { bodyResponses, gatewayResponses, json, problem, ref, retryAfter, uuid } from './openapi-common';
 import { moneyPaths, moneySchemas, moneyTags } from './openapi-money';
 import { eventPaths, eventSchemas, eventTags } from './openapi-events';
+import {
+  pokemonHeaders,
+  pokemonPaths,
+  pokemonResponses,
+  pokemonSchemas,
+  pokemonTags,
+} from './openapi-pokemon';
 
 const playerId = {
   name: 'id',
@@ -64,6 +71,7 @@ export const openApiDocument = {
   tags: [
     { name: 'players', description: 'Registration, login, profiles and roles (the accounts service).' },
     ...moneyTags,
+    ...pokemonTags,
     ...eventTags,
     { name: 'meta', description: 'This document.' },
   ],
@@ -167,6 +175,7 @@ export const openApiDocument = {
       },
     },
     ...moneyPaths,
+    ...pokemonPaths,
     ...eventPaths,
     '/api/v1/openapi.json': {
       get: {
@@ -202,6 +211,7 @@ export const openApiDocument = {
         description: 'The URL of the created resource.',
         schema: { type: 'string' },
       },
+      ...pokemonHeaders,
     },
     responses: {
       BadRequest: problem('The request is malformed or invalid; `errors` names each field at fault.'),
@@ -211,10 +221,11 @@ export const openApiDocument = {
           'WWW-Authenticate': { description: 'The `Bearer` scheme.', schema: { type: 'string' } },
         },
       ),
-      Forbidden: problem('Your role does not allow this.'),
+      Forbidden: problem("Your role does not allow this, or it is another player's (e.g. their battle)."),
       NotFound: problem('No such resource.'),
       Conflict: problem(
-        'A conflict: the resource exists already, an Idempotency-Key was reused with another body, or the round takes no such action.',
+        'A conflict: the resource exists already, an Idempotency-Key was reused with another body, the round or ' +
+          'battle takes no such action now, or a Pokémon to release is in a team.',
       ),
       PayloadTooLarge: problem('The body is larger than the limit (64 KiB by default).'),
       UnsupportedMediaType: problem('The body is not `application/json`.'),
@@ -223,9 +234,11 @@ export const openApiDocument = {
       ServiceUnavailable: problem('A service behind the gateway is down.', retryAfter),
       GatewayTimeout: problem('A service behind the gateway did not answer in time.'),
       Unprocessable: problem('A domain rule refused it (e.g. `insufficient-funds`).'),
+      ...pokemonResponses,
     },
     schemas: {
       ...moneySchemas,
+      ...pokemonSchemas,
       ...eventSchemas,
       Player: {
         type: 'object',

@@ -89,6 +89,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     battles,
     trainers,
     enricher,
+    wins: (id, since, filter) => battlesRepo.wins(id, since, filter),
     rating: async (id: string, format: FormatId) =>
       (await battlesRepo.ratings(id)).find((r) => r.format === format)?.rating,
   });

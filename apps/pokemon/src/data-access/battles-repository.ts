@@ -294,6 +294,18 @@ export class PgBattlesRepository {
     });
   }
 
+  /** Battles the trainer won since `since` (a daily challenge's check), optionally of one mode or format. */
+  async wins(trainerId: string, since: Date, filter: { mode?: string; format?: string }): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM battles
+       WHERE status = 'finished' AND finished_at >= $2
+         AND ((p1_trainer = $1 AND winner = 'p1') OR (p2_trainer = $1 AND winner = 'p2'))
+         AND ($3::text IS NULL OR mode = $3) AND ($4::text IS NULL OR format = $4)`,
+      [trainerId, since, filter.mode ?? null, filter.format ?? null],
+    );
+    return Number(rows[0]!.n);
+  }
+
   async countActive(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(
       "SELECT count(*) AS n FROM battles WHERE status = 'active'",

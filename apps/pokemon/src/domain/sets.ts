@@ -11,10 +11,11 @@ import type { FieldError } from '@gameday/telemetry';
 import { STAT_KEYS, STAT_NAMES, toId } from './dex';
 import type { Pokedex, StatName } from './dex';
 
-/** The formats trainers build teams for and battle in (Pokémon Showdown ids). */
-export const FORMATS = ['gen9ou', 'gen9ubers', 'gen9uu', 'gen9lc', 'gen9anythinggoes'] as const;
-export type FormatId = (typeof FORMATS)[number];
-export const DEFAULT_FORMAT: FormatId = 'gen9ou';
+import { DEFAULT_FORMAT, FORMATS } from '../contract';
+import type { FormatId } from '../contract';
+
+export { DEFAULT_FORMAT, FORMATS };
+export type { FormatId };
 /** A Pokémon is checked on its own (outside any team) against this format's rules. */
 const STANDALONE_FORMAT = 'gen9anythinggoes';
 

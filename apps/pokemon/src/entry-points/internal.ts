@@ -31,6 +31,12 @@ const arrangedBody = z.strictObject({
 });
 const teamParams = z.object({ id: z.uuid('must be a trainer id'), team: z.uuid('must be a team id') });
 const teamQuery = z.strictObject({ format });
+const winsQuery = z.strictObject({
+  since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
+  mode: z.enum(['ai', 'pvp']).optional(),
+  format: format.optional(),
+});
+const trainerParam = z.object({ id: z.uuid('must be a trainer id') });
 const retentionBody = z.strictObject({
   battle_log_days: z.number().int().min(1).max(3650),
   limit: z.number().int().min(1).max(100_000).default(1000),
@@ -43,6 +49,7 @@ export interface InternalDeps {
   trainers: Trainers;
   enricher: Enricher;
   rating: (trainerId: string, format: FormatId) => Promise<number | undefined>;
+  wins: (trainerId: string, since: Date, filter: { mode?: string; format?: string }) => Promise<number>;
 }
 
 export function internalRoutes<R extends Routes>(r: R, deps: InternalDeps): R {
@@ -79,6 +86,13 @@ export function internalRoutes<R extends Routes>(r: R, deps: InternalDeps): R {
       format: f,
       rating: Math.round((await deps.rating(id, f)) ?? INITIAL_RATING.rating),
     });
+  });
+
+  r.get('/internal/trainers/:id/wins', async (req, res) => {
+    tokens.caller(req);
+    const { id } = parse(trainerParam, req.params);
+    const q = query(req, winsQuery);
+    res.json({ trainer_id: id, wins: await deps.wins(id, new Date(q.since), q) });
   });
 
   r.post('/internal/retention', async (req, res) => {
