@@ -174,7 +174,7 @@ export const pokemonPaths = {
           description: 'The generation the species was introduced in.',
           schema: { type: 'integer', minimum: 1, maximum: 9 },
         },
-        filterParam('tier', 20, 'A Smogon tier (e.g. "OU"), in any case.'),
+        filterParam('tier', 20, 'A Smogon tier (e.g. "OU"), in any case: an unknown tier is a 400.'),
         limitParam,
         cursorParam(200),
       ],
@@ -199,7 +199,12 @@ export const pokemonPaths = {
         {
           name: 'category',
           in: 'query',
-          schema: { type: 'string', enum: ['physical', 'special', 'status'] },
+          description: 'physical, special or status, in any case.',
+          schema: {
+            type: 'string',
+            pattern:
+              '^(?:[Pp][Hh][Yy][Ss][Ii][Cc][Aa][Ll]|[Ss][Pp][Ee][Cc][Ii][Aa][Ll]|[Ss][Tt][Aa][Tt][Uu][Ss])$',
+          },
         },
         limitParam,
         cursorParam(100),

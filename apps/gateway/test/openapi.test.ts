@@ -1215,7 +1215,7 @@ describe('every operation answers as documented', () => {
     await refused('GET', `${dex}?cursor=`, player);
     await refused('GET', `${dex}/mr.mime`, player);
     await refused('GET', `${dex}/${'a'.repeat(41)}`, player);
-    await refused('GET', `${POKEMON}/moves?category=Special`, player);
+    await refused('GET', `${POKEMON}/moves?category=Specia`, player);
     await refused('GET', `${POKEMON}/moves?cursor=${'x'.repeat(101)}`, player);
     await refused('GET', `${POKEMON}/moves/thunder_bolt`, player);
     await refused('GET', `${POKEMON}/ratings/gen8ou`, player);

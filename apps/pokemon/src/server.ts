@@ -73,7 +73,12 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     trainers,
     battles,
     enricher,
-    ratings: (format: string, limit: number) => battlesRepo.board(format, limit),
+    ratings: async (format: string, limit: number) =>
+      (await battlesRepo.board(format, limit)).map((r) => ({
+        ...r,
+        rating: Math.round(r.rating),
+        rd: Math.round(r.rd),
+      })),
     trainerRatings: async (id: string) =>
       (await battlesRepo.ratings(id)).map((r) => ({
         ...r,

@@ -135,6 +135,25 @@ describe('an instant battle against the AI', () => {
     expect(wrong.body.errors).toEqual([expect.objectContaining({ field: 'team_id' })]);
     const theirs = await new Player(t.service).call('POST', '/battles', { mode: 'ai', team_id: team.id });
     expect(theirs.body.errors).toEqual([expect.objectContaining({ field: 'team_id' })]);
+    // A member replaced by an Uber after the team was built: the team no longer fits OU.
+    const member = String((team.pokemon as string[])[0]);
+    const swapped = await p.call(
+      'PUT',
+      `/trainers/me/pokemon/${member}`,
+      {
+        species: 'Koraidon',
+        ability: 'Orichalcum Pulse',
+        level: 72,
+        moves: ['Flare Blitz', 'Collision Course'],
+      },
+      { 'if-match': '*' },
+    );
+    expect(swapped.status).toBe(200);
+    const unfit = await p.call('POST', '/battles', { mode: 'ai', team_id: team.id });
+    expect(unfit.status).toBe(400);
+    expect(unfit.body.errors).toEqual([
+      expect.objectContaining({ field: 'team_id', detail: expect.stringContaining('Uber') }),
+    ]);
     expect((await p.call('POST', '/battles', { mode: 'duel', team_id: team.id })).body.errors).toEqual([
       expect.objectContaining({ field: 'mode' }),
     ]);

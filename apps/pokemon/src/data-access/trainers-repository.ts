@@ -179,6 +179,14 @@ export class PgTrainersRepository {
     version: number | undefined,
   ): Promise<VersionedWrite<true> | { inTeams: string[] }> {
     return this.transaction(async (client) => {
+      // The precondition first (RFC 9110 §13.2.2): a stale If-Match is a 412 whatever else holds.
+      const current = await client.query<{ version: number }>(
+        'SELECT version FROM pokemon WHERE id = $1 AND trainer_id = $2 FOR UPDATE',
+        [id, trainerId],
+      );
+      if (!current.rows[0]) return { missing: true as const };
+      if (version !== undefined && current.rows[0].version !== version)
+        return { stale: current.rows[0].version };
       const teams = await client.query<{ name: string }>(
         'SELECT name FROM teams WHERE trainer_id = $1 AND $2 = ANY(members) ORDER BY name',
         [trainerId, id],

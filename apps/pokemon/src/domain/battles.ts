@@ -24,7 +24,7 @@ import { IllegalChoice, LiveBattle, SIDES, logHash, newSeed, playOut, viewLog } 
 import type { BattleSetup, Pending, SideId } from './engine';
 import { INITIAL_RATING, rateGame } from './ratings';
 import type { FormatId } from './sets';
-import { toShowdownSet } from './sets';
+import { SetProblems, toShowdownSet, validateTeam } from './sets';
 import type { Trainers } from './trainers';
 
 /** The AI's trainer id in events (the nil UUID): the leaderboard keeps no statistics for it. */
@@ -107,6 +107,24 @@ export class Battles {
     }
     if (view.members.length !== view.team.members.length) {
       throw new ValidationError([{ pointer: `/${field}`, field, detail: 'has Pokémon that were deleted' }]);
+    }
+    // A member may have been replaced since the team was checked: check the team for the format again.
+    try {
+      validateTeam(
+        format,
+        view.members.map((m) => m.spec),
+      );
+    } catch (e) {
+      if (e instanceof SetProblems) {
+        throw new ValidationError(
+          e.errors.map((err) => ({
+            pointer: `/${field}`,
+            field,
+            detail: `is not fit for ${format}: ${err.detail}`,
+          })),
+        );
+      }
+      throw e;
     }
     return view.members.map((m) => toShowdownSet(m.spec));
   }

@@ -200,6 +200,9 @@ export class Pokedex {
     const move = filter.move ? this.moveOf(filter.move, 'move').id : undefined;
     const q = filter.q ? toId(filter.q) : undefined;
     const tier = filter.tier?.toLowerCase();
+    if (tier && !this.species.some((s) => s.tier.toLowerCase() === tier)) {
+      throw new UnknownDexEntry('tier', filter.tier!, 'tier (e.g. OU, UU, LC, Uber)');
+    }
     const matches = (s: Specie) =>
       (!q || s.id.includes(q)) &&
       (!type || s.types.includes(type)) &&

@@ -46,7 +46,13 @@ const name = (what: string) =>
 /** The body of a Pokémon (create and replace). */
 export const pokemonInput = z.strictObject({
   species: name('species'),
-  nickname: text({ max: MAX_NICKNAME }).nullable().optional(),
+  // Pokémon Showdown counts a nickname in UTF-16 units (an emoji is two): so does this check.
+  nickname: text({ max: MAX_NICKNAME })
+    .refine((s) => s.length <= MAX_NICKNAME, {
+      message: `must be at most ${MAX_NICKNAME} UTF-16 code units (an emoji counts as two)`,
+    })
+    .nullable()
+    .optional(),
   level: z
     .number()
     .int('must be a whole number')

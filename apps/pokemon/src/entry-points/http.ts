@@ -65,7 +65,11 @@ const speciesQuery = z.strictObject({
 const movesQuery = z.strictObject({
   q: z.string().max(40).optional(),
   type: z.string().max(20).optional(),
-  category: z.enum(['physical', 'special', 'status']).optional(),
+  category: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(['physical', 'special', 'status'], { error: 'must be physical, special or status' }))
+    .optional(),
   limit: limit(100, 20),
   cursor: z
     .string()
@@ -314,6 +318,7 @@ export function trainerRoutes<R extends Routes>(r: R, deps: PokemonRoutesDeps): 
     const who = playerIdentity(req);
     const input = body(req, trainerBody);
     const { trainer, created } = await trainers.rename(who.playerId, input.name);
+    if (created) res.location(`${PREFIX}/trainers/${trainer.id}`);
     res.status(created ? 201 : 200).json(trainerJson(trainer));
   });
 
