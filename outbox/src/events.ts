@@ -45,6 +45,24 @@ export const EVENT_DATA = {
     winner_rating: z.number().min(0).max(10_000).optional(),
     loser_rating: z.number().min(0).max(10_000).optional(),
   }),
+  // From the scheduler: a tournament's result, and a daily challenge a player completed.
+  'tournament.finished': z.strictObject({
+    tournament_id: uuid,
+    name: z.string().min(1).max(60),
+    format: z.string().regex(/^[a-z0-9]{1,40}$/),
+    kind: z.enum(['single-elimination', 'swiss']),
+    winner_id: uuid,
+    entrants: z.number().int().min(2).max(64),
+    rounds: z.number().int().min(1).max(64),
+    battles: z.number().int().min(0).max(10_000),
+  }),
+  'challenge.completed': z.strictObject({
+    day: z.iso.date(),
+    challenge: z.string().regex(/^[a-z0-9-]{1,40}$/),
+    category: z.string().regex(/^[a-z-]{1,40}$/),
+    difficulty: z.enum(['easy', 'medium', 'hard']),
+    reward_points: z.number().int().min(0).max(1_000_000),
+  }),
   'player.registered': z.strictObject({
     display_name: z.string().min(1).max(64),
   }),

@@ -440,6 +440,16 @@ export function registry(): ComponentSpec[] {
         KAFKA_BROKERS: kafkaBrokers(ctx),
         // The PokeAPI double, through Toxiproxy (the "PokeAPI outage" experiment cuts this edge).
         POKEAPI_URL: ctx.env.POKEAPI_URL ?? `${proxiedUrl(ctx, 'pokemon-pokeapi')}/api/v2`,
+        // The scheduler's token for the internal API (arranged battles, team checks, retention).
+        POKEMON_SERVICE_TOKENS: `scheduler=${ctx.secret('scheduler-pokemon-token')}`,
+      }),
+    }),
+    service({
+      ...serviceEntry('scheduler'),
+      env: (ctx) => ({
+        POKEMON_URL: ctx.url('pokemon'),
+        POKEMON_TOKEN: ctx.secret('scheduler-pokemon-token'),
+        KAFKA_BROKERS: kafkaBrokers(ctx),
       }),
     }),
     service({
@@ -457,6 +467,7 @@ export function registry(): ComponentSpec[] {
         WALLET_URL: proxiedUrl(ctx, 'gateway-wallet'),
         CASINO_URL: ctx.url('casino'),
         POKEMON_URL: ctx.url('pokemon'),
+        SCHEDULER_URL: ctx.url('scheduler'),
         EVENTS_URL: ctx.url('events'),
         LEADERBOARD_URL: ctx.url('leaderboard'),
         JWT_PUBLIC_KEY: ctx.jwtKeys().publicKeyPem,

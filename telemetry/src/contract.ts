@@ -72,6 +72,14 @@ export const SERVICES: readonly ServiceEntry[] = [
     dependsOn: [],
   },
   {
+    name: 'scheduler',
+    port: 8087,
+    database: 'scheduler',
+    kafka: 'producer',
+    description: 'jobs (pg-boss): tournaments, matchmaking, challenges, retention',
+    dependsOn: ['pokemon'],
+  },
+  {
     name: 'events',
     port: 8085,
     kafka: 'producer',
@@ -90,7 +98,7 @@ export const SERVICES: readonly ServiceEntry[] = [
     name: 'gateway',
     port: 8080,
     description: 'the public API: JWT check, rate limits, routing',
-    dependsOn: ['accounts', 'wallet', 'casino', 'pokemon', 'events', 'leaderboard'],
+    dependsOn: ['accounts', 'wallet', 'casino', 'pokemon', 'scheduler', 'events', 'leaderboard'],
   },
 ];
 
@@ -141,6 +149,16 @@ export const METRICS = {
   pokeapiRequestDuration: 'gameday_pokeapi_request_duration_seconds', // histogram {outcome}
   pokeapiCircuitState: 'gameday_pokeapi_circuit_state', // {state: closed|open|half_open}
   pokedexEnrichment: 'gameday_pokedex_enrichment_total', // {result}
+  // scheduler
+  schedulerJobs: 'gameday_scheduler_jobs_total', // {queue, outcome}
+  schedulerJobDuration: 'gameday_scheduler_job_duration_seconds', // histogram {queue}
+  schedulerJobStartDelay: 'gameday_scheduler_job_start_delay_seconds', // histogram {queue}: freshness
+  schedulerQueueJobs: 'gameday_scheduler_queue_jobs', // {queue, state}
+  schedulerOldestDueJobAge: 'gameday_scheduler_oldest_due_job_age_seconds', // {queue}
+  schedulerTournamentBattles: 'gameday_scheduler_tournament_battles_total',
+  schedulerTournamentsFinished: 'gameday_scheduler_tournaments_finished_total', // {kind}
+  schedulerMatchmakingPairs: 'gameday_scheduler_matchmaking_pairs_total', // {format}
+  schedulerMatchmakingWait: 'gameday_scheduler_matchmaking_wait_seconds', // histogram
   // events pipeline
   eventsIngested: 'gameday_events_ingested_total', // {type}
   eventsRejected: 'gameday_events_rejected_total', // {reason}

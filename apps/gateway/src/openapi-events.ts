@@ -27,7 +27,8 @@ export const eventPaths = {
       summary: 'Post one event, or a batch of up to 100',
       description:
         'Answered 202 once Kafka acknowledged every event (acks=all). Players post `session.started` and ' +
-        '`client.<name>` events about themselves; `bet.settled`, `battle.finished` and `player.registered` ' +
+        '`client.<name>` events about themselves; `bet.settled`, `battle.finished`, `tournament.finished`, ' +
+        '`challenge.completed` and `player.registered` ' +
         'come from the services that own them (admins only). Every event is valid or none is produced. When ' +
         'Kafka does not answer: 503 with Retry-After; retry with the same event ids (they are counted once).',
       requestBody: { required: true, content: json('EventsRequest') },
@@ -105,7 +106,7 @@ export const eventPaths = {
 
 // What the events service checks (apps/events/src/domain/ingest.ts and outbox/src/events.ts).
 const EVENT_TYPE =
-  '^(?:bet\\.settled|battle\\.finished|player\\.registered|session\\.started|client\\.[a-z][a-z0-9_.]{0,47})$';
+  '^(?:bet\\.settled|battle\\.finished|tournament\\.finished|challenge\\.completed|player\\.registered|session\\.started|client\\.[a-z][a-z0-9_.]{0,47})$';
 // zod's `z.iso.datetime({ offset: true })`: an upper-case T, seconds, and Z or ±hh:mm. `format: date-time`
 // alone also admits a lower-case t, a space, or no seconds.
 const DATE_TIME =
@@ -134,6 +135,26 @@ const EVENT_DATA: Record<string, object> = {
     winner_rating: { type: 'number', minimum: 0, maximum: 10_000 },
     loser_rating: { type: 'number', minimum: 0, maximum: 10_000 },
   }),
+  'tournament.finished': strict(
+    ['tournament_id', 'name', 'format', 'kind', 'winner_id', 'entrants', 'rounds', 'battles'],
+    {
+      tournament_id: uuid,
+      name: { type: 'string', minLength: 1, maxLength: 60 },
+      format: { type: 'string', pattern: '^[a-z0-9]{1,40}$' },
+      kind: { type: 'string', enum: ['single-elimination', 'swiss'] },
+      winner_id: uuid,
+      entrants: { type: 'integer', minimum: 2, maximum: 64 },
+      rounds: { type: 'integer', minimum: 1, maximum: 64 },
+      battles: { type: 'integer', minimum: 0, maximum: 10_000 },
+    },
+  ),
+  'challenge.completed': strict(['day', 'challenge', 'category', 'difficulty', 'reward_points'], {
+    day: { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    challenge: { type: 'string', pattern: '^[a-z0-9-]{1,40}$' },
+    category: { type: 'string', pattern: '^[a-z-]{1,40}$' },
+    difficulty: { type: 'string', enum: ['easy', 'medium', 'hard'] },
+    reward_points: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+  }),
   'player.registered': strict(['display_name'], {
     display_name: { type: 'string', minLength: 1, maxLength: 64 },
   }),
@@ -161,7 +182,8 @@ const postedEvent = {
       type: 'string',
       pattern: EVENT_TYPE,
       description:
-        'session.started, client.<name>, or (admins) bet.settled, battle.finished, player.registered',
+        'session.started, client.<name>, or (admins) bet.settled, battle.finished, tournament.finished, ' +
+        'challenge.completed, player.registered',
     },
     occurred_at: {
       type: 'string',

@@ -74,20 +74,27 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const auth = authenticate(verifier, logger);
   const playerLimit = playerRateLimit(config.RATE_LIMIT_PLAYER_PER_MINUTE, rateLimited);
   const routed = AREAS.filter((a) => config[a.urlVariable] !== undefined);
+  // One client per upstream: an upstream may serve several areas (the scheduler: tournaments,
+  // matchmaking, challenges and its own admin area).
+  const clients = new Map<string, UpstreamClient>();
   for (const area of routed) {
-    const client = new UpstreamClient({
-      name: area.upstream,
-      baseUrl: new URL(config[area.urlVariable]!),
-      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      bodyLimit: proxyOptions.bodyLimit,
-    });
-    for (const outcome of OUTCOMES) upstreamRequests.inc({ upstream: area.upstream, outcome }, 0);
-    service.health.register(
-      area.upstream,
-      (signal) => client.healthCheck(signal),
-      UPSTREAM_HEALTH_TIMEOUT_MS,
-    );
-    service.onShutdown(`${area.upstream} connections`, () => client.close());
+    let client = clients.get(area.upstream);
+    if (!client) {
+      const created = new UpstreamClient({
+        name: area.upstream,
+        baseUrl: new URL(config[area.urlVariable]!),
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        bodyLimit: proxyOptions.bodyLimit,
+      });
+      clients.set(area.upstream, (client = created));
+      for (const outcome of OUTCOMES) upstreamRequests.inc({ upstream: area.upstream, outcome }, 0);
+      service.health.register(
+        area.upstream,
+        (signal) => created.healthCheck(signal),
+        UPSTREAM_HEALTH_TIMEOUT_MS,
+      );
+      service.onShutdown(`${area.upstream} connections`, () => created.close());
+    }
     // One layer for the whole chain (see `compose`). A method the OpenAPI document does not list for
     // the path is a 405 (with Allow) before any token is asked for.
     const handlers = compose(

@@ -15,7 +15,8 @@ const postedEvent = z.strictObject({
     .max(64)
     .refine(
       isKnownType,
-      'is not a known event type (bet.settled, battle.finished, player.registered, session.started, client.<name>)',
+      'is not a known event type (bet.settled, battle.finished, tournament.finished, challenge.completed, ' +
+        'player.registered, session.started, client.<name>)',
     ),
   occurred_at: z.iso
     .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' })

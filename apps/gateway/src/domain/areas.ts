@@ -20,6 +20,10 @@ export const AREAS = [
   { area: 'wallet', upstream: 'wallet', urlVariable: 'WALLET_URL', required: false },
   { area: 'casino', upstream: 'casino', urlVariable: 'CASINO_URL', required: false },
   { area: 'pokemon', upstream: 'pokemon', urlVariable: 'POKEMON_URL', required: false },
+  { area: 'tournaments', upstream: 'scheduler', urlVariable: 'SCHEDULER_URL', required: false },
+  { area: 'matchmaking', upstream: 'scheduler', urlVariable: 'SCHEDULER_URL', required: false },
+  { area: 'challenges', upstream: 'scheduler', urlVariable: 'SCHEDULER_URL', required: false },
+  { area: 'scheduler', upstream: 'scheduler', urlVariable: 'SCHEDULER_URL', required: false },
   { area: 'events', upstream: 'events', urlVariable: 'EVENTS_URL', required: false },
   { area: 'leaderboards', upstream: 'leaderboard', urlVariable: 'LEADERBOARD_URL', required: false },
 ] as const satisfies readonly Area[];
