@@ -36,7 +36,7 @@ export interface BetRun {
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** utime + stime of a process in milliseconds, 0 when it is gone. */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -47,7 +47,7 @@ function cpuMs(pid: number): number {
 }
 
 /** The PostgreSQL server listening on `port` and its backends (children), by pid. */
-function postgresPids(port: number): number[] {
+export function postgresPids(port: number): number[] {
   const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   const cmd = (pid: string) => {
     try {

@@ -1,5 +1,5 @@
 // Bench: how long generating every dashboard takes (target: under 1 s). Two figures: the pipeline in
-// process (parse the SLO specs, build 17 dashboards with the SDK, render JSON, provisioning and
+// process (parse the SLO specs, build 21 dashboards with the SDK, render JSON, provisioning and
 // ConfigMaps), median of RUNS; and `gameday dashboards generate --check` as a user runs it, a fresh
 // Node process each time (start-up and module loading included).
 import { spawnSync } from 'node:child_process';

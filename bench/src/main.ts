@@ -1,6 +1,6 @@
 // `npm run bench`: prints each benchmark as a table and writes bench/results/latest.json.
 //   npm run bench                      everything
-//   npm run bench -- peer metrics      only some (peer, gateway, casino, events, metrics, slo, dashboards, chaos)
+//   npm run bench -- peer metrics      only some (peer, gateway, casino, pokemon, events, metrics, slo, dashboards, chaos)
 //   BENCH_ROUNDS=5 BENCH_DURATION=10 npm run bench
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { metricsRender } from './metrics-render';
 import { benchSloGeneration } from './slo';
 import { benchDashboards } from './dashboards';
 import { casinoBets } from './casino-bets';
+import { pokemonBattles } from './pokemon-battles';
 import { eventsPipeline } from './events';
 import { benchChaosVerify } from './chaos-verify';
 
@@ -239,6 +240,88 @@ async function main(): Promise<void> {
             .reduce((a, b) => a + b, 0)
             .toFixed(2),
         ]),
+      ),
+    );
+  }
+
+  if (want('pokemon')) {
+    process.stderr.write('pokemon: instant AI battles and 200 battles turn by turn…\n');
+    const r = await pokemonBattles({
+      durationSeconds: Number(process.env.BENCH_DURATION ?? 12),
+      warmupSeconds: opts.warmupSeconds,
+      rounds: opts.rounds,
+      log: opts.log,
+    });
+    results.pokemon = r;
+    const t = r.throughput;
+    out.push(
+      '\n## Instant AI battles through gateway → pokemon (default sampling) vs the bare simulator (target ≥ 0.70)\n',
+    );
+    out.push(
+      table(
+        ['run', 'battles/s', 'ratio', 'target'],
+        [
+          [
+            'bare simulator: the same battles in a loop, one process',
+            t.bareBattlesPerSecond.toFixed(1),
+            '1.00',
+            '',
+          ],
+          [
+            'POST /api/v1/pokemon/battles (mode ai), 4 connections',
+            t.serviceBattlesPerSecond.toFixed(1),
+            t.ratio.toFixed(2),
+            `≥ 0.70 ${t.ratio >= 0.7 ? 'PASS' : 'FAIL'}`,
+          ],
+        ],
+      ),
+    );
+    out.push(
+      `\nRounds (service / bare battles/s, ratio): ${t.rounds.map((x) => `${x.service.toFixed(1)} / ${x.bare.toFixed(1)} = ${x.ratio.toFixed(2)}`).join('; ')}. ` +
+        `${t.turnsPerBattle.toFixed(1)} turns a battle; ${t.errors} errors.\n`,
+    );
+    const u = r.turns;
+    out.push(
+      `\n## Turn choices with ${u.battles} player-vs-player battles in progress (target p99 < 50 ms)\n`,
+    );
+    out.push(
+      table(
+        ['choices', 'choices/s', 'p50 ms', 'p99 ms', 'max ms', 'battles finished', 'errors', 'target'],
+        [
+          [
+            u.choices,
+            u.choicesPerSecond.toFixed(0),
+            u.p50,
+            u.p99,
+            u.max,
+            u.finishedBattles,
+            u.errors,
+            `p99 < 50 ms ${u.p99 < 50 && u.errors === 0 ? 'PASS' : 'FAIL'}`,
+          ],
+        ],
+      ),
+    );
+    const names = Object.keys(t.cpuMsPerBattle);
+    out.push('\nCPU milliseconds by process:\n');
+    out.push(
+      table(
+        ['per', ...names, 'total'],
+        [
+          [
+            'instant AI battle',
+            ...names.map((n) => t.cpuMsPerBattle[n]!.toFixed(1)),
+            Object.values(t.cpuMsPerBattle)
+              .reduce((a, b) => a + b, 0)
+              .toFixed(1),
+          ],
+          [
+            'turn choice (PvP)',
+            ...names.map((n) => (u.cpuMsPerChoice[n] ?? 0).toFixed(2)),
+            Object.values(u.cpuMsPerChoice)
+              .reduce((a, b) => a + b, 0)
+              .toFixed(2),
+          ],
+        ],
       ),
     );
   }

@@ -12,7 +12,7 @@ import {
   type SpecSource,
 } from '@gameday/slo';
 import { SERVICES, type ServiceEntry } from '@gameday/telemetry/contract';
-import { casinoBoard, eventsBoard, walletBoard } from './boards/domain';
+import { casinoBoard, eventsBoard, pokemonBoard, walletBoard } from './boards/domain';
 import { gamedayBoard } from './boards/gameday';
 import { overviewBoard } from './boards/overview';
 import { serviceBoard } from './boards/service';
@@ -110,6 +110,7 @@ export function buildDashboards(input: BoardInput): Dashboard[] {
     casinoBoard(),
     walletBoard(),
     eventsBoard(input),
+    pokemonBoard(input),
     gamedayBoard(),
   ];
   return boards.map((b) => numberPanels(b.build()));

@@ -15,6 +15,7 @@ export const UID = {
   casino: 'casino',
   wallet: 'wallet',
   events: 'events',
+  pokemon: 'pokemon',
   gameday: 'gameday',
 } as const;
 

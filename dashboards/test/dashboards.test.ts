@@ -105,18 +105,30 @@ const errorsOf = (v: ValidateFunction): string =>
   (v.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`).join('; ');
 
 describe('generated dashboards', () => {
-  it('are the contract set: overview, service-* per service, slo-* per SLO spec, casino, wallet, events, gameday', () => {
+  it('are the contract set: overview, service-* per service, slo-* per SLO spec, casino, wallet, events, pokemon, gameday', () => {
     const uids = dashboards.map((d) => d.uid);
     expect(new Set(uids).size).toBe(uids.length);
-    const services = ['accounts', 'wallet', 'casino', 'events', 'leaderboard', 'gateway'];
+    const services = [
+      'accounts',
+      'wallet',
+      'casino',
+      'pokemon',
+      'scheduler',
+      'events',
+      'leaderboard',
+      'gateway',
+    ];
+    // The scheduler has no SLO spec yet: no SLO dashboard.
+    const withSlos = services.filter((s) => s !== 'scheduler');
     expect(uids.sort()).toEqual(
       [
         'overview',
         ...services.map(UID.service),
-        ...services.map(UID.slo),
+        ...withSlos.map(UID.slo),
         'casino',
         'wallet',
         'events',
+        'pokemon',
         'gameday',
       ].sort(),
     );
@@ -349,7 +361,7 @@ describe('gameday dashboards generate', () => {
   it('--check passes on the checked-in files (they are what the generator writes)', async () => {
     const r = await cli('dashboards', 'generate', '--check', '--root', root);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/Dashboards are up to date \(17 dashboards\)/);
+    expect(r.stdout).toMatch(/Dashboards are up to date \(21 dashboards\)/);
     expect(r.code).toBe(0);
   });
 
@@ -410,7 +422,7 @@ describe('gameday dashboards generate', () => {
     const k = parse(files.find((f) => f.path === paths.kustomizationFile)!.content) as {
       resources: string[];
     };
-    expect(k.resources).toHaveLength(18);
+    expect(k.resources).toHaveLength(22);
     expect(k.resources).toContain('slo-casino.yaml');
     expect(() => generateDashboards([{ file: 'slo/specs/x.yaml', text: 'service: [' }])).toThrow(SpecError);
   });

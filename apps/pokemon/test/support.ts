@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { request, startPostgres, startService } from '@gameday/testing';
 import type { HttpResponse, ServiceProcess, TestPostgres } from '@gameday/testing';
+import { REFERENCE_SETS } from '../src/contract';
 import { startPokeapiDouble } from '../src/pokeapi-double/server';
 import type { PokeapiDouble } from '../src/pokeapi-double/server';
 
@@ -90,44 +91,8 @@ export class Player {
   }
 }
 
-/** Sets legal in gen9ou (and gen9anythinggoes). */
-export const OU_SETS: Json[] = [
-  {
-    species: 'Garchomp',
-    ability: 'Rough Skin',
-    item: 'Leftovers',
-    nature: 'Jolly',
-    evs: { attack: 252, speed: 252, hp: 4 },
-    moves: ['Earthquake', 'Dragon Claw', 'Swords Dance', 'Stone Edge'],
-    tera_type: 'Steel',
-  },
-  {
-    species: 'Corviknight',
-    ability: 'Pressure',
-    item: 'Leftovers',
-    nature: 'Impish',
-    evs: { hp: 252, defense: 168, special_defense: 88 },
-    moves: ['Brave Bird', 'Roost', 'U-turn', 'Defog'],
-  },
-  {
-    species: 'Rotom-Wash',
-    ability: 'Levitate',
-    item: 'Choice Scarf',
-    nature: 'Timid',
-    evs: { hp: 4, special_attack: 252, speed: 252 },
-    moves: ['Hydro Pump', 'Volt Switch', 'Thunderbolt', 'Trick'],
-  },
-  {
-    species: 'Pikachu',
-    nickname: 'Sparky',
-    level: 50,
-    ability: 'Static',
-    item: 'Light Ball',
-    nature: 'Timid',
-    evs: { special_attack: 252, speed: 252, special_defense: 4 },
-    moves: ['Thunderbolt', 'Volt Switch', 'Grass Knot', 'Surf'],
-  },
-];
+/** Sets legal in gen9ou (and gen9anythinggoes): the contract's reference sets. */
+export const OU_SETS: Json[] = REFERENCE_SETS.map((s) => ({ ...s }) as Json);
 
 /** Plays a battle between two players to the end, each always sending `default` (first legal move). */
 export async function playOut(a: Player, b: Player, battleId: string, maxRequests = 2000): Promise<Json> {

@@ -1,14 +1,29 @@
 // Domain dashboards: what the business side of an incident looks like. Casino (bets, RTP, jackpot,
-// money in and out), wallet (reconciliation, money moved, idempotent replays), and the events
-// pipeline (ingested, produced, lag, dead letters, freshness).
+// money in and out), wallet (reconciliation, money moved, idempotent replays), the events
+// pipeline (ingested, produced, lag, dead letters, freshness), and pokemon (battles, turns, the
+// PokeAPI fetcher and its circuit breaker).
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '@gameday/slo';
-import { METRICS, SERVICE_JOB_LABEL } from '@gameday/telemetry/contract';
+import { record, SLO_NAME_LABEL, SLO_SERVICE_LABEL, type Slo } from '@gameday/slo';
+import {
+  HTTP_DURATION_METRIC as HTTP,
+  HTTP_LABELS,
+  METRICS,
+  SERVICE_JOB_LABEL,
+} from '@gameday/telemetry/contract';
 import { board } from '../board';
 import { COLORS, RATE, SIZE } from '../defaults';
 import { dashboardLink, slosOf, type BoardInput } from '../model';
 import { SLO_VARIABLE, UID } from '../naming';
-import { labelValuesVariable, link, prom, row, statPanel, timeseriesPanel, valueText } from '../panels';
+import {
+  labelValuesVariable,
+  link,
+  prom,
+  row,
+  statPanel,
+  stateTimelinePanel,
+  timeseriesPanel,
+  valueText,
+} from '../panels';
 
 const CENTS_TO_UNITS = 100;
 
@@ -415,5 +430,255 @@ export function eventsBoard(input: BoardInput): dashboard.DashboardBuilder {
       }),
     );
   }
+  return b;
+}
+
+/** An SLO's error ratio over 5m and 1h against its budget (dashed), linked to its SLO dashboard. */
+function sliPanel(slo: Slo, title: string, what: string): ReturnType<typeof timeseriesPanel> {
+  const sel = `${SLO_SERVICE_LABEL}="${slo.service}",${SLO_NAME_LABEL}="${slo.name}"`;
+  return timeseriesPanel({
+    title,
+    description: `${slo.description} Share of ${what} (5m and 1h), against the error budget (dashed).`,
+    unit: 'percentunit',
+    min: 0,
+    links: [
+      {
+        title: `${slo.service}/${slo.name} SLO`,
+        url: dashboardLink(UID.slo(slo.service), { [SLO_VARIABLE]: slo.name }),
+      },
+    ],
+    queries: [
+      prom(`${record.sliError('5m')}{${sel}}`, { legend: 'bad (5m)' }),
+      prom(`${record.sliError('1h')}{${sel}}`, { legend: 'bad (1h)' }),
+      prom(`${record.errorBudget}{${sel}}`, { legend: 'error budget' }),
+    ],
+  }).overrideByName('error budget', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }]);
+}
+
+export function pokemonBoard(input: BoardInput): dashboard.DashboardBuilder {
+  const job = `${SERVICE_JOB_LABEL}="pokemon"`;
+  const format = `${job},format=~"$format"`;
+  const slos = slosOf(input, 'pokemon');
+  const turnSlo = slos.find((s) => s.name === 'turn-latency');
+  const speciesSlo = slos.find((s) => s.name === 'species-latency');
+  const b = board({
+    uid: UID.pokemon,
+    title: 'gameday / pokemon',
+    description:
+      'Battles by mode, format and end, turn times, battles in progress, battles replayed from storage and rating updates; the PokeAPI fetcher: requests by outcome, its circuit breaker and what species pages got from it.',
+    tags: ['domain', 'pokemon'],
+  })
+    .withVariable(
+      labelValuesVariable(
+        'format',
+        'Format',
+        METRICS.pokemonBattles,
+        'format',
+        dashboard.VariableRefresh.OnDashboardLoad,
+      ),
+    )
+    .link(serviceLink('pokemon'));
+
+  b.withRow(row('Battles'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Battles finished/s by mode and format',
+        description:
+          'Finished battles per second: ai (instant battles against the AI, simulated in one request) and pvp (between players, turn by turn).',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (mode, format) (rate(${METRICS.pokemonBattles}{${format}}[${RATE}]))`, {
+            legend: '{{mode}} {{format}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'How battles end',
+        description:
+          'Finished battles per second by end reason: normal, forfeit, timeout (a player ran out of time with the forfeit timeout action). Many timeouts: players leave, or their choices do not get through.',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (mode, end_reason) (rate(${METRICS.pokemonBattles}{${format}}[${RATE}]))`, {
+            legend: '{{mode}} {{end_reason}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Turn time p50 / p99 by mode',
+        description:
+          'Time to resolve one turn: simulation and storage for battles between players (pvp, held to 50 ms by pokemon/turn-latency, dashed), simulation alone for instant battles (ai).',
+        unit: 's',
+        min: 0,
+        thresholdLines: true,
+        thresholds: [{ value: 0.05, color: COLORS.bad }],
+        queries: [
+          prom(
+            `histogram_quantile(0.5, sum by (le, mode) (rate(${METRICS.pokemonTurnDuration}_bucket{${job}}[${RATE}])))`,
+            { legend: 'p50 {{mode}}' },
+          ),
+          prom(
+            `histogram_quantile(0.99, sum by (le, mode) (rate(${METRICS.pokemonTurnDuration}_bucket{${job}}[${RATE}])))`,
+            { legend: 'p99 {{mode}}' },
+          ),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Turns per battle p50 / p90 by mode',
+        description:
+          'Turns of finished battles. Longer battles take longer to simulate (instant) and to replay.',
+        min: 0,
+        queries: [
+          prom(
+            `histogram_quantile(0.5, sum by (le, mode) (rate(${METRICS.pokemonBattleTurns}_bucket{${job}}[${RATE}])))`,
+            { legend: 'p50 {{mode}}' },
+          ),
+          prom(
+            `histogram_quantile(0.9, sum by (le, mode) (rate(${METRICS.pokemonBattleTurns}_bucket{${job}}[${RATE}])))`,
+            { legend: 'p90 {{mode}}' },
+          ),
+        ],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Battles in progress',
+        description:
+          'Battles between players in progress (a count from PostgreSQL: every instance reports the same number, hence max, not sum).',
+        w: SIZE.third,
+        baseColor: COLORS.info,
+        graph: true,
+        queries: [prom(`max(${METRICS.pokemonActiveBattles}{${job}})`, { legend: 'active' })],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Battles replayed from storage',
+        description:
+          'Battles rebuilt from PostgreSQL by replaying their seed and choices, per second: after a restart, on another instance, or evicted from the in-memory cache. Each replay re-simulates the battle so far, so many of them slow turns down.',
+        w: SIZE.third,
+        h: SIZE.statHeight,
+        unit: 'ops',
+        min: 0,
+        queries: [
+          prom(`sum(rate(${METRICS.pokemonBattlesResumed}{${job}}[${RATE}]))`, { legend: 'replayed' }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Rating updates',
+        description: 'Glicko-2 rating updates per second (two per finished rated battle between players).',
+        w: SIZE.third,
+        h: SIZE.statHeight,
+        unit: 'ops',
+        min: 0,
+        queries: [prom(`sum(rate(${METRICS.pokemonRatingUpdates}{${job}}[${RATE}]))`, { legend: 'updates' })],
+      }),
+    );
+  if (turnSlo) {
+    const routes = turnSlo.sli.kind === 'ratio' ? [] : turnSlo.sli.routes;
+    b.withPanel(sliPanel(turnSlo, 'Turn latency SLI', `choices slower than the threshold`)).withPanel(
+      timeseriesPanel({
+        title: 'Choice requests p99 against turn time p99',
+        description:
+          'p99 of the choice requests (what players wait for, and what pokemon/turn-latency counts) beside p99 of the pvp turn itself. Far apart: the time goes to waiting (event loop busy with instant battles, the battle row lock, the pool), not to the turn.',
+        unit: 's',
+        min: 0,
+        queries: [
+          prom(
+            `histogram_quantile(0.99, sum by (le) (rate(${HTTP}_bucket{${job},${HTTP_LABELS.route}=~"${routes.join('|')}",${HTTP_LABELS.method}="POST"}[${RATE}])))`,
+            { legend: 'choice requests p99' },
+          ),
+          prom(
+            `histogram_quantile(0.99, sum by (le) (rate(${METRICS.pokemonTurnDuration}_bucket{${job},mode="pvp"}[${RATE}])))`,
+            { legend: 'pvp turn p99' },
+          ),
+        ],
+      }),
+    );
+  }
+
+  b.withRow(row('PokeAPI fetcher'))
+    .withPanel(
+      stateTimelinePanel({
+        title: 'Circuit breaker',
+        description:
+          'The PokeAPI circuit breaker per instance: closed (PokeAPI is called), open (calls fail fast, species pages answer from the bundled pokédex), half-open (the next call is a trial). Open or half-open for 10 minutes opens a ticket (PokeAPICircuitOpen); it never pages.',
+        w: SIZE.full,
+        h: SIZE.statHeight + 2,
+        queries: [
+          prom(
+            `max by (instance) (${METRICS.pokeapiCircuitState}{${job},state="open"}) * 2 + max by (instance) (${METRICS.pokeapiCircuitState}{${job},state="half_open"})`,
+            { legend: '{{instance}}' },
+          ),
+        ],
+        mappings: valueText([
+          { value: '0', text: 'closed', color: COLORS.ok },
+          { value: '1', text: 'half-open', color: COLORS.warn },
+          { value: '2', text: 'open', color: COLORS.bad },
+        ]),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'PokeAPI requests by outcome',
+        description:
+          'Attempts per second by outcome: success, not_found, rate_limited, server_error, timeout, network_error, invalid_response, and short_circuited (not sent: the circuit is open).',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (outcome) (rate(${METRICS.pokeapiRequests}{${job}}[${RATE}]))`, {
+            legend: '{{outcome}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'PokeAPI request time p50 / p99',
+        description:
+          'Time of one PokeAPI attempt (short-circuited calls are not timed). A species page waits at most POKEAPI_WAIT_MS (300 ms) for them; the fetch goes on and fills the cache.',
+        unit: 's',
+        min: 0,
+        queries: [
+          prom(
+            `histogram_quantile(0.5, sum by (le) (rate(${METRICS.pokeapiRequestDuration}_bucket{${job}}[${RATE}])))`,
+            { legend: 'p50' },
+          ),
+          prom(
+            `histogram_quantile(0.99, sum by (le) (rate(${METRICS.pokeapiRequestDuration}_bucket{${job}}[${RATE}])))`,
+            { legend: 'p99' },
+          ),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Species pages by enrichment',
+        description:
+          'What species pages got from the fetcher, per second: fresh (cached, or fetched within the wait), stale (an expired cache entry while a refresh runs), unavailable (bundled data alone: PokeAPI did not answer in time), not_found (PokeAPI has no such species).',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (result) (rate(${METRICS.pokedexEnrichment}{${job}}[${RATE}]))`, {
+            legend: '{{result}}',
+          }),
+        ],
+      }),
+    );
+  if (speciesSlo)
+    b.withPanel(sliPanel(speciesSlo, 'Species page latency SLI', 'species pages slower than the threshold'));
   return b;
 }
