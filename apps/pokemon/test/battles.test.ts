@@ -171,7 +171,20 @@ describe('a battle between two players', () => {
     expect(illegal.status).toBe(400);
     expect(illegal.body.errors).toEqual([expect.objectContaining({ field: 'choice' })]);
     expect((await a.call('POST', `/battles/${id}/choices`, { choice: 'undo' })).status).toBe(400);
-    expect((await a.call('POST', `/battles/${id}/choices`, { choice: 'default' })).status).toBe(200);
+    const key = randomUUID();
+    expect(
+      (await a.call('POST', `/battles/${id}/choices`, { choice: 'default' }, { 'idempotency-key': key }))
+        .status,
+    ).toBe(200);
+    // The same choice retried (its answer was lost): answered again, not applied to the next turn.
+    const retried = await a.call(
+      'POST',
+      `/battles/${id}/choices`,
+      { choice: 'default' },
+      { 'idempotency-key': key },
+    );
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
     // a has chosen for this turn: a second choice is out of turn.
     const early = await a.call('POST', `/battles/${id}/choices`, { choice: 'default' });
     expect(early.status).toBe(409);

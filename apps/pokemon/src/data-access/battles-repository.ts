@@ -45,6 +45,8 @@ export interface BattleRow {
 export interface StoredChoice extends RecordedChoice {
   byAi: boolean;
   turn: number;
+  /** The Idempotency-Key the player sent with it. */
+  key?: string;
 }
 
 interface DbBattle {
@@ -207,9 +209,10 @@ export class PgBattlesRepository {
   async appendChoices(db: Queryable, id: string, from: number, choices: StoredChoice[]): Promise<void> {
     if (!choices.length) return;
     await db.query(
-      `INSERT INTO battle_choices (battle_id, seq, side, choice, by_ai, turn)
-       SELECT $1, $2 + ord - 1, side, choice, by_ai, turn
-       FROM unnest($3::text[], $4::text[], $5::boolean[], $6::int[]) WITH ORDINALITY AS c(side, choice, by_ai, turn, ord)`,
+      `INSERT INTO battle_choices (battle_id, seq, side, choice, by_ai, turn, idempotency_key)
+       SELECT $1, $2 + ord - 1, side, choice, by_ai, turn, key
+       FROM unnest($3::text[], $4::text[], $5::boolean[], $6::int[], $7::text[])
+         WITH ORDINALITY AS c(side, choice, by_ai, turn, key, ord)`,
       [
         id,
         from,
@@ -217,8 +220,17 @@ export class PgBattlesRepository {
         choices.map((c) => c.choice),
         choices.map((c) => c.byAi),
         choices.map((c) => c.turn),
+        choices.map((c) => c.key ?? null),
       ],
     );
+  }
+
+  async choiceKeySeen(db: Queryable, battleId: string, side: string, key: string): Promise<boolean> {
+    const { rowCount } = await db.query(
+      'SELECT 1 FROM battle_choices WHERE battle_id = $1 AND side = $2 AND idempotency_key = $3',
+      [battleId, side, key],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   async progress(db: Queryable, id: string, p: Progress): Promise<BattleRow> {
@@ -262,11 +274,11 @@ export class PgBattlesRepository {
   }
 
   /** Active battles whose turn timer has run out, locked for this transaction (others skip them). */
-  async dueForTimeout(db: Queryable, limit: number): Promise<BattleRow[]> {
+  async dueForTimeout(db: Queryable, limit: number, exclude: string[] = []): Promise<BattleRow[]> {
     const { rows } = await db.query<DbBattle>(
-      `SELECT * FROM battles WHERE status = 'active' AND turn_deadline < now()
+      `SELECT * FROM battles WHERE status = 'active' AND turn_deadline < now() AND id <> ALL($2::uuid[])
        ORDER BY turn_deadline LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
+      [limit, exclude],
     );
     return rows.map(battleOf);
   }

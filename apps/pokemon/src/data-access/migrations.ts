@@ -130,6 +130,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX battles_finished_at ON battles (finished_at) WHERE status = 'finished' AND log_purged_at IS NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'a choice remembers its idempotency key',
+    sql: `
+      ALTER TABLE battle_choices ADD COLUMN idempotency_key text;
+      CREATE UNIQUE INDEX battle_choices_key ON battle_choices (battle_id, side, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+    `,
+  },
 ];
 
 /** A fixed key for pg_advisory_lock: "gameday pokemon migrations". */

@@ -248,7 +248,7 @@ export class Battles {
     const id = randomUUID();
     const setup: BattleSetup = { format: input.format, seed: newSeed(), p1, p2 };
     const live =
-      input.mode === 'auto' ? simulate(id, setup, 'pvp', this.o.observer) : LiveBattle.start(setup);
+      input.mode === 'auto' ? simulate(id, setup, 'auto', this.o.observer) : LiveBattle.start(setup);
     try {
       const battle = await this.o.repo.transaction(async (client) => {
         const row = await this.o.repo.insert(client, {
@@ -393,7 +393,16 @@ export class Battles {
   }
 
   /** A player's choice for the current turn (`move 1`, `switch 3`, `team 123456`, `default` ...). */
-  async choose(playerId: string, id: string, choice: string): Promise<BattleView> {
+  /**
+   * `key` (Idempotency-Key): a retried choice whose first attempt was applied (the answer was lost)
+   * answers the battle as it is now instead of applying the choice to the next turn.
+   */
+  async choose(
+    playerId: string,
+    id: string,
+    choice: string,
+    key?: string,
+  ): Promise<{ view: BattleView; replayed: boolean }> {
     const started = performance.now();
     return tracer.startActiveSpan('battle.choice', async (span) => {
       try {
@@ -408,6 +417,10 @@ export class Battles {
               'The battle has not started: it waits for the opponent to accept.',
               'battle-not-started',
             );
+          if (key && (await this.o.repo.choiceKeySeen(client, id, side, key))) {
+            const live = battle.status === 'active' ? await this.live(battle, client) : undefined;
+            return { view: this.viewOf(battle, playerId, live), replayed: true };
+          }
           if (battle.status === 'finished')
             throw new ConflictError('The battle has ended: no more choices.', 'battle-ended');
           const live = await this.live(battle, client);
@@ -428,12 +441,12 @@ export class Battles {
             }
             throw e;
           }
-          const row = await this.save(client, battle, live, before, 'normal');
+          const row = await this.save(client, battle, live, before, 'normal', false, key);
           if (live.turn !== turn) {
             span.setAttributes({ 'gameday.battle.turn': turn });
             this.o.observer.turn('pvp', (performance.now() - started) / 1000);
           }
-          return this.viewOf(row, playerId, live);
+          return { view: this.viewOf(row, playerId, live), replayed: false };
         });
       } catch (e) {
         this.cache.delete(id);
@@ -474,22 +487,41 @@ export class Battles {
    * others are skipped.
    */
   async expireTurns(limit = 20): Promise<number> {
-    return this.o.repo.transaction(async (client) => {
-      const due = await this.o.repo.dueForTimeout(client, limit);
-      for (const battle of due) {
-        const live = await this.live(battle, client);
-        const before = live.choices.length;
-        const idle = live.waitingFor();
-        if (battle.timeoutAction === 'forfeit' && idle.length === 1) {
-          live.forfeit(idle[0]!);
-          await this.save(client, battle, live, before, 'timeout', true);
-        } else {
-          for (const side of idle) live.playAi(side);
-          await this.save(client, battle, live, before, 'normal', true);
-        }
-      }
-      return due.length;
-    });
+    let moved = 0;
+    const failed: string[] = [];
+    // One battle per transaction: a battle that cannot be moved (its replay fails) holds up no other.
+    for (let i = 0; i < limit; i++) {
+      let current: string | undefined;
+      const done = await this.o.repo
+        .transaction(async (client) => {
+          const [battle] = await this.o.repo.dueForTimeout(client, 1, failed);
+          if (!battle) return false;
+          current = battle.id;
+          const live = await this.live(battle, client);
+          const before = live.choices.length;
+          const idle = live.waitingFor();
+          if (battle.timeoutAction === 'forfeit' && idle.length === 1) {
+            live.forfeit(idle[0]!);
+            await this.save(client, battle, live, before, 'timeout', true);
+          } else {
+            for (const side of idle) live.playAi(side);
+            await this.save(client, battle, live, before, 'normal', true);
+          }
+          return true;
+        })
+        .catch((err: Error) => {
+          if (current) failed.push(current);
+          this.cache.delete(current ?? '');
+          this.o.logger.warn('turn timer could not move a battle; it stays due and is tried again', {
+            battle_id: current,
+            error: err.message,
+          });
+          return 'failed' as const;
+        });
+      if (done === false) break;
+      if (done === true) moved++;
+    }
+    return moved;
   }
 
   /** Stores what changed since `before` choices, finishing the battle when it ended. */
@@ -500,8 +532,11 @@ export class Battles {
     before: number,
     reason: EndReason,
     byAi = false,
+    key?: string,
   ): Promise<BattleRow> {
     const added = storedChoices(live, before, byAi);
+    // The player's own choice is the first added (AI choices may follow it): it carries the key.
+    if (key && added[0]) added[0].key = key;
     await this.o.repo.appendChoices(client, battle.id, before, added);
     const ended = live.ended;
     const row = await this.o.repo.progress(client, battle.id, {

@@ -62,6 +62,12 @@ export class PokeapiEnricher implements Enricher {
   async enrich(species: Pick<Specie, 'num' | 'name'>): Promise<Enrichment> {
     const cached = await this.cached(species.num);
     if (cached?.fresh) return this.answer(cached.not_found ? 'not_found' : 'fresh', cached.data);
+    if (cached) {
+      // Expired: answer what the cache has now, and refresh it for the next reader.
+      this.refresh(species.num).catch(() => undefined);
+      return this.answer(cached.not_found ? 'not_found' : 'stale', cached.data);
+    }
+    // Never fetched: wait a little for PokeAPI, then answer from the bundled data alone.
     const refresh = this.refresh(species.num);
     const outcome = await Promise.race([
       refresh.then(
@@ -73,7 +79,6 @@ export class PokeapiEnricher implements Enricher {
       ),
     ]);
     if ('data' in outcome) return this.answer(outcome.data ? 'fresh' : 'not_found', outcome.data);
-    if (cached && !cached.not_found && cached.data) return this.answer('stale', cached.data);
     return this.answer('unavailable', null);
   }
 

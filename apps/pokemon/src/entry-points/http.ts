@@ -476,8 +476,11 @@ export function battleRoutes<R extends Routes>(r: R, { battles }: Pick<PokemonRo
   r.post(`${PREFIX}/battles/:id/choices`, async (req, res) => {
     const who = playerIdentity(req);
     const { id } = parse(uuidParam('battle'), req.params);
+    const key = idempotencyKey(req, false);
     const input = body(req, choiceBody);
-    res.json(battleJson(await battles.choose(who.playerId, id, input.choice)));
+    const { view, replayed } = await battles.choose(who.playerId, id, input.choice, key);
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.json(battleJson(view));
   });
 
   r.post(`${PREFIX}/battles/:id/forfeit`, async (req, res) => {
