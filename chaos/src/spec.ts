@@ -170,6 +170,22 @@ const experimentSchema = z.strictObject({
       namespace: z.string().optional(),
       /** Kubernetes: how many of the matching pods (Chaos Mesh mode one/all). */
       mode: z.enum(['one', 'all']).default('all'),
+      /**
+       * The hosts the target stands for when it runs outside the cluster (PokeAPI: pokeapi.co). The
+       * kubernetes engine puts a network fault on the `from` pods towards these hosts (NetworkChaos
+       * externalTargets); the local engine acts on the stack component named by `service` (a double).
+       */
+      external: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
+              'must be a host name',
+            ),
+        )
+        .min(1)
+        .optional(),
     }),
     fault: faultSchema,
     /** How long the fault stays injected (a one-shot kill: how long it is watched before recovery). */
@@ -242,6 +258,12 @@ function crossChecks(e: Experiment): SpecProblem[] {
       problems.push({ path: 'spec.fault.rateKBps', message: 'a bandwidth fault needs rateKBps (e.g. 10)' });
     if (f.action === 'loss' && f.percent === undefined)
       problems.push({ path: 'spec.fault.percent', message: 'a loss fault needs percent (e.g. 30%)' });
+  }
+  if (e.spec.target.external && !(f.type === 'network' && f.from)) {
+    problems.push({
+      path: 'spec.target.external',
+      message: 'an external target takes a network fault with `from` (the pods that call it)',
+    });
   }
   if (f.type === 'kafka-broker-kill' && e.spec.target.service !== 'kafka')
     problems.push({ path: 'spec.target.service', message: 'kafka-broker-kill targets the kafka service' });

@@ -275,8 +275,21 @@ describe('the kubernetes engine against a fake API server', () => {
     const manifests = parseAllDocuments(r.stdout)
       .map((d) => d.toJS() as { kind: string } & Record<string, unknown>)
       .filter(Boolean);
-    expect(manifests.length).toBe(8);
+    expect(manifests.length).toBe(10);
     for (const m of manifests) expect(validateManifest(m)).toEqual([]);
+    // PokeAPI runs outside the cluster: the fault sits on the pokemon pods, towards its host.
+    const outage = manifests.find((m) => JSON.stringify(m).includes('pokeapi-outage')) as unknown as {
+      kind: string;
+      spec: Record<string, unknown>;
+    };
+    expect(outage.kind).toBe('NetworkChaos');
+    expect(outage.spec).toMatchObject({
+      action: 'partition',
+      direction: 'to',
+      externalTargets: ['pokeapi.co'],
+      selector: { labelSelectors: { 'app.kubernetes.io/name': 'pokemon' } },
+    });
+    expect(outage.spec.target).toBeUndefined();
     expect(api.requests.filter((q) => q.method === 'POST' && q.path.includes('dryrun'))).toEqual([]);
   });
 

@@ -15,8 +15,11 @@ import type { Server } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { JaegerClient } from '@gameday/signals';
+import { REFERENCE_SETS } from '@gameday/pokemon/contract';
 import type { Journal } from '../src/journal';
 import { FakeKubeApi } from './fake-kube-api';
 import {
@@ -72,6 +75,42 @@ function gameday(
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/** A catalogue experiment (chaos/experiments) with the test's short intervals; `spec` overrides. */
+function catalogue(fileName: string, spec: Record<string, unknown>): { file: string; name: string } {
+  const doc = parseYaml(readFileSync(join(root, 'chaos', 'experiments', fileName), 'utf8')) as {
+    metadata: { name: string };
+    spec: Record<string, unknown> & { hypothesis: Record<string, unknown> };
+  };
+  const file = join(dir, fileName.replace(/\.yaml$/, '.json'));
+  doc.spec = {
+    ...doc.spec,
+    baseline: '2s',
+    sampleInterval: '2s',
+    ...spec,
+    hypothesis: { ...doc.spec.hypothesis, recoveryWindow: '10s' },
+  };
+  writeFileSync(file, JSON.stringify(doc));
+  return { file, name: doc.metadata.name };
+}
+
+/** A service of the stack called directly, as the gateway would (identity headers). */
+function direct(service: string, playerId: string, role = 'player') {
+  const url = stack.state()!.components.find((c) => c.name === service)!.url!;
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        'x-player-id': playerId,
+        'x-player-role': role,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  };
 }
 
 /** Writes an experiment with the test's short intervals; `spec` overrides. */
@@ -599,4 +638,117 @@ describe('gameday chaos run on the local stack', () => {
       for (const s of sockets) s.destroy();
     }
   }, 120_000);
+
+  it('game day, pokeapi-outage from the catalogue: the circuit opens, species pages answer from bundled data, no page', async () => {
+    const pokemon = direct('pokemon', randomUUID());
+    const pokemonUrl = stack.state()!.components.find((c) => c.name === 'pokemon')!.url!;
+    // Species pages nobody has read yet: each one asks PokeAPI (through Toxiproxy's pokemon-pokeapi).
+    const ids: string[] = [];
+    for (let cursor: unknown = null, i = 0; i < 5 && (i === 0 || cursor); i++) {
+      const page = await pokemon(
+        'GET',
+        `/api/v1/pokemon/species?limit=100${cursor ? `&cursor=${String(cursor)}` : ''}`,
+      );
+      ids.push(...(page.body.items as { id: string }[]).map((x) => x.id));
+      cursor = page.body.next_cursor;
+    }
+    let running = true;
+    const answers: number[] = [];
+    const statuses = new Set<string>();
+    let sawOpen = false;
+    const traffic = (async () => {
+      for (let i = 0; running && i < ids.length; i++) {
+        const r = await pokemon('GET', `/api/v1/pokemon/species/${ids[i]!}`);
+        answers.push(r.status);
+        statuses.add(String(r.body.enrichment_status));
+        const m = await (await fetch(`${pokemonUrl}/metrics`)).text();
+        if (/gameday_pokeapi_circuit_state\{state="open"\} 1/.test(m)) sawOpen = true;
+        await sleep(150);
+      }
+    })();
+    const { file, name } = catalogue('10-pokeapi-outage.yaml', { duration: '20s' });
+    try {
+      const r = await gameday(['chaos', 'run', file, '--reports', reports()]);
+      expect(r.stderr).toMatch(/preflight: admitted/);
+      expect({ code: r.code, stdout: r.stdout }).toEqual({
+        code: 0,
+        stdout: expect.stringMatching(/passed/),
+      });
+      expect(journalOf(name).journal.verdict).toMatchObject({ status: 'passed', exitCode: 0 });
+    } finally {
+      running = false;
+      await traffic;
+    }
+    expect(sawOpen).toBe(true);
+    // Every species page answered, with or without PokeAPI.
+    expect(answers.length).toBeGreaterThan(20);
+    expect(answers.filter((s) => s !== 200)).toEqual([]);
+    expect([...statuses]).toEqual(expect.arrayContaining(['fresh', 'unavailable']));
+  }, 240_000);
+
+  it('game day, scheduler-kill-mid-tournament from the catalogue: the tournament completes, no battle played twice', async () => {
+    const admin = direct('scheduler', randomUUID(), 'admin');
+    const created = await admin('POST', '/api/v1/tournaments', {
+      name: 'Game day cup',
+      kind: 'single-elimination',
+      max_entrants: 4,
+      starts_at: new Date(Date.now() + 3_000).toISOString(),
+    });
+    expect(created.status).toBe(201);
+    const tournament = String(created.body.id);
+    const sets = REFERENCE_SETS as unknown as Record<string, unknown>[];
+    const trainers: { id: string; pokemon: ReturnType<typeof direct> }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const id = randomUUID();
+      const pokemon = direct('pokemon', id);
+      trainers.push({ id, pokemon });
+      await pokemon('PUT', '/api/v1/pokemon/trainers/me', { name: `Gameday ${i + 1}` });
+      const members: string[] = [];
+      for (const set of sets.slice(0, 2))
+        members.push(String((await pokemon('POST', '/api/v1/pokemon/trainers/me/pokemon', set)).body.id));
+      const team = await pokemon('POST', '/api/v1/pokemon/trainers/me/teams', {
+        name: 'Cup',
+        pokemon: members,
+      });
+      const entry = await direct('scheduler', id)('POST', `/api/v1/tournaments/${tournament}/entries`, {
+        team_id: team.body.id,
+      });
+      expect(entry.status).toBe(201);
+    }
+    // Mid-tournament: round 1 played, round 2 waiting for its turn (rounds are 15 s apart).
+    await stack.until('round 1 of the game-day cup played', 60_000, async () => {
+      const t = await admin('GET', `/api/v1/tournaments/${tournament}`);
+      const matches = (t.body.matches as { round: number; played_at: string | null }[]) ?? [];
+      return matches.filter((m) => m.round === 1 && m.played_at).length === 2 ? true : undefined;
+    });
+    const before = stack.state()!.components.find((c) => c.name === 'scheduler')!;
+    const { file, name } = catalogue('11-scheduler-kill-mid-tournament.yaml', { duration: '15s' });
+    const r = await gameday(['chaos', 'run', file, '--reports', reports()]);
+    expect(r.stderr).toMatch(/preflight: admitted/);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/passed/) });
+    expect(journalOf(name).journal.verdict).toMatchObject({ status: 'passed', exitCode: 0 });
+    expect(stack.state()!.components.find((c) => c.name === 'scheduler')!.pid).not.toBe(before.pid);
+
+    const done = await stack.until('the game-day cup finished', 90_000, async () => {
+      const t = await admin('GET', `/api/v1/tournaments/${tournament}`);
+      return t.body.status === 'finished' ? t.body : undefined;
+    });
+    const matches = done.matches as {
+      round: number;
+      p1: string;
+      p2: string | null;
+      battle_id: string | null;
+      winner_id: string | null;
+    }[];
+    expect(matches.map((m) => m.round)).toEqual([1, 1, 2]);
+    expect(new Set(matches.map((m) => m.battle_id)).size).toBe(3);
+    expect(done.winner_id).toBe(matches[2]!.winner_id ?? matches[2]!.p1);
+    // The pokemon service played one battle per match, none twice: each trainer has exactly the
+    // battles of the matches they played, each the one its match records.
+    for (const t of trainers) {
+      const mine = matches.filter((m) => m.p1 === t.id || m.p2 === t.id).map((m) => m.battle_id);
+      const list = await t.pokemon('GET', '/api/v1/pokemon/battles?limit=100');
+      expect((list.body.items as { id: string }[]).map((b) => b.id).sort()).toEqual([...mine].sort());
+    }
+  }, 300_000);
 });

@@ -61,9 +61,9 @@ function file(name: string, text: string): string {
 }
 
 describe('experiment specs', () => {
-  it('the catalogue has at least 8 valid experiments with the hypotheses the issue asks for', () => {
+  it('the catalogue has at least 10 valid experiments with the hypotheses the issue asks for', () => {
     const loaded = loadExperiments(join(root, 'chaos', 'experiments'));
-    expect(loaded.length).toBeGreaterThanOrEqual(8);
+    expect(loaded.length).toBeGreaterThanOrEqual(10);
     const faults = loaded.map((l) => `${l.experiment.spec.fault.type}:${l.experiment.spec.target.service}`);
     expect(faults).toEqual(
       expect.arrayContaining([
@@ -75,6 +75,8 @@ describe('experiment specs', () => {
         'kafka-broker-kill:kafka',
         'process-kill:leaderboard',
         'cpu-stress:gateway',
+        'network:pokeapi',
+        'process-kill:scheduler',
       ]),
     );
     for (const { experiment } of loaded) {

@@ -277,6 +277,8 @@ function pokeapiDouble(): ComponentSpec {
     }),
     readiness: (ctx) => ({ kind: 'http', url: `${ctx.url('pokeapi')}/__faults` }),
     displayUrl: (ctx) => `${ctx.url('pokeapi')}/api/v2`,
+    // After the services (the pokemon service's last fetches still find it).
+    shutdownPhase: 2,
     hint: (ctx) =>
       `read ${shown(ctx, join(ctx.home, 'logs', 'pokeapi.log'))}; is port ${ctx.port('pokeapi')} free?`,
   };

@@ -62,6 +62,9 @@ describe('the local stack', () => {
       'accounts',
       'wallet',
       'casino',
+      'pokeapi',
+      'pokemon',
+      'scheduler',
       'gateway',
       'stack',
     ]) {
@@ -72,7 +75,7 @@ describe('the local stack', () => {
     // The backends' own metrics are scraped too (their first scrape may come after the services').
     const targets = await stack.until('every job scraped', 30_000, () => {
       const t = stack.state()!.targets;
-      return Object.keys(t).length >= 12 && Object.values(t).every((x) => x.health === 'up') ? t : undefined;
+      return Object.keys(t).length >= 14 && Object.values(t).every((x) => x.health === 'up') ? t : undefined;
     });
     expect(Object.fromEntries(Object.entries(targets).map(([job, t]) => [job, t.health]))).toEqual({
       jaeger: 'up',
@@ -81,6 +84,8 @@ describe('the local stack', () => {
       accounts: 'up',
       wallet: 'up',
       casino: 'up',
+      pokemon: 'up',
+      scheduler: 'up',
       events: 'up',
       leaderboard: 'up',
       gateway: 'up',
@@ -96,7 +101,16 @@ describe('the local stack', () => {
     const pinned = (
       JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }
     ).engines.node;
-    for (const name of ['accounts', 'wallet', 'casino', 'events', 'leaderboard', 'gateway']) {
+    for (const name of [
+      'accounts',
+      'wallet',
+      'casino',
+      'pokemon',
+      'scheduler',
+      'events',
+      'leaderboard',
+      'gateway',
+    ]) {
       const text = await (await fetch(`${component(name).url!}/metrics`)).text();
       // prom-client's nodejs_version_info: the service process's own process.version.
       expect([name, /nodejs_version_info\{version="(v[\d.]+)"/.exec(text)?.[1]]).toEqual([
@@ -295,8 +309,11 @@ describe('the local stack', () => {
       'leaderboard',
       'load',
       'logagent',
+      'pokeapi',
+      'pokemon',
       'postgres',
       'prometheus',
+      'scheduler',
       'toxiproxy',
       'victorialogs',
       'wallet',
@@ -314,6 +331,9 @@ describe('the local stack', () => {
     // The casino settles through the wallet: it stops first.
     expect(order.indexOf('gateway')).toBeLessThan(order.indexOf('casino'));
     expect(order.indexOf('casino')).toBeLessThan(order.indexOf('wallet'));
+    // The scheduler calls the pokemon service, which calls the PokeAPI double.
+    expect(order.indexOf('scheduler')).toBeLessThan(order.indexOf('pokemon'));
+    expect(order.indexOf('pokemon')).toBeLessThan(order.indexOf('pokeapi'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('prometheus'));
     expect(order.indexOf('accounts')).toBeLessThan(order.indexOf('alertmanager'));
     // The services' last spans and lines still find their backends; the agent before the log store.

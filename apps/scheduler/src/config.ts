@@ -28,6 +28,8 @@ export const schedulerConfig = z.object({
   SCHEDULER_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(5),
   SCHEDULER_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
   SCHEDULER_RETRY_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Seconds between a tournament's rounds (spectators follow it round by round; 0: at once). */
+  SCHEDULER_ROUND_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   /** Seconds between matchmaking passes. */
   SCHEDULER_MATCHMAKING_SECONDS: z.coerce.number().int().min(1).max(600).default(2),
   /** Matchmaking windows: ± rating points at once, widening per second waited, up to a maximum. */

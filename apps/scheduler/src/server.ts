@@ -14,6 +14,8 @@ import { Matchmaker } from './domain/matchmaker';
 import { TournamentRunner } from './domain/tournament-runner';
 import { schedulerRoutes } from './entry-points/http';
 import { Jobs, QUEUES } from './jobs';
+import { TOURNAMENT_KINDS } from './domain/tournaments';
+import { FORMATS } from '@gameday/pokemon/contract';
 
 /** pg_advisory_lock key of the outbox relay: one relay per database publishes. */
 const OUTBOX_LOCK_KEY = 0x6f75_7404;
@@ -73,16 +75,19 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300],
   });
   battles.inc(0);
+  for (const kind of TOURNAMENT_KINDS) tournamentsFinished.inc({ kind }, 0);
+  for (const format of FORMATS) paired.inc({ format }, 0);
 
   const tournaments = new TournamentRunner(
     store,
     pokemon,
     {
       scheduleRound: async (id, round) => {
+        const pause = round > 1 ? config.SCHEDULER_ROUND_INTERVAL_SECONDS : 0;
         await jobs.send(
           QUEUES.tournamentRound,
           { tournament_id: id, round },
-          { singletonKey: `${id}:${round}` },
+          { singletonKey: `${id}:${round}`, ...(pause ? { startAfter: pause } : {}) },
         );
       },
       scheduleStart: async (id, at) => {

@@ -116,9 +116,18 @@ export function renderManifest(e: Experiment, runId: string, defaultNamespace: s
     case 'network': {
       kind = 'NetworkChaos';
       // With `from`, netem sits on the client pods towards the target; else on the target, both ways.
-      const edge = f.from
-        ? { selector: selector(f.from), direction: 'to', target: { mode: 'all', selector: selector(target) } }
-        : { selector: selector(target), direction: 'both' };
+      // An external target (outside the cluster): netem on the `from` pods towards its hosts.
+      const external = e.spec.target.external;
+      const edge =
+        external && f.from
+          ? { selector: selector(f.from), direction: 'to', externalTargets: external }
+          : f.from
+            ? {
+                selector: selector(f.from),
+                direction: 'to',
+                target: { mode: 'all', selector: selector(target) },
+              }
+            : { selector: selector(target), direction: 'both' };
       const base = { mode: e.spec.target.mode, ...edge, duration };
       switch (f.action) {
         case 'latency':

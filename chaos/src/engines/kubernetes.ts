@@ -198,7 +198,8 @@ export class KubernetesEngine implements Engine {
         `the ${m.kind} does not validate against the Chaos Mesh CRD:\n  ${problems.join('\n  ')}`,
       );
     const core = this.kc.makeApiClient(this.k8s.CoreV1Api);
-    const services = [experiment.spec.target.service];
+    // An external target has no pods here: only the pods that call it must run.
+    const services = experiment.spec.target.external ? [] : [experiment.spec.target.service];
     if (experiment.spec.fault.type === 'network' && experiment.spec.fault.from)
       services.push(experiment.spec.fault.from);
     for (const service of services) {
