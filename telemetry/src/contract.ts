@@ -145,6 +145,7 @@ export const METRICS = {
   pokemonBattlesResumed: 'gameday_pokemon_battles_resumed_total',
   pokemonRatingUpdates: 'gameday_pokemon_rating_updates_total',
   pokemonActiveBattles: 'gameday_pokemon_active_battles',
+  pokemonSimulatorQueued: 'gameday_pokemon_simulator_queued',
   pokeapiRequests: 'gameday_pokeapi_requests_total', // {outcome}
   pokeapiRequestDuration: 'gameday_pokeapi_request_duration_seconds', // histogram {outcome}
   pokeapiCircuitState: 'gameday_pokeapi_circuit_state', // {state: closed|open|half_open}

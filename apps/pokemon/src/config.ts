@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from '@gameday/telemetry';
 import { SERVICE_TOKENS_PATTERN } from '@gameday/platform';
 
@@ -17,6 +18,16 @@ export const pokemonConfig = z.object({
   POKEMON_TURN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** How often the turn timer looks for players who ran out of time. */
   POKEMON_TURN_SWEEP_MS: ms(100, 60_000, 1000),
+  /**
+   * Worker threads that simulate whole battles (instant ones against the AI, tournament matches,
+   * replay checks) off the event loop; 0 runs them on it. Default: the cores less one, at least 1.
+   */
+  POKEMON_SIM_THREADS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(Math.max(1, availableParallelism() - 1)),
   /** Battles between players kept in memory between turns (others are replayed from PostgreSQL). */
   POKEMON_BATTLE_CACHE: z.coerce.number().int().min(0).max(100_000).default(2000),
   /** PokeAPI's base URL (the fetcher), or "off" for the bundled pokédex alone. */

@@ -19,6 +19,7 @@ import type { Enricher } from './domain/enrichment';
 import { INITIAL_RATING } from './domain/ratings';
 import { FORMATS } from './domain/sets';
 import { Trainers } from './domain/trainers';
+import { createSimulator } from './simulation/simulator';
 import { battleRoutes, pokedexRoutes, trainerRoutes } from './entry-points/http';
 import { internalRoutes } from './entry-points/internal';
 import type { FormatId } from './domain/sets';
@@ -51,8 +52,18 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const trainersRepo = new PgTrainersRepository(pool);
   const battlesRepo = new PgBattlesRepository(pool);
   const trainers = new Trainers(trainersRepo, dex);
+  const simulator = createSimulator(config.POKEMON_SIM_THREADS);
+  service.onShutdown('battle simulators', () => simulator.close());
+  service.metrics.gauge({
+    name: 'gameday_pokemon_simulator_queued',
+    help: 'Whole-battle simulations waiting for a worker thread (POKEMON_SIM_THREADS).',
+    collect() {
+      this.set(simulator.queued);
+    },
+  });
   const battles = new Battles({
     repo: battlesRepo,
+    simulator,
     trainers,
     logger,
     observer: battleMetrics(service, battlesRepo),

@@ -10,7 +10,14 @@ import { context, propagation, trace, SpanStatusCode } from '@opentelemetry/api'
 import type { Span } from '@opentelemetry/api';
 import type { PoolClient } from 'pg';
 import type { PokemonSet } from '@pkmn/sim';
-import { ConflictError, ForbiddenError, HttpError, NotFoundError, ValidationError } from '@gameday/telemetry';
+import {
+  ConflictError,
+  ForbiddenError,
+  HttpError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '@gameday/telemetry';
 import type { Logger } from '@gameday/telemetry';
 import { outboxInsert } from '@gameday/outbox';
 import type {
@@ -19,9 +26,11 @@ import type {
   PgBattlesRepository,
   StoredChoice,
 } from '../data-access/battles-repository';
-import { HOUSE_NAME, houseTeam } from './house-team';
-import { IllegalChoice, LiveBattle, SIDES, logHash, newSeed, playOut, viewLog } from './engine';
-import type { BattleSetup, Pending, SideId } from './engine';
+import { HOUSE_NAME } from './house-team';
+import { IllegalChoice, LiveBattle, SIDES, logHash, newSeed, viewLog } from './engine';
+import type { BattleSetup, Pending, RecordedChoice, SideId } from './engine';
+import type { Simulator } from '../simulation/simulator';
+import type { PlayResult, PlayTask } from '../simulation/tasks';
 import { INITIAL_RATING, rateGame } from './ratings';
 import type { FormatId } from './sets';
 import { SetProblems, toShowdownSet, validateTeam } from './sets';
@@ -41,6 +50,8 @@ export interface BattleObserver {
 
 export interface BattlesOptions {
   repo: PgBattlesRepository;
+  /** Where whole battles are simulated (worker threads, or inline). */
+  simulator: Simulator;
   trainers: Trainers;
   logger: Logger;
   observer: BattleObserver;
@@ -169,15 +180,20 @@ export class Battles {
     const trainer = await this.o.trainers.ensure(playerId);
     const team = await this.teamSets(playerId, input.team_id, input.format, 'team_id');
     const seed = newSeed();
+    const id = randomUUID();
+    // The AI's team is drawn from the seed in the worker, with the battle.
+    const played = await this.simulate(
+      id,
+      { format: input.format, seed, p1: { name: trainer.name, team }, p2: { name: HOUSE_NAME } },
+      'ai',
+    );
     const setup: BattleSetup = {
       format: input.format,
       seed,
       p1: { name: trainer.name, team },
-      p2: { name: HOUSE_NAME, team: houseTeam(input.format, seed) },
+      p2: { name: HOUSE_NAME, team: played.p2Team },
     };
-    const id = randomUUID();
-    const live = simulate(id, setup, 'ai', this.o.observer);
-    const winner = live.winner === undefined ? 'tie' : (live.winner ?? 'tie');
+    const winner = played.winner;
     const stored = await this.o.repo.transaction(async (client) => {
       if (key) {
         const claim = await this.o.repo.claimKey(client, playerId, key, 'battle.instant', hash, id);
@@ -196,12 +212,12 @@ export class Battles {
         p2Name: setup.p2.name,
         p1Team: setup.p1.team,
         p2Team: setup.p2.team,
-        turn: live.turn,
-        choiceCount: live.choices.length,
+        turn: played.turn,
+        choiceCount: played.choices.length,
         winner,
         endReason: 'normal',
-        log: live.log.join('\n'),
-        logHash: logHash(live.log),
+        log: played.log.join('\n'),
+        logHash: played.logHash,
         turnDeadline: null,
         timeoutAction: 'ai',
         origin: 'player',
@@ -209,7 +225,7 @@ export class Battles {
         startedAt: new Date(),
         finishedAt: new Date(),
       });
-      await this.o.repo.appendChoices(client, id, 0, storedChoices(live, 0, true));
+      await this.o.repo.appendChoices(client, id, 0, toStored(played.choices, played.turn, true));
       await client.query(finishedEvent(battle, undefined));
       return { battle };
     });
@@ -218,8 +234,8 @@ export class Battles {
         view: await this.answerForKey(playerId, stored.existing, 'battle.instant', hash),
         replayed: true,
       };
-    this.o.observer.finished({ format: input.format, mode: 'ai', endReason: 'normal', turns: live.turn });
-    return { view: this.viewOf(stored.battle, playerId, live), replayed: false };
+    this.o.observer.finished({ format: input.format, mode: 'ai', endReason: 'normal', turns: played.turn });
+    return { view: this.viewOf(stored.battle, playerId, undefined), replayed: false };
   }
 
   /**
@@ -247,8 +263,8 @@ export class Battles {
     const [p1, p2] = [await side(input.p1, 'p1'), await side(input.p2, 'p2')];
     const id = randomUUID();
     const setup: BattleSetup = { format: input.format, seed: newSeed(), p1, p2 };
-    const live =
-      input.mode === 'auto' ? simulate(id, setup, 'auto', this.o.observer) : LiveBattle.start(setup);
+    const live: LiveBattle | PlayResult =
+      input.mode === 'auto' ? await this.simulate(id, setup, 'auto') : LiveBattle.start(setup);
     try {
       const battle = await this.o.repo.transaction(async (client) => {
         const row = await this.o.repo.insert(client, {
@@ -281,11 +297,11 @@ export class Battles {
               }
             : {}),
         });
-        await this.o.repo.appendChoices(client, id, 0, storedChoices(live, 0, true));
+        await this.o.repo.appendChoices(client, id, 0, toStored(live.choices, live.turn, true));
         if (input.mode === 'auto') await this.finish(client, row);
         return row;
       });
-      if (input.mode === 'live') this.remember(id, live);
+      if (live instanceof LiveBattle) this.remember(id, live);
       return { battle, created: true };
     } catch (e) {
       // Asked twice at once: the other request made it.
@@ -295,6 +311,44 @@ export class Battles {
       }
       throw e;
     }
+  }
+
+  /**
+   * A whole battle, AI against AI, played in the simulation pool (off the event loop): one `battle
+   * <mode>` span around it, and a `battle.turn` span per turn made from the worker's timings.
+   */
+  private simulate(id: string, setup: PlayTask['setup'], mode: 'ai' | 'auto'): Promise<PlayResult> {
+    return tracer.startActiveSpan(`battle ${mode}`, async (span: Span) => {
+      span.setAttributes({
+        'gameday.battle.id': id,
+        'gameday.battle.format': setup.format,
+        'gameday.battle.mode': mode,
+      });
+      try {
+        const played = await this.o.simulator.play({ setup }).catch((e: Error) => {
+          throw /queue is at limit/i.test(e.message)
+            ? new ServiceUnavailableError('Every battle simulator is busy: retry in a moment.', 1)
+            : e;
+        });
+        let at = played.startedAt;
+        played.turnMs.forEach((ms, turn) => {
+          const t = tracer.startSpan('battle.turn', {
+            startTime: at,
+            attributes: { 'gameday.battle.turn': turn },
+          });
+          at += ms;
+          t.end(at);
+          this.o.observer.turn(mode, ms / 1000);
+        });
+        span.setAttributes({ 'gameday.battle.turns': played.turn, 'gameday.battle.winner': played.winner });
+        return played;
+      } catch (e) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(e) });
+        throw e;
+      } finally {
+        span.end();
+      }
+    });
   }
 
   /** Retention: purges logs and choices of battles finished more than `days` ago. */
@@ -656,15 +710,16 @@ export class Battles {
 
   private async verify(battle: BattleRow): Promise<ReplayReport> {
     const choices = await this.o.repo.choices(battle.id);
-    const live = LiveBattle.replay(setupOf(battle), choices);
-    if (battle.endReason === 'forfeit' || battle.endReason === 'timeout') {
-      const loser = battle.winner === 'p1' ? 'p2' : 'p1';
-      live.forfeit(loser);
-    }
+    const forfeited = battle.endReason === 'forfeit' || battle.endReason === 'timeout';
+    const replayed = await this.o.simulator.replay({
+      setup: setupOf(battle),
+      choices: choices.map((c) => ({ side: c.side, choice: c.choice })),
+      ...(forfeited ? { forfeit: battle.winner === 'p1' ? ('p2' as const) : ('p1' as const) } : {}),
+    });
     const stored = battle.log ? battle.log.split('\n') : [];
     const storedHash = logHash(stored);
-    const replayedHash = logHash(live.log);
-    const replayedWinner = live.ended ? (live.winner ?? 'tie') : null;
+    const replayedHash = replayed.logHash;
+    const replayedWinner = replayed.winner;
     return {
       battle_id: battle.id,
       verified:
@@ -699,48 +754,11 @@ function setupOf(
 
 /** The choices made since `from`, with the turn each was made in. */
 function storedChoices(live: LiveBattle, from: number, byAi: boolean): StoredChoice[] {
-  return live.choices.slice(from).map((c) => ({ ...c, byAi, turn: live.turn }));
+  return toStored(live.choices.slice(from), live.turn, byAi);
 }
 
-/**
- * An instant battle, AI against AI on the player's behalf: one `battle` span, a `battle.turn` span
- * per turn (the turns run back to back on this thread, each span covering its own).
- */
-export function simulate(
-  id: string,
-  setup: BattleSetup,
-  mode: string,
-  observer?: Pick<BattleObserver, 'turn'>,
-): LiveBattle {
-  return tracer.startActiveSpan(`battle ${mode}`, (battleSpan: Span) => {
-    battleSpan.setAttributes({
-      'gameday.battle.id': id,
-      'gameday.battle.format': setup.format,
-      'gameday.battle.mode': mode,
-    });
-    try {
-      const live = LiveBattle.start(setup);
-      let turnSpan = tracer.startSpan('battle.turn', { attributes: { 'gameday.battle.turn': 0 } });
-      let turnStart = performance.now();
-      playOut(live, (turn) => {
-        turnSpan.end();
-        observer?.turn(mode, (performance.now() - turnStart) / 1000);
-        turnStart = performance.now();
-        turnSpan = tracer.startSpan('battle.turn', { attributes: { 'gameday.battle.turn': turn + 1 } });
-      });
-      turnSpan.end();
-      battleSpan.setAttributes({
-        'gameday.battle.turns': live.turn,
-        'gameday.battle.winner': live.winner ?? 'tie',
-      });
-      return live;
-    } catch (e) {
-      battleSpan.setStatus({ code: SpanStatusCode.ERROR, message: String(e) });
-      throw e;
-    } finally {
-      battleSpan.end();
-    }
-  });
+function toStored(choices: readonly RecordedChoice[], turn: number, byAi: boolean): StoredChoice[] {
+  return choices.map((c) => ({ side: c.side, choice: c.choice, byAi, turn: c.turn ?? turn }));
 }
 
 /** The outbox row of `battle.finished` (keyed by p1's id; the AI is the nil UUID). */

@@ -25,6 +25,8 @@ export interface BattleSetup {
 export interface RecordedChoice {
   side: SideId;
   choice: string;
+  /** The turn it was made in (0: team preview). */
+  turn?: number;
 }
 
 /** A choice the simulator refused; the message is the simulator's own. */
@@ -118,12 +120,13 @@ export class LiveBattle {
     if (/^\s*undo\b/i.test(choice)) throw new IllegalChoice('"undo" is not accepted: a choice is final');
     if (!this.pending(side)) throw new IllegalChoice(`${side} has nothing to choose now`);
     this.lastError = '';
+    const turn = this.battle.turn;
     if (!this.battle.choose(side, choice)) {
       throw new IllegalChoice(
         this.lastError.replace(/^\[[^\]]+\]\s*/, '') || `"${choice}" is not a valid choice`,
       );
     }
-    this.choices.push({ side, choice });
+    this.choices.push({ side, choice, turn });
   }
 
   /** The AI's choice for `side`, the same on every replay of this battle. */
