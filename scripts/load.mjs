@@ -10,7 +10,8 @@
 // Environment: GATEWAY_URL (default http://127.0.0.1:8080; loopback only), ADMIN_EMAIL and
 // ADMIN_PASSWORD (an admin of the platform, default admin@gameday.local as on the local stack),
 // THINK (think-time scale, default 1), K6_NO_THRESHOLDS=1 to run without the SLO thresholds,
-// GAMEDAY_LOAD_THRESHOLDS=errors to keep only the error-rate ones.
+// GAMEDAY_LOAD_THRESHOLDS=errors to keep only the error-rate ones, POKEMON=0 to leave the Pokémon
+// journey out (load/scenarios.ts).
 /* global fetch, AbortSignal */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -22,7 +22,7 @@ export function gatewayUrl(): string {
   return raw;
 }
 
-const BASE = `${gatewayUrl()}/api/v1`;
+export const BASE = `${gatewayUrl()}/api/v1`;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const PASSWORD = 'correct horse battery staple';
 export const ADMIN_EMAIL = __ENV.ADMIN_EMAIL || 'admin@gameday.local';
@@ -33,10 +33,11 @@ export const rateLimited = new Counter('gameday_rate_limited');
 /** Calls skipped because the gateway does not route the area (404: events or leaderboard not deployed). */
 export const notDeployed = new Counter('gameday_not_deployed');
 
-type Service = 'accounts' | 'wallet' | 'casino' | 'events' | 'leaderboard';
-type Res = RefinedResponse<ResponseType | undefined>;
+export type Service = 'accounts' | 'wallet' | 'casino' | 'events' | 'leaderboard' | 'pokemon' | 'scheduler';
+export type Res = RefinedResponse<ResponseType | undefined>;
 
-function params(service: Service, route: string, token?: string, extra: Record<string, string> = {}) {
+/** Request parameters: the bearer token, extra headers, and the tags every request carries. */
+export function params(service: Service, route: string, token?: string, extra: Record<string, string> = {}) {
   const p: RefinedParams<'text'> = {
     headers: { ...JSON_HEADERS, ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra },
     tags: { service, route, name: route },
@@ -44,16 +45,17 @@ function params(service: Service, route: string, token?: string, extra: Record<s
   return p;
 }
 
-function counted(res: Res): Res {
+export function counted(res: Res): Res {
   if (res.status === 429) rateLimited.add(1);
   return res;
 }
 
-function expect(res: Res, what: string, statuses: number[]): boolean {
+/** A check named `<what>: <statuses>` (e.g. `deposit: 201`), passed when the status is one of them. */
+export function expect(res: Res, what: string, statuses: number[]): boolean {
   return check(res, { [`${what}: ${statuses.join('/')}`]: (r) => statuses.includes(r.status) });
 }
 
-function json<T>(res: Res): T | undefined {
+export function json<T>(res: Res): T | undefined {
   try {
     return res.json() as unknown as T;
   } catch {
@@ -191,11 +193,30 @@ export function roundHistory(token: string): void {
   expect(res, 'round history', [200]);
 }
 
+/** The optional areas a journey checks for before using them (the gateway 404s an area it does not route). */
+export type Area = 'events' | 'leaderboards' | 'pokemon' | 'scheduler';
+
+/** One route per area, asked without a token; the route tag is the template, as for every request. */
+const PROBES: Record<Area, { service: Service; route: string; path: string }> = {
+  events: { service: 'events', route: '/api/v1/events', path: '/api/v1/events' },
+  leaderboards: {
+    service: 'leaderboard',
+    route: '/api/v1/leaderboards/:board',
+    path: '/api/v1/leaderboards/most-wagered',
+  },
+  pokemon: { service: 'pokemon', route: '/api/v1/pokemon/formats', path: '/api/v1/pokemon/formats' },
+  // Matchmaking and the daily challenges: one upstream (the scheduler), routed together.
+  scheduler: {
+    service: 'scheduler',
+    route: '/api/v1/matchmaking/queue/me',
+    path: '/api/v1/matchmaking/queue/me',
+  },
+};
+
 /** Whether the gateway routes an area: unauthenticated, a routed area answers 401, an unrouted one 404. */
-export function deployed(area: 'events' | 'leaderboards'): boolean {
-  const service: Service = area === 'events' ? 'events' : 'leaderboard';
-  const path = area === 'events' ? '/api/v1/events' : '/api/v1/leaderboards/most-wagered';
-  const res = counted(http.get(`${gatewayUrl()}${path}`, { tags: { service, route: path, name: path } }));
+export function deployed(area: Area): boolean {
+  const { service, route, path } = PROBES[area];
+  const res = counted(http.get(`${gatewayUrl()}${path}`, params(service, route)));
   return res.status !== 404;
 }
 

@@ -1,7 +1,9 @@
-// The smoke scenario end to end: the platform (accounts, gateway, wallet, casino on a real PostgreSQL;
-// no Kafka, so events and leaderboards are not routed and the journeys skip them), k6 built by
-// scripts/k6.mjs (minutes the first time, cached after), and `npm run load -- smoke` through
-// scripts/load.mjs with the SLO thresholds: k6 must exit 0 with requests made and every check passed.
+// The smoke scenario end to end: the platform (accounts, gateway, wallet, casino and pokemon on a real
+// PostgreSQL; no Kafka, so events and leaderboards are not routed and the journeys skip them; no
+// scheduler, so the Pokémon journey's live battle starts with a direct challenge and the daily
+// challenges are skipped), k6 built by scripts/k6.mjs (minutes the first time, cached after), and
+// `npm run load -- smoke` through scripts/load.mjs with the SLO thresholds: k6 must exit 0 with
+// requests made and every check passed, in the casino journey and in one Pokémon visit beside it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +39,11 @@ describe('load: the smoke scenario', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gameday-load-'));
-    api = await startPlayerApi({ casino: {}, accountsEnv: { ACCOUNTS_ADMIN_EMAILS: ADMIN_EMAIL } });
+    api = await startPlayerApi({
+      casino: {},
+      pokemon: {},
+      accountsEnv: { ACCOUNTS_ADMIN_EMAILS: ADMIN_EMAIL },
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -90,5 +96,14 @@ describe('load: the smoke scenario', () => {
     // Events and leaderboards are not routed here (no Kafka): skipped, not failed.
     expect(summary.metrics['gameday_not_deployed']).toBeUndefined();
     expect(load.output).toMatch(/not routed by the gateway/);
+    // The Pokémon visit: a battle against the AI and a live one played to its end (or forfeited at its
+    // bound), each replayed and verified; matchmaking is not routed (no scheduler), so nobody queued.
+    expect(summary.metrics['gameday_pokemon_battles']?.['count']).toBeGreaterThanOrEqual(2);
+    const replays = summary.metrics['gameday_pokemon_replays_verified']!;
+    expect(replays['passes']).toBeGreaterThanOrEqual(2);
+    expect(replays['fails']).toBe(0);
+    const matched = summary.metrics['gameday_pokemon_matched'];
+    expect((matched?.['passes'] ?? 0) + (matched?.['fails'] ?? 0)).toBe(0);
+    expect(load.output).toMatch(/scheduler \(matchmaking, daily challenges\) is not routed by the gateway/);
   }, 900_000);
 });

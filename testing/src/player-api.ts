@@ -1,5 +1,6 @@
 // The player API as the tests and benchmarks run it: a real PostgreSQL, accounts and the gateway,
-// sharing one freshly generated Ed25519 key pair; with `casino`, also the wallet and the casino.
+// sharing one freshly generated Ed25519 key pair; with `casino`, also the wallet and the casino;
+// with `pokemon` the pokemon service, and with `scheduler` (which needs it) the scheduler too.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { startPostgres } from './postgres';
 import type { TestPostgres } from './postgres';
@@ -18,10 +19,15 @@ export interface PlayerApi {
   casino?: ServiceProcess;
   /** Started when the `pokemon` option is given. */
   pokemon?: ServiceProcess;
+  /** Started when the `scheduler` option is given (with `pokemon`). */
+  scheduler?: ServiceProcess;
   /** The casino's token for the wallet's internal API. */
   walletToken: string;
   keys: { privatePem: string; publicPem: string };
-  /** Stops the gateway, then accounts, then PostgreSQL (and deletes its data). */
+  /**
+   * Stops the gateway, then the services behind it (the scheduler before pokemon), then accounts, then
+   * PostgreSQL (and deletes its data).
+   */
   stop(): Promise<void>;
 }
 
@@ -60,6 +66,16 @@ export interface PlayerApiOptions {
     pokemonEnv?: Record<string, string | undefined>;
     pokemonOptions?: Omit<StartOptions, 'env'>;
   };
+  /**
+   * Also start the scheduler (its own database; pg-boss keeps its jobs there too), routed by the
+   * gateway. It needs `pokemon`: the pokemon service is started knowing the scheduler's service token
+   * (POKEMON_SERVICE_TOKENS), and the scheduler calls its internal API with it. With `events`, the
+   * scheduler's outbox relays its events to that Kafka.
+   */
+  scheduler?: {
+    schedulerEnv?: Record<string, string | undefined>;
+    schedulerOptions?: Omit<StartOptions, 'env'>;
+  };
 }
 
 function generatedKeys(): { privatePem: string; publicPem: string } {
@@ -71,11 +87,16 @@ function generatedKeys(): { privatePem: string; publicPem: string } {
 }
 
 export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<PlayerApi> {
+  if (options.scheduler && !options.pokemon) {
+    throw new Error('startPlayerApi: `scheduler` needs `pokemon` (it calls the pokemon service)');
+  }
   const ownPg = options.pg === undefined;
   const pg = options.pg ?? (await startPostgres());
   const suffix = Math.random().toString(36).slice(2, 10);
   const database = `accounts_${suffix}`;
   const walletToken = randomBytes(18).toString('base64url');
+  // The scheduler's token for the pokemon service's internal API.
+  const pokemonToken = randomBytes(18).toString('base64url');
   const keys = options.keys ?? generatedKeys();
   const stopPg = async () => {
     if (ownPg) await pg.destroy();
@@ -84,6 +105,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
   let wallet: ServiceProcess | undefined;
   let casino: ServiceProcess | undefined;
   let pokemon: ServiceProcess | undefined;
+  let scheduler: ServiceProcess | undefined;
   let events: ServiceProcess | undefined;
   let leaderboard: ServiceProcess | undefined;
   try {
@@ -129,7 +151,22 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
           DATABASE_URL: pg.url(`pokemon_${suffix}`),
           POKEAPI_URL: 'off',
           ...(options.events ? { KAFKA_BROKERS: options.events.kafkaBrokers } : {}),
+          ...(options.scheduler ? { POKEMON_SERVICE_TOKENS: `scheduler=${pokemonToken}` } : {}),
           ...options.pokemon.pokemonEnv,
+        },
+      });
+    }
+    if (options.scheduler && pokemon) {
+      await pg.createDatabase(`scheduler_${suffix}`);
+      scheduler = await startService('scheduler', {
+        ...options.scheduler.schedulerOptions,
+        env: {
+          ...options.env,
+          DATABASE_URL: pg.url(`scheduler_${suffix}`),
+          POKEMON_URL: pokemon.url,
+          POKEMON_TOKEN: pokemonToken,
+          ...(options.events ? { KAFKA_BROKERS: options.events.kafkaBrokers } : {}),
+          ...options.scheduler.schedulerEnv,
         },
       });
     }
@@ -158,6 +195,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
         ...(wallet ? { WALLET_URL: wallet.url } : {}),
         ...(casino ? { CASINO_URL: casino.url } : {}),
         ...(pokemon ? { POKEMON_URL: pokemon.url } : {}),
+        ...(scheduler ? { SCHEDULER_URL: scheduler.url } : {}),
         ...(events ? { EVENTS_URL: events.url } : {}),
         ...(leaderboard ? { LEADERBOARD_URL: leaderboard.url } : {}),
         JWT_PUBLIC_KEY: keys.publicPem,
@@ -165,13 +203,14 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
       },
     });
     const running = accounts;
-    const [runningWallet, runningCasino, runningPokemon, runningEvents, runningLeaderboard] = [
-      wallet,
-      casino,
-      pokemon,
-      events,
-      leaderboard,
-    ];
+    const [
+      runningWallet,
+      runningCasino,
+      runningPokemon,
+      runningScheduler,
+      runningEvents,
+      runningLeaderboard,
+    ] = [wallet, casino, pokemon, scheduler, events, leaderboard];
     return {
       pg,
       accounts: running,
@@ -179,6 +218,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
       ...(runningWallet ? { wallet: runningWallet } : {}),
       ...(runningCasino ? { casino: runningCasino } : {}),
       ...(runningPokemon ? { pokemon: runningPokemon } : {}),
+      ...(runningScheduler ? { scheduler: runningScheduler } : {}),
       ...(runningEvents ? { events: runningEvents } : {}),
       ...(runningLeaderboard ? { leaderboard: runningLeaderboard } : {}),
       walletToken,
@@ -187,6 +227,8 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
         await gateway.stop();
         await runningLeaderboard?.stop();
         await runningEvents?.stop();
+        // The scheduler calls pokemon: it stops first.
+        await runningScheduler?.stop();
         await runningPokemon?.stop();
         await runningCasino?.stop();
         await runningWallet?.stop();
@@ -197,6 +239,7 @@ export async function startPlayerApi(options: PlayerApiOptions = {}): Promise<Pl
   } catch (err) {
     await leaderboard?.stop();
     await events?.stop();
+    await scheduler?.stop();
     await pokemon?.stop();
     await casino?.stop();
     await wallet?.stop();

@@ -432,11 +432,24 @@ export const pokemonPaths = {
         "Pokémon Showdown's choice syntax: `move 1`, `move 2 terastallize`, `switch 3`, `team 123456`, " +
         "`default`. A choice the battle does not allow is a 400 (with the simulator's reason); a choice " +
         'is final (`undo` is refused). Before the battle starts, after it ends, or once your choice for ' +
-        'the turn is in: 409.',
-      parameters: [idParam('battle')],
+        'the turn is in: 409. With an `Idempotency-Key`, a retried choice whose first attempt was applied ' +
+        '(its answer lost) answers the battle as it is now, with `Idempotent-Replayed: true`, instead of ' +
+        'being applied to the next turn.',
+      parameters: [
+        idParam('battle'),
+        {
+          ...idempotencyKey,
+          description:
+            'A unique key per choice (e.g. a UUID), reused on retries: the choice is applied once.',
+        },
+      ],
       requestBody: { required: true, content: json('Choice') },
       responses: {
-        '200': ok('The battle after your choice.', 'Battle'),
+        '200': {
+          description: 'The battle after your choice (or, replayed, as it is now).',
+          headers: { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } },
+          content: json('Battle'),
+        },
         ...write({ ...battleAnswers, '409': ref('Conflict') }),
       },
     }),

@@ -13,6 +13,7 @@ import {
   pokemonSchemas,
   pokemonTags,
 } from './openapi-pokemon';
+import { schedulerPaths, schedulerSchemas, schedulerTags } from './openapi-scheduler';
 
 const playerId = {
   name: 'id',
@@ -72,6 +73,7 @@ export const openApiDocument = {
     { name: 'players', description: 'Registration, login, profiles and roles (the accounts service).' },
     ...moneyTags,
     ...pokemonTags,
+    ...schedulerTags,
     ...eventTags,
     { name: 'meta', description: 'This document.' },
   ],
@@ -176,6 +178,7 @@ export const openApiDocument = {
     },
     ...moneyPaths,
     ...pokemonPaths,
+    ...schedulerPaths,
     ...eventPaths,
     '/api/v1/openapi.json': {
       get: {
@@ -225,7 +228,9 @@ export const openApiDocument = {
       NotFound: problem('No such resource.'),
       Conflict: problem(
         'A conflict: the resource exists already, an Idempotency-Key was reused with another body, the round or ' +
-          'battle takes no such action now, or a Pokémon to release is in a team.',
+          'battle takes no such action now, a Pokémon to release is in a team, a tournament takes no more ' +
+          'entries (started, full, or you are in), you wait in the matchmaking queue already, or a ' +
+          'challenge was claimed already or is not today’s.',
       ),
       PayloadTooLarge: problem('The body is larger than the limit (64 KiB by default).'),
       UnsupportedMediaType: problem('The body is not `application/json`.'),
@@ -233,12 +238,16 @@ export const openApiDocument = {
       BadGateway: problem('A service behind the gateway answered badly or broke off.'),
       ServiceUnavailable: problem('A service behind the gateway is down.', retryAfter),
       GatewayTimeout: problem('A service behind the gateway did not answer in time.'),
-      Unprocessable: problem('A domain rule refused it (e.g. `insufficient-funds`).'),
+      Unprocessable: problem(
+        'A domain rule refused it (e.g. `insufficient-funds`, or `challenge-not-done` for a challenge ' +
+          'claimed before it is done).',
+      ),
       ...pokemonResponses,
     },
     schemas: {
       ...moneySchemas,
       ...pokemonSchemas,
+      ...schedulerSchemas,
       ...eventSchemas,
       Player: {
         type: 'object',

@@ -19,6 +19,7 @@ import { GAMES, routes as casinoRoutes } from '@gameday/casino';
 import { parseEvents, routes as eventsRoutes } from '@gameday/events';
 import { DEFAULT_FORMAT, FORMATS, routes as pokemonRoutes } from '@gameday/pokemon';
 import { routes as leaderboardRoutes } from '@gameday/leaderboard';
+import { CATALOGUE, TOURNAMENT_KINDS, routes as schedulerRoutes } from '@gameday/scheduler';
 import { DEAD_LETTER_TOPIC, EVENTS_TOPIC } from '@gameday/outbox';
 import { GATEWAY_ROUTES, PUBLIC_ROUTES, openApiDocument } from '@gameday/gateway';
 import { claims, ed25519, eddsaToken } from './support';
@@ -207,6 +208,22 @@ beforeAll(async () => {
     gatewayEnv: { RATE_LIMIT_IP_PER_MINUTE: '10000' },
     casino: { walletEnv: { RECONCILE_INTERVAL_SECONDS: '0' } },
     pokemon: {},
+    scheduler: {
+      schedulerEnv: {
+        // Tournaments start, rounds run and the queue is paired within moments.
+        SCHEDULER_POLL_SECONDS: '0.5',
+        SCHEDULER_MATCHMAKING_SECONDS: '1',
+        SCHEDULER_SUPERVISE_SECONDS: '1',
+        // A job that fails is retried once, a second later, then it is a dead job.
+        SCHEDULER_RETRY_LIMIT: '1',
+        SCHEDULER_RETRY_DELAY_SECONDS: '1',
+        // A paused pokemon service (the dead-job test) is given up on quickly.
+        POKEMON_TIMEOUT_MS: '500',
+        // Wide enough to pair the player and the admin at once (their rated battle set their ratings apart).
+        MATCHMAKING_WINDOW: '1000',
+        MATCHMAKING_WINDOW_MAX: '1000',
+      },
+    },
     events: { kafkaBrokers: kafka.brokers },
   });
   ({ accounts, gateway } = api);
@@ -271,6 +288,32 @@ let adminId = '';
 /** The player's Pokémon (from SETS) and their gen9ou team of the first three. */
 const myPokemon: string[] = [];
 let myTeam = '';
+/** The admin's gen9ou team (the scheduler's tests: tournaments and matchmaking). */
+let adminTeam = '';
+/** A tournament whose match cannot be played (a team deleted after entering): a walkover. */
+let brokenCup = '';
+
+/** Sets legal in gen9lc (Little Cup): a daily challenge may ask for a Little Cup win. */
+const LC_SETS: Record<string, unknown>[] = [
+  {
+    species: 'Foongus',
+    level: 5,
+    ability: 'Regenerator',
+    item: 'Eviolite',
+    nature: 'Bold',
+    evs: { hp: 236, defense: 236, special_defense: 36 },
+    moves: ['Spore', 'Giga Drain', 'Sludge Bomb', 'Clear Smog'],
+  },
+  {
+    species: 'Mudbray',
+    level: 5,
+    ability: 'Stamina',
+    item: 'Eviolite',
+    nature: 'Impish',
+    evs: { hp: 36, attack: 196, defense: 196 },
+    moves: ['Earthquake', 'Rock Slide', 'Stealth Rock', 'Rest'],
+  },
+];
 
 const POKEMON = '/api/v1/pokemon';
 /** Sets legal in gen9ou, as apps/pokemon/test/support.ts has them (OU_SETS). */
@@ -339,6 +382,7 @@ describe('the OpenAPI document', () => {
       ...walletRoutes,
       ...casinoRoutes,
       ...pokemonRoutes,
+      ...schedulerRoutes,
       ...eventsRoutes,
       ...leaderboardRoutes,
       ...GATEWAY_ROUTES,
@@ -506,6 +550,24 @@ describe('the OpenAPI document', () => {
       outcome: 'lose',
     };
     const battle = { battle_id: randomUUID(), winner_id: randomUUID(), loser_id: randomUUID(), turns: 0 };
+    const cup = {
+      tournament_id: randomUUID(),
+      name: 'Scheduler Cup',
+      format: 'gen9ou',
+      kind: 'swiss',
+      winner_id: randomUUID(),
+      entrants: 2,
+      rounds: 1,
+      battles: 1,
+    };
+    const trophy = '\u{1F3C6}';
+    const completed = {
+      day: '2026-12-07',
+      challenge: 'first-win',
+      category: 'battle',
+      difficulty: 'easy',
+      reward_points: 10,
+    };
     const bodies: unknown[] = [
       tap,
       { type: '' },
@@ -550,6 +612,42 @@ describe('the OpenAPI document', () => {
       { type: 'battle.finished', data: { ...battle, format: 'Gen 9 OU' } },
       { type: 'battle.finished', data: { ...battle, mode: 'tournament' } },
       { type: 'battle.finished', data: { ...battle, winner_rating: -1 } },
+      { type: 'tournament.finished', data: cup },
+      { type: 'tournament.finished', data: { ...cup, kind: 'single-elimination', entrants: 64, rounds: 6 } },
+      { type: 'tournament.finished', data: { ...cup, name: 'x'.repeat(60), battles: 0 } },
+      { type: 'tournament.finished', data: { ...cup, name: 'x'.repeat(61) } },
+      { type: 'tournament.finished', data: { ...cup, name: '' } },
+      // At most 60 characters (code points, as zod counts them): a trophy counts once.
+      { type: 'tournament.finished', data: { ...cup, name: trophy.repeat(60) } },
+      { type: 'tournament.finished', data: { ...cup, name: trophy.repeat(61) } },
+      { type: 'tournament.finished', data: { ...cup, name: `${'x'.repeat(59)}${trophy}` } },
+      { type: 'tournament.finished', data: { ...cup, format: 'Gen 9 OU' } },
+      { type: 'tournament.finished', data: { ...cup, kind: 'round-robin' } },
+      { type: 'tournament.finished', data: { ...cup, winner_id: 'nobody' } },
+      { type: 'tournament.finished', data: { ...cup, entrants: 1 } },
+      { type: 'tournament.finished', data: { ...cup, entrants: 65 } },
+      { type: 'tournament.finished', data: { ...cup, rounds: 0 } },
+      { type: 'tournament.finished', data: { ...cup, rounds: 1.5 } },
+      { type: 'tournament.finished', data: { ...cup, battles: -1 } },
+      { type: 'tournament.finished', data: { ...cup, battles: 10_001 } },
+      { type: 'tournament.finished', data: { ...cup, prize: 100 } },
+      { type: 'tournament.finished', data: { ...cup, battles: undefined } },
+      { type: 'tournament.finished' },
+      { type: 'challenge.completed', data: completed },
+      { type: 'challenge.completed', data: { ...completed, day: '2028-02-29', reward_points: 0 } },
+      { type: 'challenge.completed', data: { ...completed, day: '2026-02-29' } },
+      { type: 'challenge.completed', data: { ...completed, day: '2026-12-7' } },
+      { type: 'challenge.completed', data: { ...completed, day: '2026-12-07T00:00:00Z' } },
+      { type: 'challenge.completed', data: { ...completed, challenge: 'First-Win' } },
+      { type: 'challenge.completed', data: { ...completed, challenge: 'a'.repeat(41) } },
+      { type: 'challenge.completed', data: { ...completed, category: 'pvp-battle' } },
+      { type: 'challenge.completed', data: { ...completed, category: 'battle_2' } },
+      { type: 'challenge.completed', data: { ...completed, difficulty: 'legendary' } },
+      { type: 'challenge.completed', data: { ...completed, reward_points: -1 } },
+      { type: 'challenge.completed', data: { ...completed, reward_points: 2.5 } },
+      { type: 'challenge.completed', data: { ...completed, reward_points: 1_000_001 } },
+      { type: 'challenge.completed', data: { ...completed, title: 'Win a battle' } },
+      { type: 'challenge.completed', data: { ...completed, difficulty: undefined } },
       { type: 'player.registered', data: { display_name: 'x'.repeat(65) } },
       { events: [tap, { type: 'session.started', data: { client: 'web' } }] },
       { events: [] },
@@ -565,10 +663,23 @@ describe('the OpenAPI document', () => {
     const format = doc.components.schemas.Format as { enum: string[]; description: string };
     expect(format.enum).toEqual([...FORMATS]);
     expect(format.description).toContain(DEFAULT_FORMAT);
-    for (const name of ['TeamInput', 'TeamImport', 'AiBattleInput', 'PvpBattleInput']) {
+    const inputs = ['TeamInput', 'TeamImport', 'AiBattleInput', 'PvpBattleInput'];
+    for (const name of [...inputs, 'TournamentInput', 'MatchmakingInput']) {
       const input = doc.components.schemas[name] as { properties: { format: { default: string } } };
       expect([name, input.properties.format.default]).toEqual([name, DEFAULT_FORMAT]);
     }
+  });
+
+  it('names the tournament kinds and the daily challenges the scheduler has', () => {
+    const input = doc.components.schemas.TournamentInput as { properties: { kind: { enum: string[] } } };
+    expect(input.properties.kind.enum).toEqual([...TOURNAMENT_KINDS]);
+    // Every challenge of the catalogue (its category, difficulty and goal) is one the document describes.
+    const today = {
+      day: new Date().toISOString().slice(0, 10),
+      items: CATALOGUE.map((c) => ({ ...c, completed_at: null })),
+    };
+    const validate = ajv.getSchema('openapi#/components/schemas/DailyChallenges')!;
+    expect([validate(today), ajv.errorsText(validate.errors)]).toEqual([true, 'No errors']);
   });
 
   it('is served by the gateway, unchanged', async () => {
@@ -1147,6 +1258,365 @@ describe('every operation answers as documented', () => {
     expect(me.body.ratings).toEqual([expect.objectContaining({ format: 'gen9ou', battles: 1, losses: 1 })]);
   });
 
+  it('daily challenges: today’s three, claimed once done (422 before), and once (409)', async () => {
+    const player = { token: playerToken };
+    const challenges = '/api/v1/challenges';
+    type Challenge = {
+      key: string;
+      difficulty: string;
+      reward_points: number;
+      goal: { wins: number; mode?: string; format?: string };
+      completed_at: string | null;
+    };
+    const list = await call('GET', `${challenges}/today`, 200, player);
+    const day = String(list.body.day);
+    expect(day).toBe(new Date().toISOString().slice(0, 10));
+    const items = list.body.items as Challenge[];
+    expect(items.map((c) => c.difficulty).sort()).toEqual(['easy', 'hard', 'medium']);
+    const easy = items.find((c) => c.difficulty === 'easy')!;
+    const hard = items.find((c) => c.difficulty === 'hard')!;
+    await call('GET', `${challenges}/today`, 401);
+    // The player has won at most one battle today: the hard one (three wins or more) is not done.
+    await call('POST', `${challenges}/${day}/${hard.key}/claim`, 422, player);
+    await call('POST', `${challenges}/${day}/no-such-challenge/claim`, 404, player);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await call('POST', `${challenges}/${yesterday}/${easy.key}/claim`, 409, player);
+    await call('POST', `${challenges}/${day}/Not_A_Key/claim`, 400, player);
+    await call('POST', `${challenges}/${day}/${easy.key}/claim`, 401);
+
+    // The easy one is a win against the AI, in OU or in Little Cup: battles against the AI until it is done.
+    const lc: string[] = [];
+    for (const set of LC_SETS) {
+      const made = await call('POST', `${POKEMON}/trainers/me/pokemon`, 201, { ...player, body: set });
+      lc.push(String(made.body.id));
+    }
+    const lcTeam = await call('POST', `${POKEMON}/trainers/me/teams`, 201, {
+      ...player,
+      body: { name: 'Little Cup', format: 'gen9lc', pokemon: lc },
+    });
+    const teams: Record<string, string> = { gen9ou: myTeam, gen9lc: String(lcTeam.body.id) };
+    const format = easy.goal.format ?? DEFAULT_FORMAT;
+    expect([easy.key, format in teams, easy.goal.mode ?? 'ai']).toEqual([easy.key, true, 'ai']);
+    const claim = `${challenges}/${day}/${easy.key}/claim`;
+    let claimed: HttpResponse<unknown> | undefined;
+    for (let i = 0; i < 30 && !claimed; i++) {
+      const res = await request(`${gateway.url}${claim}`, { method: 'POST', token: playerToken });
+      expectDocumented('POST', claim, res);
+      if (res.status === 201) claimed = res;
+      else {
+        expect([res.status, res.text]).toEqual([422, expect.stringContaining('challenge-not-done')]);
+        await call('POST', `${POKEMON}/battles`, 201, {
+          ...player,
+          body: { mode: 'ai', format, team_id: teams[format] },
+        });
+      }
+    }
+    expect(claimed?.body).toEqual({ day, key: easy.key, reward_points: easy.reward_points });
+    expect(refusal('POST', claim)).toBeUndefined();
+    await call('POST', claim, 409, player);
+    const after = await call('GET', `${challenges}/today`, 200, player);
+    expect((after.body.items as Challenge[]).find((c) => c.key === easy.key)!.completed_at).not.toBeNull();
+  });
+
+  it('tournaments: created by an admin, entered with teams (idempotent), played to the end', async () => {
+    const player = { token: playerToken };
+    const admin = { token: adminToken };
+    const tournaments = '/api/v1/tournaments';
+    const teams = `${POKEMON}/trainers/me/teams`;
+    // The admin's team; and a team of the player's, deleted once entered (its match is a walkover).
+    const adminPokemon: string[] = [];
+    for (const set of SETS.slice(0, 3)) {
+      const made = await call('POST', `${POKEMON}/trainers/me/pokemon`, 201, { ...admin, body: set });
+      adminPokemon.push(String(made.body.id));
+    }
+    const made = await call('POST', teams, 201, {
+      ...admin,
+      body: { name: 'Scheduled', pokemon: adminPokemon },
+    });
+    adminTeam = String(made.body.id);
+    const doomed = await call('POST', teams, 201, {
+      ...player,
+      body: { name: 'Doomed', pokemon: myPokemon.slice(0, 3) },
+    });
+
+    // Three tournaments starting in a few seconds (entries are made before then), and one a minute on.
+    const starts_at = new Date(Date.now() + 4000).toISOString();
+    const create = async (body: object) => {
+      const res = await call('POST', tournaments, 201, { ...admin, body: { starts_at, ...body } });
+      const path = `${tournaments}/${String(res.body.id)}`;
+      expect(res.headers.get('location')).toBe(path);
+      expect(res.body).toMatchObject({ status: 'open', rounds: null, current_round: 0, winner_id: null });
+      return path;
+    };
+    brokenCup = await create({ name: 'Broken Cup', max_entrants: 2 });
+    const cup = await create({ name: 'Scheduler Cup', format: 'gen9ou', kind: 'single-elimination' });
+    const swiss = await create({ name: '  Swiss Open  ', kind: 'swiss', max_entrants: 64 });
+    const later = await call('POST', tournaments, 201, { ...admin, body: { name: 'Later Cup' } });
+    expect(later.body).toMatchObject({ name: 'Later Cup', format: DEFAULT_FORMAT, max_entrants: 8 });
+    const laterPath = `${tournaments}/${String(later.body.id)}`;
+
+    const enter = (team: string) => ({ body: { team_id: team } });
+    await call('POST', `${brokenCup}/entries`, 201, { ...player, ...enter(String(doomed.body.id)) });
+    await call('POST', `${brokenCup}/entries`, 201, { ...admin, ...enter(adminTeam) });
+    await call('DELETE', `${teams}/${String(doomed.body.id)}`, 204, {
+      ...player,
+      headers: { 'if-match': '*' },
+    });
+    const key = { 'idempotency-key': randomUUID() };
+    const entry = await call('POST', `${cup}/entries`, 201, { ...player, headers: key, ...enter(myTeam) });
+    expect(entry.body).toEqual({
+      tournament_id: cup.split('/').pop(),
+      trainer_id: playerId,
+      team_id: myTeam,
+    });
+    const again = await call('POST', `${cup}/entries`, 201, { ...player, headers: key, ...enter(myTeam) });
+    expect([again.body, again.headers.get('idempotent-replayed')]).toEqual([entry.body, 'true']);
+    await call('POST', `${cup}/entries`, 201, { ...admin, ...enter(adminTeam) });
+    await call('POST', `${swiss}/entries`, 201, { ...player, ...enter(myTeam) });
+    await call('POST', `${swiss}/entries`, 201, { ...admin, ...enter(adminTeam) });
+    // The same key for another tournament; entering twice; a team that is not yours or not a team.
+    await call('POST', `${swiss}/entries`, 409, { ...player, headers: key, ...enter(myTeam) });
+    await call('POST', `${cup}/entries`, 409, { ...player, ...enter(myTeam) });
+    await call('POST', `${laterPath}/entries`, 400, { ...admin, ...enter(myTeam) });
+    await call('POST', `${laterPath}/entries`, 400, { ...player, ...enter('mine') });
+    await call('POST', `${laterPath}/entries`, 400, { ...player, ...enter(randomUUID()) });
+    await call('POST', `${tournaments}/${randomUUID()}/entries`, 404, { ...player, ...enter(myTeam) });
+    await call('POST', `${laterPath}/entries`, 401, enter(myTeam));
+    await call('POST', `${laterPath}/entries`, 415, {
+      ...player,
+      body: `team_id=${myTeam}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+    // Creating takes an admin and a valid body, starting neither in the past nor 30 days on.
+    await call('POST', tournaments, 403, { ...player, body: { name: 'Not Mine' } });
+    await call('POST', tournaments, 401, { body: { name: 'Nobody’s' } });
+    await call('POST', tournaments, 400, { ...admin, body: { name: 'ab', kind: 'league' } });
+    await call('POST', tournaments, 400, {
+      ...admin,
+      body: { name: 'Past', starts_at: '2020-01-01T00:00:00Z' },
+    });
+    const far = new Date(Date.now() + 31 * 86_400_000).toISOString();
+    await call('POST', tournaments, 400, { ...admin, body: { name: 'Far Away', starts_at: far } });
+    await call('POST', tournaments, 413, { ...admin, body: { name: 'x'.repeat(70_000) } });
+
+    await call('GET', `${tournaments}?status=open&limit=100`, 200, player);
+    await call('GET', `${tournaments}?status=paused`, 400, player);
+    await call('GET', `${tournaments}?limit=0`, 400, player);
+    await call('GET', tournaments, 401);
+    expect((await call('GET', cup, 200, player)).body.entries).toHaveLength(2);
+    await call('GET', `${tournaments}/${randomUUID()}`, 404, player);
+    await call('GET', `${tournaments}/not-a-uuid`, 400, player);
+    await call('GET', cup, 401);
+
+    // At the start each is played as one round of one battle, and won.
+    for (const path of [cup, swiss]) {
+      await eventually(
+        async () => {
+          const res = await request(`${gateway.url}${path}`, { token: playerToken });
+          return res.body.status === 'finished' ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: `${path} finished` },
+      );
+      const done = await call('GET', path, 200, player);
+      expect(done.body).toMatchObject({ rounds: 1, current_round: 1 });
+      expect([playerId, adminId]).toContain(done.body.winner_id);
+      const matches = done.body.matches as { battle_id: string | null; played_at: string | null }[];
+      expect(matches).toHaveLength(1);
+      expect(matches[0]!.played_at).not.toBeNull();
+      // The battle is the pokemon service's, visible to both trainers.
+      await call('GET', `${POKEMON}/battles/${String(matches[0]!.battle_id)}`, 200, player);
+    }
+    const table = await call('GET', swiss, 200, player);
+    expect([table.body.name, table.body.standings]).toEqual(['Swiss Open', expect.any(Array)]);
+    expect((await call('GET', cup, 200, player)).body.standings).toBeUndefined();
+    await call('POST', `${cup}/entries`, 409, {
+      ...player,
+      headers: { 'idempotency-key': randomUUID() },
+      ...enter(myTeam),
+    });
+    const finished = await call('GET', `${tournaments}?status=finished`, 200, player);
+    const ids = (finished.body.items as { id: string }[]).map((t) => `${tournaments}/${t.id}`);
+    expect(ids).toEqual(expect.arrayContaining([cup, swiss]));
+    // The broken cup: the player's team is gone, so the admin wins by walkover (no battle).
+    const walkover = await eventually(
+      async () => {
+        const res = await request(`${gateway.url}${brokenCup}`, { token: playerToken });
+        return res.body.status === 'finished' ? res.body : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, what: 'the broken cup finished by walkover' },
+    );
+    expect(walkover).toMatchObject({
+      winner_id: adminId,
+      matches: [{ battle_id: null, winner_id: adminId }],
+    });
+  });
+
+  it('states the rules of a tournament as the scheduler checks them', async () => {
+    const trophy = '\u{1F3C6}';
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    // Left out: starts_at in the past or 30 days on (the service compares it with now; JSON Schema cannot),
+    // and names NFC normalisation shortens.
+    const changes: Record<string, unknown>[] = [
+      {},
+      { name: 'abc' },
+      { name: 'ab' },
+      { name: 'x'.repeat(60) },
+      { name: 'x'.repeat(61) },
+      { name: '  abc  ' },
+      { name: '  ab  ' },
+      { name: '\tCup\n' },
+      { name: ` ${'x'.repeat(60)} ` },
+      { name: '\u00a0Cup\u00a0' },
+      { name: 'C\u2028up' },
+      { name: 'Cup\u0007' },
+      { name: 'C\u0007up' },
+      { name: 'Cup\u0085' },
+      { name: 'Cup \u202e' },
+      { name: trophy.repeat(3) },
+      { name: trophy.repeat(60) },
+      { name: trophy.repeat(61) },
+      { name: '' },
+      { name: '   ' },
+      { name: 3 },
+      { name: null },
+      { name: undefined },
+      { format: 'gen9lc' },
+      { format: 'gen8ou' },
+      { format: null },
+      { kind: 'swiss' },
+      { kind: 'round-robin' },
+      { max_entrants: 2 },
+      { max_entrants: 64 },
+      { max_entrants: 1 },
+      { max_entrants: 65 },
+      { max_entrants: 2.5 },
+      { max_entrants: '8' },
+      { starts_at: inAnHour },
+      { starts_at: inAnHour.replace('Z', '+00:00') },
+      { starts_at: inAnHour.replace(/\.\d+Z$/, '.123456789Z') },
+      { starts_at: inAnHour.replace('T', ' ') },
+      { starts_at: inAnHour.replace('T', 't') },
+      { starts_at: `${inAnHour.slice(0, 16)}Z` },
+      { starts_at: inAnHour.replace('Z', '+0000') },
+      { starts_at: inAnHour.slice(0, 10) },
+      { starts_at: null },
+      { rounds: 3 },
+    ];
+    const path = '/api/v1/tournaments';
+    const disagreements: unknown[] = [];
+    for (const change of changes) {
+      const body = { name: 'Rules Cup', ...change };
+      const res = await request(`${gateway.url}${path}`, { method: 'POST', token: adminToken, body });
+      expectDocumented('POST', path, res);
+      const documented = refusal('POST', path, { body }) === undefined;
+      if (![201, 400].includes(res.status) || documented !== (res.status === 201))
+        disagreements.push({ change, status: res.status, documented });
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('matchmaking: join (idempotent), read, leave; two trainers paired into a rated battle', async () => {
+    const player = { token: playerToken };
+    const admin = { token: adminToken };
+    const queue = '/api/v1/matchmaking/queue';
+    await call('GET', `${queue}/me`, 404, player);
+    await call('DELETE', `${queue}/me`, 404, player);
+    const key = { 'idempotency-key': randomUUID() };
+    const ou = { format: 'gen9ou', team_id: myTeam };
+    const joined = await call('POST', queue, 201, { ...player, headers: key, body: ou });
+    expect(joined.body).toMatchObject({ status: 'waiting', ...ou, window: 1000, battle_id: null });
+    const again = await call('POST', queue, 201, { ...player, headers: key, body: ou });
+    expect([again.body.id, again.headers.get('idempotent-replayed')]).toEqual([joined.body.id, 'true']);
+    // The key with another format (the body as read, defaults included, is what is compared).
+    await call('POST', queue, 201, { ...player, headers: key, body: { team_id: myTeam } });
+    await call('POST', queue, 409, { ...player, headers: key, body: { ...ou, format: 'gen9anythinggoes' } });
+    await call('POST', queue, 409, { ...player, body: ou });
+    await call('POST', queue, 400, { ...player, body: { format: 'gen9uu', team_id: myTeam } });
+    await call('POST', queue, 400, { ...player, body: { team_id: adminTeam } });
+    await call('POST', queue, 401, { body: ou });
+    expect((await call('GET', `${queue}/me`, 200, player)).body).toMatchObject({ status: 'waiting' });
+    await call('GET', `${queue}/me`, 401);
+    await call('DELETE', `${queue}/me`, 204, player);
+    await call('DELETE', `${queue}/me`, 404, player);
+    await call('DELETE', `${queue}/me`, 401);
+    const left = await call('GET', `${queue}/me`, 200, player);
+    expect(left.body).toMatchObject({ id: joined.body.id, status: 'left', window: null });
+
+    // Both queue: the next pass pairs them (their ratings are within the window) into a live battle.
+    await call('POST', queue, 201, { ...player, body: ou });
+    await call('POST', queue, 201, { ...admin, body: { team_id: adminTeam } });
+    const matched = await eventually(
+      async () => {
+        const res = await request(`${gateway.url}${queue}/me`, { token: playerToken });
+        return res.body.status === 'matched' ? res : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, what: 'the player matched' },
+    );
+    expectDocumented('GET', `${queue}/me`, matched);
+    expect(matched.body).toMatchObject({ opponent_id: adminId, window: null });
+    const theirs = await call('GET', `${queue}/me`, 200, admin);
+    expect(theirs.body).toMatchObject({
+      status: 'matched',
+      opponent_id: playerId,
+      battle_id: matched.body.battle_id,
+    });
+    const battle = await call('GET', `${POKEMON}/battles/${String(matched.body.battle_id)}`, 200, player);
+    expect(battle.body).toMatchObject({ mode: 'pvp', rated: true, status: 'active' });
+    await call('DELETE', `${queue}/me`, 404, player);
+  });
+
+  it('the job queues (admins): depths, running a job, dead jobs and their retry', async () => {
+    const player = { token: playerToken };
+    const admin = { token: adminToken };
+    const scheduler = '/api/v1/scheduler';
+    const queues = await call('GET', `${scheduler}/queues`, 200, admin);
+    expect((queues.body.items as { name: string }[]).map((q) => q.name)).toEqual(
+      expect.arrayContaining(['tournament-start', 'tournament-round', 'matchmaking-pass', 'dead-jobs']),
+    );
+    await call('GET', `${scheduler}/queues`, 403, player);
+    await call('GET', `${scheduler}/queues`, 401);
+    for (const name of ['data-retention', 'fetcher-refresh', 'daily-challenges']) {
+      expect((await call('POST', `${scheduler}/queues/${name}/run`, 202, admin)).body.queue).toBe(name);
+    }
+    await call('POST', `${scheduler}/queues/tournament-start/run`, 400, admin);
+    await call('POST', `${scheduler}/queues/data-retention/run`, 403, player);
+    await call('POST', `${scheduler}/queues/data-retention/run`, 401);
+
+    // The pokemon service stops answering (paused): a retention run cannot reach it, is retried once
+    // (POKEMON_TIMEOUT_MS apart), and is a dead job. Then pokemon carries on.
+    type DeadJob = { id: string; queue: string; data: Record<string, unknown> };
+    const before = new Set(
+      ((await call('GET', `${scheduler}/dead-jobs`, 200, admin)).body.items as DeadJob[]).map((j) => j.id),
+    );
+    api.pokemon!.child.kill('SIGSTOP');
+    let dead: DeadJob;
+    try {
+      await call('POST', `${scheduler}/queues/data-retention/run`, 202, admin);
+      dead = await eventually(
+        async () => {
+          const res = await request<{ items?: DeadJob[] }>(`${gateway.url}${scheduler}/dead-jobs`, admin);
+          return res.body.items?.find((j) => j.queue === 'data-retention' && !before.has(j.id));
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: 'the retention run among the dead jobs' },
+      );
+    } finally {
+      api.pokemon!.child.kill('SIGCONT');
+    }
+    await call('GET', `${scheduler}/dead-jobs?limit=1000`, 200, admin);
+    await call('GET', `${scheduler}/dead-jobs?limit=0`, 400, admin);
+    await call('GET', `${scheduler}/dead-jobs`, 403, player);
+    await call('GET', `${scheduler}/dead-jobs`, 401);
+
+    const retried = await call('POST', `${scheduler}/dead-jobs/${dead.id}/retry`, 202, admin);
+    expect(retried.body.queue).toBe('data-retention');
+    await call('POST', `${scheduler}/dead-jobs/${dead.id}/retry`, 404, admin);
+    await call('POST', `${scheduler}/dead-jobs/${randomUUID()}/retry`, 404, admin);
+    await call('POST', `${scheduler}/dead-jobs/not-a-job/retry`, 400, admin);
+    await call('POST', `${scheduler}/dead-jobs/${randomUUID()}/retry`, 403, player);
+    await call('POST', `${scheduler}/dead-jobs/${randomUUID()}/retry`, 401);
+  });
+
   it('refuses what breaks a rule of a service, in the service and in the document', async () => {
     // A version-0 UUID: `format: uuid` admits it, the services (zod's z.uuid()) do not.
     const v0 = '00000000-0000-0000-0000-000000000001';
@@ -1307,6 +1777,65 @@ describe('every operation answers as documented', () => {
     await refused('POST', `${somewhere}/choices`, { ...player, body: { choice: 'move\t1' } });
     await refused('POST', `${somewhere}/choices`, { ...player, body: { choice: 'attaque 1 é' } });
     await refused('POST', `${somewhere}/choices`, { ...player, body: { choice: 1 } });
+
+    // The scheduler (its admin routes check the role first: these are the admin's).
+    const admin = { token: adminToken };
+    const tournaments = '/api/v1/tournaments';
+    const cup = (body: object) => ({ ...admin, body: { name: 'Rules Cup', ...body } });
+    await refused('POST', tournaments, cup({ name: 'ab' }));
+    await refused('POST', tournaments, cup({ name: ' ab ' }));
+    await refused('POST', tournaments, cup({ name: 'x'.repeat(61) }));
+    await refused('POST', tournaments, cup({ name: 'Rules\u0007Cup' }));
+    await refused('POST', tournaments, cup({ name: 'Rules \u202eCup' }));
+    await refused('POST', tournaments, cup({ format: 'gen8ou' }));
+    await refused('POST', tournaments, cup({ kind: 'round-robin' }));
+    await refused('POST', tournaments, cup({ max_entrants: 1 }));
+    await refused('POST', tournaments, cup({ max_entrants: 65 }));
+    await refused('POST', tournaments, cup({ max_entrants: 4.5 }));
+    await refused('POST', tournaments, cup({ starts_at: 'tomorrow' }));
+    await refused('POST', tournaments, cup({ starts_at: `${new Date().toISOString().slice(0, 16)}Z` }));
+    await refused('POST', tournaments, cup({ starts_at: new Date().toISOString().replace('T', ' ') }));
+    await refused('POST', tournaments, cup({ prize: '100.00' }));
+    await refused('GET', `${tournaments}?limit=101`, player);
+    await refused('GET', `${tournaments}?limit=2.5`, player);
+    await refused('GET', `${tournaments}?status=paused`, player);
+    await refused('GET', `${tournaments}/${v0}`, player);
+    const entries = `${tournaments}/${randomUUID()}/entries`;
+    await refused('POST', `${tournaments}/${v0}/entries`, { ...player, body: { team_id: myTeam } });
+    await refused('POST', entries, { ...player, body: { team_id: v0 } });
+    await refused('POST', entries, { ...player, body: {} });
+    await refused('POST', entries, { ...player, body: { team_id: myTeam, seed: 1 } });
+    await refused('POST', entries, {
+      ...player,
+      headers: { 'idempotency-key': 'a b' },
+      body: { team_id: myTeam },
+    });
+    const queue = '/api/v1/matchmaking/queue';
+    await refused('POST', queue, { ...player, body: { format: 'gen8ou', team_id: myTeam } });
+    await refused('POST', queue, { ...player, body: { format: 'gen9ou' } });
+    await refused('POST', queue, { ...player, body: { team_id: v0 } });
+    await refused('POST', queue, { ...player, body: { team_id: myTeam, rated: false } });
+    await refused('POST', queue, {
+      ...player,
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+      body: { team_id: myTeam },
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    const claim = (day: string, key: string) => `/api/v1/challenges/${day}/${key}/claim`;
+    await refused('POST', claim(today.replace(/-/g, ''), 'first-win'), player);
+    await refused('POST', claim('2026-02-29', 'first-win'), player);
+    await refused('POST', claim('2026-13-01', 'first-win'), player);
+    await refused('POST', claim(today, 'First-Win'), player);
+    await refused('POST', claim(today, 'first_win'), player);
+    await refused('POST', claim(today, 'a'.repeat(41)), player);
+    await refused('POST', '/api/v1/scheduler/queues/tournament-round/run', admin);
+    await refused('POST', '/api/v1/scheduler/queues/dead-jobs/run', admin);
+    await refused('POST', '/api/v1/scheduler/queues/Data-Retention/run', admin);
+    await refused('GET', '/api/v1/scheduler/dead-jobs?limit=0', admin);
+    await refused('GET', '/api/v1/scheduler/dead-jobs?limit=1001', admin);
+    await refused('GET', '/api/v1/scheduler/dead-jobs?limit=ten', admin);
+    await refused('POST', `/api/v1/scheduler/dead-jobs/${v0}/retry`, admin);
+    await refused('POST', '/api/v1/scheduler/dead-jobs/42/retry', admin);
   });
 
   it('answers 405 with Allow to a documented path called with a method it does not list', async () => {
@@ -1315,6 +1844,9 @@ describe('every operation answers as documented', () => {
       game: 'coin-flip',
       board: 'biggest-win',
       format: DEFAULT_FORMAT,
+      day: new Date().toISOString().slice(0, 10),
+      key: 'first-win',
+      queue: 'data-retention',
     };
     for (const [template, item] of Object.entries(doc.paths)) {
       const documented = Object.keys(item)

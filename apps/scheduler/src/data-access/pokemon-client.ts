@@ -1,6 +1,13 @@
 // The scheduler's client of the pokemon service's internal API (a service token, a timeout). A
 // failure is an error the job fails with, and pg-boss retries the job with backoff.
-export class PokemonUnavailable extends Error {}
+import { ServiceUnavailableError } from '@gameday/telemetry';
+
+/** The pokemon service did not answer, answered 5xx, or refused the scheduler's token: a 503 to players. */
+export class PokemonUnavailable extends ServiceUnavailableError {
+  constructor(detail: string) {
+    super(`The pokemon service cannot be reached: ${detail}. Retry in a moment.`, 5);
+  }
+}
 /** The pokemon service refused the request (4xx): retrying will not help. */
 export class PokemonRefusal extends Error {
   constructor(
@@ -46,14 +53,17 @@ export class PokemonClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new PokemonUnavailable(
-        `the pokemon service did not answer ${method} ${path}: ${(err as Error).message}`,
-      );
+      throw new PokemonUnavailable(`${method} ${path} failed (${(err as Error).message})`);
     }
     const text = await res.text();
     const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (res.status >= 500)
-      throw new PokemonUnavailable(`the pokemon service answered ${res.status} to ${method} ${path}`);
+    if (res.status >= 500) throw new PokemonUnavailable(`it answered ${res.status} to ${method} ${path}`);
+    // 401/403: the scheduler's own token is wrong, not the player's request.
+    if (res.status === 401 || res.status === 403) {
+      throw new PokemonUnavailable(
+        `it refused the scheduler's token (${res.status}): check POKEMON_TOKEN and POKEMON_SERVICE_TOKENS`,
+      );
+    }
     if (res.status >= 400) throw new PokemonRefusal(res.status, parsed);
     return parsed as T;
   }

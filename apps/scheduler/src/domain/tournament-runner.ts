@@ -133,15 +133,43 @@ export class TournamentRunner {
       await this.store.recordResult(t.id, m.round, m.slot, { battleId: null, winnerId: m.p1, draw: false });
       return;
     }
-    const battle = await this.pokemon.arrange({
-      format: t.format,
-      mode: 'auto',
-      rated: false,
-      p1: { trainer_id: m.p1, team_id: teams.get(m.p1)! },
-      p2: { trainer_id: m.p2, team_id: teams.get(m.p2)! },
-      origin: 'tournament',
-      origin_ref: `${t.id}:${m.round}:${m.slot}`,
-    });
+    let battle;
+    try {
+      battle = await this.pokemon.arrange({
+        format: t.format,
+        mode: 'auto',
+        rated: false,
+        p1: { trainer_id: m.p1, team_id: teams.get(m.p1)! },
+        p2: { trainer_id: m.p2, team_id: teams.get(m.p2)! },
+        origin: 'tournament',
+        origin_ref: `${t.id}:${m.round}:${m.slot}`,
+      });
+    } catch (e) {
+      // A team no longer fit to battle (deleted, or edited out of the format since it entered): a
+      // walkover for the other side (the better seed, p1, when both are unfit). Retrying cannot help.
+      if (e instanceof PokemonRefusal && e.status === 400) {
+        const fields = Array.isArray(e.problem.errors)
+          ? (e.problem.errors as { field?: string }[]).map((x) => x.field ?? '')
+          : [];
+        const p1Unfit = fields.some((f) => f.startsWith('p1'));
+        const p2Unfit = fields.some((f) => f.startsWith('p2'));
+        const winner = p1Unfit && !p2Unfit ? m.p2 : m.p1;
+        this.logger.warn('tournament match: a team is unfit to battle; walkover', {
+          tournament_id: t.id,
+          round: m.round,
+          slot: m.slot,
+          winner_id: winner,
+          error: e.message,
+        });
+        await this.store.recordResult(t.id, m.round, m.slot, {
+          battleId: null,
+          winnerId: winner,
+          draw: false,
+        });
+        return;
+      }
+      throw e;
+    }
     this.observer.battlePlayed();
     await this.store.recordResult(t.id, m.round, m.slot, {
       battleId: battle.id,
