@@ -12,7 +12,7 @@ import {
   type SpecSource,
 } from '@gameday/slo';
 import { SERVICES, type ServiceEntry } from '@gameday/telemetry/contract';
-import { casinoBoard, eventsBoard, pokemonBoard, walletBoard } from './boards/domain';
+import { casinoBoard, eventsBoard, pokemonBoard, schedulerBoard, walletBoard } from './boards/domain';
 import { gamedayBoard } from './boards/gameday';
 import { overviewBoard } from './boards/overview';
 import { serviceBoard } from './boards/service';
@@ -111,6 +111,7 @@ export function buildDashboards(input: BoardInput): Dashboard[] {
     walletBoard(),
     eventsBoard(input),
     pokemonBoard(input),
+    schedulerBoard(input),
     gamedayBoard(),
   ];
   return boards.map((b) => numberPanels(b.build()));

@@ -16,6 +16,7 @@ export const UID = {
   wallet: 'wallet',
   events: 'events',
   pokemon: 'pokemon',
+  scheduler: 'scheduler',
   gameday: 'gameday',
 } as const;
 

@@ -105,7 +105,7 @@ const errorsOf = (v: ValidateFunction): string =>
   (v.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`).join('; ');
 
 describe('generated dashboards', () => {
-  it('are the contract set: overview, service-* per service, slo-* per SLO spec, casino, wallet, events, pokemon, gameday', () => {
+  it('are the contract set: overview, service-* per service, slo-* per SLO spec, casino, wallet, events, pokemon, scheduler, gameday', () => {
     const uids = dashboards.map((d) => d.uid);
     expect(new Set(uids).size).toBe(uids.length);
     const services = [
@@ -118,17 +118,16 @@ describe('generated dashboards', () => {
       'leaderboard',
       'gateway',
     ];
-    // The scheduler has no SLO spec yet: no SLO dashboard.
-    const withSlos = services.filter((s) => s !== 'scheduler');
     expect(uids.sort()).toEqual(
       [
         'overview',
         ...services.map(UID.service),
-        ...withSlos.map(UID.slo),
+        ...services.map(UID.slo),
         'casino',
         'wallet',
         'events',
         'pokemon',
+        'scheduler',
         'gameday',
       ].sort(),
     );
@@ -361,7 +360,7 @@ describe('gameday dashboards generate', () => {
   it('--check passes on the checked-in files (they are what the generator writes)', async () => {
     const r = await cli('dashboards', 'generate', '--check', '--root', root);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/Dashboards are up to date \(21 dashboards\)/);
+    expect(r.stdout).toMatch(/Dashboards are up to date \(23 dashboards\)/);
     expect(r.code).toBe(0);
   });
 
@@ -422,7 +421,7 @@ describe('gameday dashboards generate', () => {
     const k = parse(files.find((f) => f.path === paths.kustomizationFile)!.content) as {
       resources: string[];
     };
-    expect(k.resources).toHaveLength(22);
+    expect(k.resources).toHaveLength(24);
     expect(k.resources).toContain('slo-casino.yaml');
     expect(() => generateDashboards([{ file: 'slo/specs/x.yaml', text: 'service: [' }])).toThrow(SpecError);
   });

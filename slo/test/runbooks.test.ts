@@ -22,7 +22,7 @@ const runbooks = readdirSync(runbooksDir).filter((f) => f.endsWith('.md') && f !
 const runbookOf = (url: string): string | undefined => /\/runbooks\/([^/?#]+\.md)$/.exec(url)?.[1];
 
 describe('alerts and runbooks', () => {
-  it('include the SLO alerts of every spec and the seven infrastructure alerts', () => {
+  it('include the SLO alerts of every spec and the nine infrastructure alerts', () => {
     const names = new Set(alerts.map((a) => a.rule.alert));
     expect([...names].sort()).toEqual([
       'EventLoopLagHigh',
@@ -32,6 +32,8 @@ describe('alerts and runbooks', () => {
       'PostgresUnavailable',
       'ProcessRestarting',
       'SLOErrorBudgetBurn',
+      'SchedulerDeadJobs',
+      'SchedulerQueueStalled',
       'ServiceDown',
     ]);
   });

@@ -1,7 +1,8 @@
 // Domain dashboards: what the business side of an incident looks like. Casino (bets, RTP, jackpot,
 // money in and out), wallet (reconciliation, money moved, idempotent replays), the events
-// pipeline (ingested, produced, lag, dead letters, freshness), and pokemon (battles, turns, the
-// PokeAPI fetcher and its circuit breaker).
+// pipeline (ingested, produced, lag, dead letters, freshness), pokemon (battles, turns, the
+// PokeAPI fetcher and its circuit breaker), and the scheduler (job queues, dead jobs, how late jobs
+// start, tournaments, matchmaking).
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { record, SLO_NAME_LABEL, SLO_SERVICE_LABEL, type Slo } from '@gameday/slo';
 import {
@@ -680,5 +681,260 @@ export function pokemonBoard(input: BoardInput): dashboard.DashboardBuilder {
     );
   if (speciesSlo)
     b.withPanel(sliPanel(speciesSlo, 'Species page latency SLI', 'species pages slower than the threshold'));
+  return b;
+}
+
+export function schedulerBoard(input: BoardInput): dashboard.DashboardBuilder {
+  const job = `${SERVICE_JOB_LABEL}="scheduler"`;
+  const queue = `${job},queue=~"$queue"`;
+  const dead = `${job},queue="dead-jobs",state=~"ready|deferred"`;
+  const freshness = slosOf(input, 'scheduler').find((s) => s.name === 'freshness');
+  const b = board({
+    uid: UID.scheduler,
+    title: 'gameday / scheduler',
+    description:
+      'The job queues (pg-boss): depth by state, dead jobs, the oldest due job, how late jobs start (the freshness SLO), runs by outcome and run time; tournaments (battles played, tournaments finished) and matchmaking (pairs, waits).',
+    tags: ['domain', 'scheduler'],
+  })
+    .withVariable(
+      labelValuesVariable(
+        'queue',
+        'Queue',
+        METRICS.schedulerQueueJobs,
+        'queue',
+        dashboard.VariableRefresh.OnDashboardLoad,
+      ),
+    )
+    .link(serviceLink('scheduler'))
+    .link(serviceLink('pokemon'));
+
+  b.withRow(row('Queues'))
+    .withPanel(
+      statPanel({
+        title: 'Dead jobs',
+        description:
+          'Jobs whose retries are spent, waiting in the dead-jobs queue (every instance reports the same pg-boss count: max, not sum). Any for 10 minutes opens a ticket (SchedulerDeadJobs): retry them with POST /api/v1/scheduler/dead-jobs/{id}/retry once the cause is fixed.',
+        w: SIZE.quarter,
+        thresholds: [{ value: 1, color: COLORS.bad }],
+        graph: true,
+        queries: [
+          prom(`max(sum by (instance) (${METRICS.schedulerQueueJobs}{${dead}})) or vector(0)`, {
+            legend: 'dead jobs',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Oldest due job',
+        description:
+          'Age of the oldest job that is due and not started, over the selected queues. Healthy: under SCHEDULER_POLL_SECONDS. Over 2 minutes for 5 minutes opens a ticket (SchedulerQueueStalled).',
+        w: SIZE.quarter,
+        unit: 's',
+        thresholds: [
+          { value: 30, color: COLORS.warn },
+          { value: 120, color: COLORS.bad },
+        ],
+        graph: true,
+        queries: [prom(`max(${METRICS.schedulerOldestDueJobAge}{${queue}})`, { legend: 'oldest due' })],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Jobs running',
+        description: 'Jobs active now over the selected queues (one at a time per queue and instance).',
+        w: SIZE.quarter,
+        baseColor: COLORS.info,
+        graph: true,
+        queries: [
+          prom(`sum(max by (queue) (${METRICS.schedulerQueueJobs}{${queue},state="active"}))`, {
+            legend: 'active',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Failed runs',
+        description:
+          'Runs that threw over the dashboard’s time range, selected queues: each is retried with backoff (SCHEDULER_RETRY_*) until its retries are spent.',
+        w: SIZE.quarter,
+        thresholds: [{ value: 1, color: COLORS.warn }],
+        queries: [
+          prom(`sum(increase(${METRICS.schedulerJobs}{${queue},outcome="failed"}[$__range]))`, {
+            legend: 'failed',
+            instant: true,
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Queue depth by state',
+        description:
+          'Jobs per queue by state, from pg-boss’s queue counts (refreshed every SCHEDULER_SUPERVISE_SECONDS): ready (due, waiting for a worker), deferred (not due yet: the next matchmaking pass, a tournament start, a retry in backoff), active (running), failed (retained after their retries were spent). A dead job is ready in dead-jobs.',
+        w: SIZE.full,
+        min: 0,
+        legendCalcs: ['lastNotNull', 'max'],
+        queries: [
+          prom(`max by (queue, state) (${METRICS.schedulerQueueJobs}{${queue}})`, {
+            legend: '{{queue}} {{state}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Oldest due job age by queue',
+        description:
+          'How long the oldest due job of each queue has waited for a worker. It grows a second a second when a queue stalls (a worker stuck in a job, workers gone): no start, so no start delay is recorded and the freshness SLO cannot see it. Dashed: the SLO’s 30 s and the ticket’s 2 minutes.',
+        unit: 's',
+        min: 0,
+        thresholdLines: true,
+        thresholds: [
+          { value: 30, color: COLORS.warn },
+          { value: 120, color: COLORS.bad },
+        ],
+        queries: [
+          prom(`max by (queue) (${METRICS.schedulerOldestDueJobAge}{${queue}})`, { legend: '{{queue}}' }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Start delay p50 / p99 by queue',
+        description:
+          'How late jobs started after their due time (start-after), by queue. The freshness SLO counts starts within 30 s (dashed).',
+        unit: 's',
+        min: 0,
+        thresholdLines: true,
+        thresholds: [{ value: 30, color: COLORS.bad }],
+        queries: [
+          prom(
+            `histogram_quantile(0.5, sum by (le, queue) (rate(${METRICS.schedulerJobStartDelay}_bucket{${queue}}[${RATE}])))`,
+            { legend: 'p50 {{queue}}' },
+          ),
+          prom(
+            `histogram_quantile(0.99, sum by (le, queue) (rate(${METRICS.schedulerJobStartDelay}_bucket{${queue}}[${RATE}])))`,
+            { legend: 'p99 {{queue}}' },
+          ),
+        ],
+      }),
+    );
+
+  b.withRow(row('Runs'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Runs by queue and outcome',
+        description:
+          'Job runs per second: completed, or failed (the handler threw; pg-boss retries it with backoff, then dead-letters it). A job whose worker died is retried without a failed run here.',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (queue, outcome) (rate(${METRICS.schedulerJobs}{${queue}}[${RATE}]))`, {
+            legend: '{{queue}} {{outcome}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Run time p50 / p99 by queue',
+        description:
+          'How long a run took, by queue. A queue runs one job at a time per instance, so a long run (a tournament round of many battles, a retention batch) holds the jobs behind it.',
+        unit: 's',
+        min: 0,
+        queries: [
+          prom(
+            `histogram_quantile(0.5, sum by (le, queue) (rate(${METRICS.schedulerJobDuration}_bucket{${queue}}[${RATE}])))`,
+            { legend: 'p50 {{queue}}' },
+          ),
+          prom(
+            `histogram_quantile(0.99, sum by (le, queue) (rate(${METRICS.schedulerJobDuration}_bucket{${queue}}[${RATE}])))`,
+            { legend: 'p99 {{queue}}' },
+          ),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Starts later than 30 s by queue',
+        description:
+          'Share of each queue’s starts that were more than 30 s late (5m): which queue burns the freshness SLO. The matchmaking pass runs every few seconds and makes most of the SLO’s events.',
+        unit: 'percentunit',
+        min: 0,
+        queries: [
+          prom(
+            `1 - sum by (queue) (rate(${METRICS.schedulerJobStartDelay}_bucket{${queue},le="30"}[5m])) / sum by (queue) (rate(${METRICS.schedulerJobStartDelay}_count{${queue}}[5m]))`,
+            { legend: '{{queue}}' },
+          ),
+        ],
+      }),
+    );
+  if (freshness) b.withPanel(sliPanel(freshness, 'Freshness SLI', 'jobs started more than 30 s late'));
+
+  b.withRow(row('Tournaments and matchmaking'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'Tournament battles/s',
+        description:
+          'Tournament matches played as battles by the pokemon service (POST /internal/battles, auto: simulated to the end). A retried round asks again, but each battle is played once.',
+        unit: 'ops',
+        min: 0,
+        queries: [
+          prom(`sum(rate(${METRICS.schedulerTournamentBattles}{${job}}[${RATE}]))`, { legend: 'battles' }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Tournaments finished by kind',
+        description:
+          'Tournaments finished per interval, single elimination or Swiss (each publishes tournament.finished once).',
+        min: 0,
+        bars: true,
+        stack: true,
+        queries: [
+          prom(`sum by (kind) (increase(${METRICS.schedulerTournamentsFinished}{${job}}[$__interval]))`, {
+            legend: '{{kind}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Matchmaking pairs/s by format',
+        description:
+          'Live battles started by matchmaking passes, by format (each pairs two waiting trainers of close rating).',
+        unit: 'ops',
+        min: 0,
+        stack: true,
+        queries: [
+          prom(`sum by (format) (rate(${METRICS.schedulerMatchmakingPairs}{${job}}[${RATE}]))`, {
+            legend: '{{format}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Matchmaking wait p50 / p90 / p99',
+        description:
+          'How long a trainer waited in the queue before a match. Windows widen with the wait (MATCHMAKING_WINDOW, MATCHMAKING_WIDEN_PER_SECOND, up to MATCHMAKING_WINDOW_MAX): long waits mean few players, or ratings far apart, or passes that do not run (see the oldest due job of matchmaking-pass).',
+        unit: 's',
+        min: 0,
+        queries: [
+          ['0.5', 'p50'],
+          ['0.9', 'p90'],
+          ['0.99', 'p99'],
+        ].map(([q, legend]) =>
+          prom(
+            `histogram_quantile(${q}, sum by (le) (rate(${METRICS.schedulerMatchmakingWait}_bucket{${job}}[${RATE}])))`,
+            { legend },
+          ),
+        ),
+      }),
+    );
   return b;
 }
