@@ -301,7 +301,7 @@ async function main(): Promise<void> {
         ],
       ),
     );
-    const names = Object.keys(t.cpuMsPerBattle);
+    const names = [...new Set([...Object.keys(t.cpuMsPerBattle), ...Object.keys(r.turns.cpuMsPerChoice)])];
     out.push('\nCPU milliseconds by process:\n');
     out.push(
       table(
@@ -309,7 +309,7 @@ async function main(): Promise<void> {
         [
           [
             'instant AI battle',
-            ...names.map((n) => t.cpuMsPerBattle[n]!.toFixed(1)),
+            ...names.map((n) => (t.cpuMsPerBattle[n] === undefined ? '–' : t.cpuMsPerBattle[n].toFixed(1))),
             Object.values(t.cpuMsPerBattle)
               .reduce((a, b) => a + b, 0)
               .toFixed(1),

@@ -408,8 +408,19 @@ export const pokemonPaths = {
   },
   [`${P}/battles/{id}`]: {
     get: op('getBattle', 'One of your battles, as your side sees it', {
-      description: 'While it is your turn, `request` says what you may choose.',
-      parameters: [idParam('battle')],
+      description:
+        'While it is your turn, `request` says what you may choose. `log_from` (a previous `log_next`) ' +
+        'answers only the log lines that came since.',
+      parameters: [
+        idParam('battle'),
+        {
+          name: 'log_from',
+          in: 'query',
+          required: false,
+          description: 'The log from this line on (default 0: all of it).',
+          schema: { type: 'integer', minimum: 0, maximum: 10_000_000 },
+        },
+      ],
       responses: { '200': ok('The battle.', 'Battle'), ...read(battleAnswers) },
     }),
   },
@@ -903,7 +914,17 @@ export const pokemonSchemas = {
   BattleSummary: strict(battleSummaryRequired, battleSummaryProperties),
   BattlePage: page('BattleSummary'),
   Battle: strict(
-    [...battleSummaryRequired, 'your_side', 'waiting_for', 'turn_deadline', 'request', 'log_hash', 'log'],
+    [
+      ...battleSummaryRequired,
+      'your_side',
+      'waiting_for',
+      'turn_deadline',
+      'request',
+      'log_hash',
+      'log_offset',
+      'log_next',
+      'log',
+    ],
     {
       ...battleSummaryProperties,
       your_side: { type: ['string', 'null'], enum: ['p1', 'p2', null], description: 'Your side.' },
@@ -925,10 +946,22 @@ export const pokemonSchemas = {
         description: "The simulator's seed, revealed once the battle is finished.",
       },
       log_hash: { type: ['string', 'null'], pattern: '^[0-9a-f]{64}$' },
+      log_offset: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Where `log` starts in the whole log (0: from the start).',
+      },
+      log_next: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Where the whole log ends: pass it as `log_from` to read only what comes after.',
+      },
       log: {
         type: 'array',
         items: { type: 'string' },
-        description: "Pokémon Showdown's protocol log, as your side sees it.",
+        description:
+          "Pokémon Showdown's protocol log, as your side sees it, from `log_offset` on (a choice's answer: " +
+          'the lines since the choice).',
       },
     },
   ),

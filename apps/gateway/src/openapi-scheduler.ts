@@ -331,7 +331,8 @@ export const schedulerPaths = {
     post: op('scheduler', 'retryDeadJob', 'Retry a dead job (admins only)', {
       description:
         'Sends the dead job’s data to its queue again (with fresh retries) and removes it from the dead ' +
-        'jobs. `job_id` is null when that queue holds a queued job already (nothing was added).',
+        'jobs. When that queue already holds a job waiting to run (it takes one at a time), nothing is ' +
+        'sent and the dead job stays: 409, retry it once that one has run.',
       parameters: [
         { name: 'id', in: 'path', required: true, description: "The dead job's id.", schema: uuid },
       ],
@@ -340,6 +341,7 @@ export const schedulerPaths = {
         '400': ref('BadRequest'),
         ...adminOnly,
         '404': ref('NotFound'),
+        '409': ref('Conflict'),
         ...gatewayResponses,
       },
     }),
@@ -540,6 +542,6 @@ export const schedulerSchemas = {
   }),
   RetriedJob: strict(['queue', 'job_id'], {
     queue: { type: 'string', enum: WORK_QUEUES },
-    job_id: { ...nullableUuid, description: 'The new job; null when a job of that queue is queued already.' },
+    job_id: { ...uuid, description: 'The new job.' },
   }),
 };

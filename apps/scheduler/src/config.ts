@@ -18,7 +18,8 @@ export const schedulerConfig = z.object({
   POKEMON_TOKEN: z
     .string()
     .min(16, 'must be the 16+ character token the pokemon service knows the scheduler by'),
-  POKEMON_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Under the gateway's UPSTREAM_TIMEOUT_MS (5 s): a player's join fails here before the gateway gives up. */
+  POKEMON_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3000),
   /** How often workers look for due jobs (pg-boss polling), in seconds. */
   SCHEDULER_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
   /** A running job that stops sending heartbeats for this long is retried elsewhere (pg-boss minimum 10). */

@@ -227,6 +227,8 @@ export class Jobs {
     const queue = (job.sourceName ?? '') as QueueName;
     if (!WORK_QUEUES.includes(queue as never)) return undefined;
     const jobId = await this.boss.send(queue, job.data ?? {});
+    // A queue that takes one queued job at a time may refuse it: then the dead job stays, to retry later.
+    if (jobId === null) return { queue, job_id: null };
     await this.boss.deleteJob(QUEUES.dead, id);
     return { queue, job_id: jobId };
   }

@@ -143,7 +143,9 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   });
   await jobs.work(QUEUES.fetcherRefresh, async () => {
     const r = await pokemon.refreshPokedex(200);
-    if (r.failed) throw new Error(`${r.failed} species could not be refreshed from PokeAPI`);
+    // PokeAPI being down is the fetcher's business (its circuit, the PokeAPICircuitOpen ticket): the
+    // entries stay stale and the next run tries again. Only pokemon itself unreachable fails the job.
+    if (r.failed) logger.warn('fetcher refresh: PokeAPI did not answer for some species', { ...r });
   });
   await jobs.schedule(QUEUES.challenges, config.SCHEDULER_CHALLENGES_CRON);
   await jobs.schedule(QUEUES.retention, config.SCHEDULER_RETENTION_CRON);

@@ -68,7 +68,11 @@ export interface BattleView {
   /** What the viewer has to choose now (the simulator's request), when it is their turn. */
   request: Pending;
   waitingFor: SideId[];
+  /** The log as the viewer sees it, from `logOffset` (an index into the stored log) on. */
   log: string[];
+  logOffset: number;
+  /** Where the stored log ends: the `log_from` of the next read. */
+  logNext: number;
 }
 
 export interface ArrangedBattle {
@@ -486,6 +490,7 @@ export class Battles {
           }
           const before = live.choices.length;
           const turn = live.turn;
+          const logBefore = live.log.length;
           try {
             live.choose(side, choice);
           } catch (e) {
@@ -500,7 +505,8 @@ export class Battles {
             span.setAttributes({ 'gameday.battle.turn': turn });
             this.o.observer.turn('pvp', (performance.now() - started) / 1000);
           }
-          return { view: this.viewOf(row, playerId, live), replayed: false };
+          // The answer carries the log from where it stood before this choice (a client has the rest).
+          return { view: this.viewOf(row, playerId, live, logBefore), replayed: false };
         });
       } catch (e) {
         this.cache.delete(id);
@@ -657,24 +663,36 @@ export class Battles {
     return new Date(Date.now() + this.o.turnSeconds * 1000);
   }
 
-  async view(playerId: string, id: string): Promise<BattleView> {
+  /** `logFrom`: the log from this line on (a client's previous `log_next`), the whole log by default. */
+  async view(playerId: string, id: string, logFrom = 0): Promise<BattleView> {
     const battle = await this.o.repo.get(id);
     if (!battle) throw new NotFoundError('No such battle.');
     if (!sideOf(battle, playerId)) throw new ForbiddenError('This is another trainer’s battle.');
     // An active battle not in memory (a restart, another instance) is replayed: the viewer sees what to choose.
     const live = battle.status === 'active' ? await this.live(battle) : undefined;
-    return this.viewOf(battle, playerId, live);
+    return this.viewOf(battle, playerId, live, logFrom);
   }
 
-  private viewOf(battle: BattleRow, playerId: string, live: LiveBattle | undefined): BattleView {
+  private viewOf(battle: BattleRow, playerId: string, live: LiveBattle | undefined, logFrom = 0): BattleView {
     const side = sideOf(battle, playerId);
     const log = battle.log ? battle.log.split('\n') : [];
+    let from = Math.min(Math.max(0, logFrom), log.length);
+    // Never start inside a `|split|` block (its next two lines are one side's secret and everyone's
+    // view): a slice there would show the secret line to the other side.
+    for (let back = 1; back <= 2 && from - back >= 0; back++) {
+      if (log[from - back]!.startsWith('|split|')) {
+        from -= back;
+        break;
+      }
+    }
     return {
       battle,
       side,
       request: live && side ? live.pending(side) : undefined,
       waitingFor: live ? live.waitingFor() : [],
-      log: viewLog(log, side),
+      log: viewLog(from ? log.slice(from) : log, side),
+      logOffset: from,
+      logNext: log.length,
     };
   }
 

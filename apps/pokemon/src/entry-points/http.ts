@@ -141,6 +141,9 @@ const choiceBody = z.strictObject({
     .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (e.g. "move 1")'),
 });
 const formatParam = z.object({ format });
+const battleQuery = z.strictObject({
+  log_from: z.coerce.number().int('must be a whole number').min(0).max(10_000_000).default(0),
+});
 const ratingsQuery = z.strictObject({ limit: limit(100, 20) });
 
 /**
@@ -220,6 +223,8 @@ const battleJson = (v: BattleView) => ({
   request: v.request ? { kind: v.request.kind, ...v.request.request } : null,
   seed: v.battle.status === 'finished' ? v.battle.seed : undefined,
   log_hash: v.battle.logHash,
+  log_offset: v.logOffset,
+  log_next: v.logNext,
   log: v.log,
 });
 
@@ -463,7 +468,8 @@ export function battleRoutes<R extends Routes>(r: R, { battles }: Pick<PokemonRo
   r.get(`${PREFIX}/battles/:id`, async (req, res) => {
     const who = playerIdentity(req);
     const { id } = parse(uuidParam('battle'), req.params);
-    res.json(battleJson(await battles.view(who.playerId, id)));
+    const q = query(req, battleQuery);
+    res.json(battleJson(await battles.view(who.playerId, id, q.log_from)));
   });
 
   r.post(`${PREFIX}/battles/:id/accept`, async (req, res) => {

@@ -1,6 +1,6 @@
 // The scheduler's client of the pokemon service's internal API (a service token, a timeout). A
 // failure is an error the job fails with, and pg-boss retries the job with backoff.
-import { ServiceUnavailableError } from '@gameday/telemetry';
+import { ServiceUnavailableError, traceHeaders } from '@gameday/telemetry';
 
 /** The pokemon service did not answer, answered 5xx, or refused the scheduler's token: a 503 to players. */
 export class PokemonUnavailable extends ServiceUnavailableError {
@@ -46,6 +46,8 @@ export class PokemonClient {
       res = await fetch(new URL(path, this.baseUrl), {
         method,
         headers: {
+          // The job's (or request's) trace goes on in the pokemon service.
+          ...traceHeaders(),
           authorization: `Bearer ${this.token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },

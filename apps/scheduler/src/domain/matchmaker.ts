@@ -106,11 +106,18 @@ export class Matchmaker {
       } catch (e) {
         // A team that became invalid (edited, deleted): that trainer leaves the queue; the other waits on.
         if (e instanceof PokemonRefusal && e.status === 400) {
-          this.logger.warn('matchmaking: a queued team is no longer valid; its entries leave the queue', {
+          const fields = Array.isArray(e.problem.errors)
+            ? (e.problem.errors as { field?: string }[]).map((x) => x.field ?? '')
+            : [];
+          const unfit = [
+            ...(fields.some((f) => f.startsWith('p1')) ? [a] : []),
+            ...(fields.some((f) => f.startsWith('p2')) ? [b] : []),
+          ];
+          this.logger.warn('matchmaking: a queued team is no longer fit; its trainer leaves the queue', {
+            trainers: unfit.map((u) => u.trainer_id),
             error: e.message,
           });
-          await this.store.leaveQueue(a.trainer_id);
-          await this.store.leaveQueue(b.trainer_id);
+          for (const u of unfit.length ? unfit : [a, b]) await this.store.leaveQueue(u.trainer_id);
           continue;
         }
         throw e;

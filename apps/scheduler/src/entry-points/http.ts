@@ -311,6 +311,12 @@ export function schedulerRoutes<R extends Routes>(r: R, deps: SchedulerDeps): R 
     const { id } = parse(jobParam, req.params);
     const sent = await jobs.redrive(id);
     if (!sent) throw new NotFoundError('No such dead job.');
+    if (sent.job_id === null) {
+      throw new ConflictError(
+        `A ${sent.queue} job is already waiting to run: the dead job stays; retry it once that one has run.`,
+        'job-already-queued',
+      );
+    }
     res.status(202).json(sent);
   });
   return r;
