@@ -48,8 +48,14 @@ export const pokemonInput = z.strictObject({
   species: name('species'),
   // Pokémon Showdown counts a nickname in UTF-16 units (an emoji is two): so does this check.
   nickname: text({ max: MAX_NICKNAME })
-    .refine((s) => s.length <= MAX_NICKNAME, {
-      message: `must be at most ${MAX_NICKNAME} UTF-16 code units (an emoji counts as two)`,
+    .superRefine((s, ctx) => {
+      // Past text()'s own check (code points), only what it let through: emoji count twice here.
+      if (s.length > MAX_NICKNAME && [...s].length <= MAX_NICKNAME) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be at most ${MAX_NICKNAME} UTF-16 code units (an emoji counts as two)`,
+        });
+      }
     })
     .nullable()
     .optional(),
