@@ -41,5 +41,6 @@ export {
   requestFunction,
   instrumentedIfTraced,
   untraced,
+  backgroundRoot,
 } from './tracing';
 export type { HeadDecision, SamplingPolicy } from './tracing';

@@ -16,6 +16,8 @@ export const pokemonConfig = z.object({
     .optional(),
   /** Seconds a player has to choose in a battle between players. */
   POKEMON_TURN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** What the turn timer does for a player who ran out of time: the AI chooses for them, or they forfeit. */
+  POKEMON_TURN_TIMEOUT_ACTION: z.enum(['ai', 'forfeit']).default('ai'),
   /** How often the turn timer looks for players who ran out of time. */
   POKEMON_TURN_SWEEP_MS: ms(100, 60_000, 1000),
   /**

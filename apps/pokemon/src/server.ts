@@ -68,6 +68,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     logger,
     observer: battleMetrics(service, battlesRepo),
     turnSeconds: config.POKEMON_TURN_SECONDS,
+    timeoutAction: config.POKEMON_TURN_TIMEOUT_ACTION,
     cacheSize: config.POKEMON_BATTLE_CACHE,
   });
   startTurnTimer(service, battles);

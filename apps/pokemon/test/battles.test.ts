@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { LiveBattle, logHash } from '../src/domain/engine';
 import type { BattleSetup, RecordedChoice } from '../src/domain/engine';
 import type { Json, PokemonUnderTest } from './support';
-import { request } from '@gameday/testing';
+import { OtlpReceiver, eventually, request } from '@gameday/testing';
 import { Player, playOut, startPokemonUnderTest } from './support';
 
 let t: PokemonUnderTest;
@@ -405,5 +405,64 @@ describe('battles other services arrange (the internal API)', () => {
     expect(after.choices).toEqual([]);
     expect((await p.call('GET', `/battles/${id}/replay`)).status).toBe(410);
     expect((await internal('POST', '/internal/retention', { battle_log_days: 0 })).status).toBe(400);
+  });
+});
+
+describe('what a battle leaves behind', () => {
+  it('a battle span with a span per turn (instant), a battle span when a PvP battle ends, and a forfeit on timeout', async () => {
+    const receiver = new OtlpReceiver();
+    const endpoint = await receiver.start();
+    // The only instance left (the last test): its turn timer, and no other, acts on the battle below.
+    await t.service.stop();
+    const traced = await t.start({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      POKEMON_TURN_SECONDS: '1',
+      POKEMON_TURN_SWEEP_MS: '200',
+      POKEMON_TURN_TIMEOUT_ACTION: 'forfeit',
+    });
+    try {
+      const p = new Player(traced);
+      const team = await p.team(2);
+      const res = await p.call('POST', '/battles', { mode: 'ai', team_id: team.id });
+      const battle = await eventually(() =>
+        receiver.spans.find(
+          (s) => s.name === 'battle ai' && s.attributes['gameday.battle.id'] === res.body.id,
+        ),
+      );
+      const turns = receiver.spans.filter(
+        (s) => s.name === 'battle.turn' && s.parentSpanId === battle.spanId,
+      );
+      expect(turns.length).toBe(Number(res.body.turn) + 1);
+      expect(battle.attributes['gameday.battle.turns']).toBe(res.body.turn);
+
+      // A PvP battle where p2 never chooses: after a second p2 forfeits, and the battle's span is made.
+      const b = new Player(traced);
+      const tb = await b.team(2);
+      await b.call('GET', '/trainers/me');
+      const id = String(
+        (await p.call('POST', '/battles', { mode: 'pvp', team_id: team.id, opponent_id: b.id })).body.id,
+      );
+      await b.call('POST', `/battles/${id}/accept`, { team_id: tb.id });
+      await p.call('POST', `/battles/${id}/choices`, { choice: 'default' });
+      const ended = await eventually(async () => {
+        const v = await p.call('GET', `/battles/${id}`);
+        return v.body.status === 'finished' ? v.body : undefined;
+      });
+      expect(ended).toMatchObject({ winner: 'p1', end_reason: 'timeout' });
+      await new Promise((r) => setTimeout(r, 2000));
+      console.log(
+        [...new Set(receiver.spans.map((s) => s.name))].join(','),
+        traced.logs.filter((l) => l.level !== 'info').slice(-5),
+      );
+      const pvp = await eventually(() =>
+        receiver.spans.find((s) => s.name === 'battle pvp' && s.attributes['gameday.battle.id'] === id),
+      );
+      expect(pvp.attributes['gameday.battle.end_reason']).toBe('timeout');
+    } finally {
+      await traced.stop();
+      await receiver.stop();
+    }
   });
 });

@@ -5,10 +5,11 @@
 // SLO), how long it ran, how it ended; queue depths and the age of the oldest due job are read from
 // pg-boss on each scrape.
 import type { Pool } from 'pg';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { PgBoss as PgBossType, JobWithMetadata, Queue } from 'pg-boss' with {
   'resolution-mode': 'import',
 };
+import { backgroundRoot } from '@gameday/telemetry';
 import type { Logger, ServiceMetrics } from '@gameday/telemetry';
 
 export const QUEUES = {
@@ -176,32 +177,35 @@ export class Jobs {
           const late = Math.max(0, (Date.now() - new Date(job.startAfter).getTime()) / 1000);
           this.observe.delay.observe({ queue }, late);
           const started = performance.now();
-          await tracer.startActiveSpan(`job ${queue}`, async (span) => {
-            span.setAttributes({
-              'messaging.system': 'pg-boss',
-              'messaging.destination.name': queue,
-              'messaging.message.id': job.id,
-              'gameday.job.retry_count': job.retryCount,
-              'gameday.job.start_delay_seconds': late,
-            });
-            try {
-              await handler(job.data ?? {}, job);
-              this.observe.runs.inc({ queue, outcome: 'completed' });
-            } catch (err) {
-              this.observe.runs.inc({ queue, outcome: 'failed' });
-              span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-              logger.warn('job failed; pg-boss retries it with backoff, then dead-letters it', {
-                queue,
-                job_id: job.id,
-                retry_count: job.retryCount,
-                error: (err as Error).message,
+          // A job is a unit of background work: a new trace, kept like a new request's (its ratio).
+          await context.with(backgroundRoot(), () =>
+            tracer.startActiveSpan(`job ${queue}`, async (span) => {
+              span.setAttributes({
+                'messaging.system': 'pg-boss',
+                'messaging.destination.name': queue,
+                'messaging.message.id': job.id,
+                'gameday.job.retry_count': job.retryCount,
+                'gameday.job.start_delay_seconds': late,
               });
-              throw err;
-            } finally {
-              this.observe.duration.observe({ queue }, (performance.now() - started) / 1000);
-              span.end();
-            }
-          });
+              try {
+                await handler(job.data ?? {}, job);
+                this.observe.runs.inc({ queue, outcome: 'completed' });
+              } catch (err) {
+                this.observe.runs.inc({ queue, outcome: 'failed' });
+                span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+                logger.warn('job failed; pg-boss retries it with backoff, then dead-letters it', {
+                  queue,
+                  job_id: job.id,
+                  retry_count: job.retryCount,
+                  error: (err as Error).message,
+                });
+                throw err;
+              } finally {
+                this.observe.duration.observe({ queue }, (performance.now() - started) / 1000);
+                span.end();
+              }
+            }),
+          );
         }
       },
     );

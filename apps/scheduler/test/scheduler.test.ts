@@ -4,7 +4,7 @@
 // and their retry; bad input.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { eventually, request, startService } from '@gameday/testing';
+import { OtlpReceiver, eventually, request, startService } from '@gameday/testing';
 import type { HttpResponse, ServiceProcess } from '@gameday/testing';
 import { Player, startPokemonUnderTest } from '../../pokemon/test/support';
 import type { Json, PokemonUnderTest } from '../../pokemon/test/support';
@@ -275,12 +275,17 @@ describe('the job queues', () => {
 
     // A scheduler whose pokemon service is gone: the fetcher refresh fails, is retried, then dies.
     await t.pg.createDatabase('scheduler_dead');
+    const receiver = new OtlpReceiver();
+    const endpoint = await receiver.start();
     const lonely = await startService('scheduler', {
       env: {
         ...schedulerEnv(),
         DATABASE_URL: t.pg.url('scheduler_dead'),
         POKEMON_URL: 'http://127.0.0.1:9',
         SCHEDULER_RETRY_LIMIT: '1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_TRACES_SAMPLER: 'always_on',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
       },
     });
     try {
@@ -307,8 +312,15 @@ describe('the job queues', () => {
       expect(failed).toMatch(
         /gameday_scheduler_jobs_total\{queue="fetcher-refresh",outcome="failed"\} [2-9]/,
       );
+      // Each run is a trace of its own: a failed one is an error span.
+      const spans = await eventually(() => {
+        const runs = receiver.spans.filter((s) => s.name === 'job fetcher-refresh');
+        return runs.length >= 2 ? runs : undefined;
+      });
+      expect(spans.every((s) => s.statusCode === 2 && !s.parentSpanId)).toBe(true);
     } finally {
       await lonely.stop();
+      await receiver.stop();
     }
   });
 });

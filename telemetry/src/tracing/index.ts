@@ -14,7 +14,8 @@
 //   batch-options.ts   span batching defaults and OTEL_BSP_* variables
 //   span-export.ts     counting spans the queue or the exporter drops
 //   outgoing.ts        trace headers for outgoing calls; node's own request when untraced
-import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { diag, DiagConsoleLogger, DiagLogLevel, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
@@ -29,12 +30,12 @@ import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import type { IncomingMessage } from 'node:http';
 import { HEAD } from '../request-slots';
 import { batchOptionsFromEnv } from './batch-options';
-import { activeContext, RequestContextManager, setContextManager } from './context';
+import { activeContext, RequestContextManager, setContextManager, SUPPRESSED_ROOT } from './context';
 import { nameRoutes } from './express-routes';
 import { PooledIdGenerator } from './ids';
 import { pathOf, routeRequestEvents, UNTRACED_PATHS } from './request-events';
 import { decideHead, samplingPolicyFromEnv, sdkSampler } from './sampling';
-import type { HeadDecision } from './sampling';
+import type { HeadDecision, SamplingPolicy } from './sampling';
 import { countedBatchProcessor } from './span-export';
 
 export { BSP_DEFAULTS, batchOptionsFromEnv } from './batch-options';
@@ -110,6 +111,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
   process.env.OTEL_LOGS_EXPORTER = 'none';
 
   const policy = samplingPolicyFromEnv(env);
+  backgroundPolicy = policy;
   const sampler = sdkSampler(policy);
   const description = policy.description;
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -198,6 +200,20 @@ export function startTracing(options: TracingOptions): TracingHandle {
     },
   };
   return active;
+}
+
+let backgroundPolicy: SamplingPolicy | undefined;
+
+/**
+ * The context to start a background unit of work under (a job, a timer's sweep): a new trace, kept
+ * with the sampling ratio new requests are kept with (a root's head decision, as `decideHead` takes
+ * for requests), else suppressed like the rest of background work. Run the work in it with
+ * `withContext`, or pass it to `startSpan`.
+ */
+export function backgroundRoot(random = Math.random): Context {
+  const policy = backgroundPolicy;
+  if (!policy) return SUPPRESSED_ROOT;
+  return policy.ratio >= 1 || random() < policy.ratio ? ROOT_CONTEXT : SUPPRESSED_ROOT;
 }
 
 /** The handle of the running SDK (a disabled one when `startTracing` was never called). */

@@ -5,6 +5,7 @@
 // failure: it does not count against the breaker and is not retried. Every answer is parsed with
 // the schema of the fields the fetcher reads.
 import CircuitBreaker from 'opossum';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { z } from '@gameday/telemetry';
 import type { Logger } from '@gameday/telemetry';
@@ -18,6 +19,8 @@ export type PokeapiOutcome =
   | 'network_error'
   | 'invalid_response'
   | 'short_circuited';
+
+const tracer = trace.getTracer('gameday-pokemon');
 
 export class PokeapiError extends Error {
   constructor(
@@ -181,8 +184,40 @@ export class PokeapiClient {
       this.o.metrics.duration.observe({ outcome }, (performance.now() - started) / 1000);
   }
 
-  /** One HTTP request: an answer, or a PokeapiError the breaker counts (404 excepted). */
-  private async attempt(url: string): Promise<RawAnswer> {
+  /** One HTTP request, as a client span: an answer, or a PokeapiError the breaker counts (404 excepted). */
+  private attempt(url: string): Promise<RawAnswer> {
+    return tracer.startActiveSpan(
+      'GET',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': 'GET',
+          'url.full': url,
+          'server.address': new URL(url).hostname,
+        },
+      },
+      async (span) => {
+        try {
+          const answer = await this.request(url);
+          span.setAttribute('http.response.status_code', answer.status);
+          return answer;
+        } catch (err) {
+          if (err instanceof PokeapiError && err.outcome !== 'not_found') {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+          }
+          span.setAttribute(
+            'gameday.pokeapi.outcome',
+            err instanceof PokeapiError ? err.outcome : 'network_error',
+          );
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async request(url: string): Promise<RawAnswer> {
     let res: globalThis.Response;
     try {
       res = await fetch(url, {

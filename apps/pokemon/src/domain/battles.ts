@@ -17,6 +17,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
   ValidationError,
+  backgroundRoot,
 } from '@gameday/telemetry';
 import type { Logger } from '@gameday/telemetry';
 import { outboxInsert } from '@gameday/outbox';
@@ -57,6 +58,8 @@ export interface BattlesOptions {
   observer: BattleObserver;
   /** Seconds a player has to choose before the timeout action. */
   turnSeconds: number;
+  /** What the turn timer does for a player who ran out of time: the AI chooses, or they forfeit. */
+  timeoutAction: 'ai' | 'forfeit';
   /** Battles kept in memory between turns (the rest are replayed when their next choice comes). */
   cacheSize: number;
 }
@@ -288,7 +291,7 @@ export class Battles {
           choiceCount: live.choices.length,
           log: live.log.join('\n'),
           turnDeadline: input.mode === 'auto' ? null : this.deadline(),
-          timeoutAction: 'ai',
+          timeoutAction: this.o.timeoutAction,
           origin: input.origin,
           originRef: input.origin_ref,
           startedAt: new Date(),
@@ -406,7 +409,7 @@ export class Battles {
         choiceCount: 0,
         log: '',
         turnDeadline: null,
-        timeoutAction: 'ai',
+        timeoutAction: this.o.timeoutAction,
         origin: 'player',
         originRef: null,
         startedAt: null,
@@ -552,23 +555,26 @@ export class Battles {
     // One battle per transaction: a battle that cannot be moved (its replay fails) holds up no other.
     for (let i = 0; i < limit; i++) {
       let current: string | undefined;
-      const done = await this.o.repo
-        .transaction(async (client) => {
-          const [battle] = await this.o.repo.dueForTimeout(client, 1, failed);
-          if (!battle) return false;
-          current = battle.id;
-          const live = await this.live(battle, client);
-          const before = live.choices.length;
-          const idle = live.waitingFor();
-          if (battle.timeoutAction === 'forfeit' && idle.length === 1) {
-            live.forfeit(idle[0]!);
-            await this.save(client, battle, live, before, 'timeout', true);
-          } else {
-            for (const side of idle) live.playAi(side);
-            await this.save(client, battle, live, before, 'normal', true);
-          }
-          return true;
-        })
+      // Background work: the battle span a timeout may finish is a new trace, kept like a request's.
+      const done = await context
+        .with(backgroundRoot(), () =>
+          this.o.repo.transaction(async (client) => {
+            const [battle] = await this.o.repo.dueForTimeout(client, 1, failed);
+            if (!battle) return false;
+            current = battle.id;
+            const live = await this.live(battle, client);
+            const before = live.choices.length;
+            const idle = live.waitingFor();
+            if (battle.timeoutAction === 'forfeit' && idle.length === 1) {
+              live.forfeit(idle[0]!);
+              await this.save(client, battle, live, before, 'timeout', true);
+            } else {
+              for (const side of idle) live.playAi(side);
+              await this.save(client, battle, live, before, 'normal', true);
+            }
+            return true;
+          }),
+        )
         .catch((err: Error) => {
           if (current) failed.push(current);
           this.cache.delete(current ?? '');
@@ -634,6 +640,23 @@ export class Battles {
       this.o.observer.ratingsUpdated(2);
     }
     await client.query(finishedEvent(battle, ratings));
+    if (battle.mode === 'pvp' && battle.startedAt && battle.status === 'finished') {
+      // A battle between players spans many requests: its span is made when it ends, from its start.
+      tracer
+        .startSpan('battle pvp', {
+          startTime: battle.startedAt,
+          attributes: {
+            'gameday.battle.id': battle.id,
+            'gameday.battle.format': battle.format,
+            'gameday.battle.mode': battle.mode,
+            'gameday.battle.turns': battle.turn,
+            'gameday.battle.winner': battle.winner ?? 'tie',
+            'gameday.battle.end_reason': battle.endReason ?? 'normal',
+            'gameday.battle.rated': battle.rated,
+          },
+        })
+        .end();
+    }
     this.o.observer.finished({
       format: battle.format,
       mode: battle.mode,
