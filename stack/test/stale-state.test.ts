@@ -15,7 +15,10 @@ import {
 
 const home = tempHome();
 const offset = randomOffset();
-const env = { GAMEDAY_SKIP: 'gateway,casino,wallet,events,leaderboard,jaeger,victorialogs,logagent' };
+const env = {
+  GAMEDAY_SKIP:
+    'gateway,casino,wallet,pokemon,scheduler,pokeapi,events,leaderboard,jaeger,victorialogs,logagent',
+};
 const stacks: StackProcess[] = [];
 const seenPids = new Set<number>();
 
