@@ -82,7 +82,7 @@ slos:
 
   it('leaves the routes out of the service-wide selection, beside the probe endpoints', () => {
     expect(rules).toContain(
-      'http_server_request_duration_seconds_count{job="x",http_route!~"/metrics|/healthz|/readyz|/api/v1/slow|/api/v1/slow/:id"}[5m]',
+      'http_server_request_duration_seconds_count{job="x",http_route!~"/metrics|/healthz|/readyz|/version|/api/v1/slow|/api/v1/slow/:id"}[5m]',
     );
   });
 

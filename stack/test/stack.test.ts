@@ -117,6 +117,19 @@ describe('the local stack', () => {
         name,
         `v${pinned}`,
       ]);
+      // What it says it is: the checkout's version and commit, and the same in gameday_build_info.
+      const version = (await (await fetch(`${component(name).url!}/version`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(version).toMatchObject({
+        service: name,
+        revision: expect.stringMatching(/^[0-9a-f]{40}$/),
+        node: `v${pinned}`,
+      });
+      expect(text).toContain(
+        `gameday_build_info{service="${name}",version="${String(version.version)}",revision="${String(version.revision)}"} 1`,
+      );
     }
   });
 

@@ -18,7 +18,7 @@ export const HTTP_DURATION_BUCKETS: readonly number[] = [
 /** The exemplar label that carries a sampled request's trace id (Grafana links it to Tempo). */
 export const EXEMPLAR_TRACE_LABEL = 'trace_id';
 /** Probe and scrape endpoints: not player traffic. */
-export const NON_PLAYER_ROUTES: readonly string[] = ['/metrics', '/healthz', '/readyz'];
+export const NON_PLAYER_ROUTES: readonly string[] = ['/metrics', '/healthz', '/readyz', '/version'];
 /** Prometheus scrapes each service with job = the service's name. */
 export const SERVICE_JOB_LABEL = 'job';
 /** The log-line field (and Loki stream label) naming the service. */
@@ -113,6 +113,7 @@ export function serviceEntry(name: string): ServiceEntry {
 export const METRICS = {
   // every service
   dependencyUp: 'gameday_dependency_up', // {dependency}
+  buildInfo: 'gameday_build_info', // {service, version, revision}: always 1
   dbPoolConnections: 'gameday_db_pool_connections', // {state: total|idle|waiting}
   dbPoolMax: 'gameday_db_pool_max',
   spansExported: 'gameday_telemetry_spans_exported_total',

@@ -12,6 +12,8 @@ export {
 export { createLogger, BufferedStdoutTransport, parseLogLevel, logDirect } from './logger';
 export type { Logger, LoggerOptions } from './logger';
 export { Health } from './health';
+export { buildInfo, gitRevision } from './build-info';
+export type { BuildInfo } from './build-info';
 export type { Check, CheckResult, Readiness } from './health';
 export * from './errors';
 export { text, parse, body, query, toFieldErrors, idempotencyKey, z } from './validation';

@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { Health } from './health';
+import { buildInfo } from './build-info';
 import { compose, errorHandler, jsonBody, notFound, observe, requestId } from './http';
 import { serverClasses } from './server-classes';
 import { telemetryEnabled, tracingHandle } from './tracing';
@@ -33,6 +34,19 @@ export const baseConfig = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i)
     .default('64kb'),
+  /** Set when an image is built (GET /version, gameday_build_info); a checkout reads package.json and .git. */
+  GAMEDAY_VERSION: z
+    .string()
+    .regex(
+      /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/,
+      'must be a semantic version such as 1.4.2',
+    )
+    .optional(),
+  GAMEDAY_REVISION: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/, 'must be a git commit id (7 to 40 hex digits)')
+    .optional(),
+  GAMEDAY_BUILD_TIME: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
 });
 export type BaseConfig = z.infer<typeof baseConfig>;
 
@@ -98,6 +112,14 @@ export class Service<C> {
       labelNames: ['dependency'],
     });
     this.health = new Health(dependencyUp);
+    const build = buildInfo(name, config);
+    this.metrics
+      .gauge({
+        name: 'gameday_build_info',
+        help: 'The running build: always 1, with its version and git revision in labels.',
+        labelNames: ['service', 'version', 'revision'],
+      })
+      .set({ service: name, version: build.version, revision: build.revision }, 1);
     this.app = express();
     this.app.disable('x-powered-by');
     this.app.set('etag', false);
@@ -110,6 +132,10 @@ export class Service<C> {
     this.app.get('/metrics', this.metrics.handler());
     this.app.get('/healthz', this.health.livenessHandler());
     this.app.get('/readyz', this.health.readinessHandler());
+    this.app.get('/version', (_req, res) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(build);
+    });
   }
 
   /** The HTTP server, once `listen` has been called. */

@@ -50,7 +50,7 @@ export function routeRequestEvents(
 }
 
 /** Paths that are scraped or probed constantly; tracing them only adds noise and cost. */
-export const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/favicon.ico']);
+export const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/version', '/favicon.ico']);
 
 export function pathOf(url: string | undefined): string {
   if (!url) return '/';
