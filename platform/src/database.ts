@@ -3,7 +3,7 @@
 // instances starting together apply each migration exactly once. Every service that owns a
 // database lists its migrations as data and opens it with `openDatabase` before it listens.
 import { Pool } from 'pg';
-import type { PoolConfig } from 'pg';
+import type { PoolClient, PoolConfig } from 'pg';
 import { instrumentPool } from '@gameday/telemetry';
 import type { Service } from '@gameday/telemetry';
 
@@ -93,4 +93,20 @@ export async function openDatabase(service: Service<unknown>, options: DatabaseO
   const applied = await migrate(pool, options.migrations, options.lockKey);
   service.logger.info('database migrated', { applied });
   return pool;
+}
+
+/** Runs `work` in a transaction on one connection of `pool`: committed when it resolves, rolled back when it throws. */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }

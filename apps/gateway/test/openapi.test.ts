@@ -17,7 +17,7 @@ import { routes as accountsRoutes } from '@gameday/accounts';
 import { routes as walletRoutes } from '@gameday/wallet';
 import { GAMES, routes as casinoRoutes } from '@gameday/casino';
 import { parseEvents, routes as eventsRoutes } from '@gameday/events';
-import { DEFAULT_FORMAT, FORMATS, routes as pokemonRoutes } from '@gameday/pokemon';
+import { DEFAULT_FORMAT, FORMATS, REFERENCE_SETS, routes as pokemonRoutes } from '@gameday/pokemon';
 import { routes as leaderboardRoutes } from '@gameday/leaderboard';
 import { CATALOGUE, TOURNAMENT_KINDS, routes as schedulerRoutes } from '@gameday/scheduler';
 import { DEAD_LETTER_TOPIC, EVENTS_TOPIC } from '@gameday/outbox';
@@ -316,44 +316,8 @@ const LC_SETS: Record<string, unknown>[] = [
 ];
 
 const POKEMON = '/api/v1/pokemon';
-/** Sets legal in gen9ou, as apps/pokemon/test/support.ts has them (OU_SETS). */
-const SETS: Record<string, unknown>[] = [
-  {
-    species: 'Garchomp',
-    ability: 'Rough Skin',
-    item: 'Leftovers',
-    nature: 'Jolly',
-    evs: { attack: 252, speed: 252, hp: 4 },
-    moves: ['Earthquake', 'Dragon Claw', 'Swords Dance', 'Stone Edge'],
-    tera_type: 'Steel',
-  },
-  {
-    species: 'Corviknight',
-    ability: 'Pressure',
-    item: 'Leftovers',
-    nature: 'Impish',
-    evs: { hp: 252, defense: 168, special_defense: 88 },
-    moves: ['Brave Bird', 'Roost', 'U-turn', 'Defog'],
-  },
-  {
-    species: 'Rotom-Wash',
-    ability: 'Levitate',
-    item: 'Choice Scarf',
-    nature: 'Timid',
-    evs: { hp: 4, special_attack: 252, speed: 252 },
-    moves: ['Hydro Pump', 'Volt Switch', 'Thunderbolt', 'Trick'],
-  },
-  {
-    species: 'Pikachu',
-    nickname: 'Sparky',
-    level: 50,
-    ability: 'Static',
-    item: 'Light Ball',
-    nature: 'Timid',
-    evs: { special_attack: 252, speed: 252, special_defense: 4 },
-    moves: ['Thunderbolt', 'Volt Switch', 'Grass Knot', 'Surf'],
-  },
-];
+/** Sets legal in gen9ou: the pokemon contract's reference sets. */
+const SETS = REFERENCE_SETS.map((set) => ({ ...set }) as Record<string, unknown>);
 
 describe('the OpenAPI document', () => {
   it('is an OpenAPI 3.1 document whose schemas are valid JSON Schema 2020-12', () => {

@@ -1,5 +1,6 @@
 // Rounds, seeds and the jackpot in PostgreSQL. Each call is one statement or one short transaction;
 // nothing here holds a transaction open across a call to the wallet.
+import { withTransaction } from '@gameday/platform';
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { commitment, newClientSeed, newServerSeed } from '../domain/provably-fair';
@@ -389,17 +390,6 @@ export class PgRoundsRepository {
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    return withTransaction(this.pool, work);
   }
 }

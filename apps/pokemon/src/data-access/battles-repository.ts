@@ -1,6 +1,7 @@
 // Battles in PostgreSQL: the setup (format, seed, both teams), every choice in order, the log, the
 // result, ratings and idempotency keys. A battle row is locked (FOR UPDATE) while a choice is applied,
 // so two requests never move one battle at once.
+import { withTransaction } from '@gameday/platform';
 import type { Pool, PoolClient } from 'pg';
 import type { PokemonSet } from '@pkmn/sim';
 import type { RecordedChoice, SideId } from '../domain/engine';
@@ -130,18 +131,7 @@ export class PgBattlesRepository {
   constructor(readonly pool: Pool) {}
 
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return withTransaction(this.pool, work);
   }
 
   async insert(db: Queryable, b: NewBattle): Promise<BattleRow> {

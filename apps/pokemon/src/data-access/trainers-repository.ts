@@ -1,6 +1,7 @@
 // Trainers, their Pokémon and their teams in PostgreSQL. Optimistic concurrency: every Pokémon and
 // team has a version; an update or delete names the version it read and changes nothing when the
 // row has moved on since (the API's ETag / If-Match).
+import { withTransaction } from '@gameday/platform';
 import type { Pool, PoolClient } from 'pg';
 import type { PokemonSpec } from '../domain/sets';
 
@@ -90,18 +91,7 @@ export class PgTrainersRepository {
   constructor(readonly pool: Pool) {}
 
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return withTransaction(this.pool, work);
   }
 
   async upsertTrainer(id: string, name: string): Promise<{ trainer: TrainerRow; created: boolean }> {

@@ -2,6 +2,7 @@
 // queue, the daily challenges and their completions. Writes that a retried job repeats are
 // idempotent: a match row is inserted once per (tournament, round, slot), a result is recorded
 // only where none is, a tournament finishes once.
+import { withTransaction } from '@gameday/platform';
 import type { Pool, PoolClient } from 'pg';
 import type { TournamentKind } from '../domain/tournaments';
 import type { ChallengeTemplate } from '../domain/challenges';
@@ -65,18 +66,7 @@ export class Store {
   constructor(readonly pool: Pool) {}
 
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return withTransaction(this.pool, work);
   }
 
   // --- tournaments -----------------------------------------------------------------------------
