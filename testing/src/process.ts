@@ -6,6 +6,8 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SERVICE_NODE_FLAGS } from '@gameday/telemetry/runtime';
 import { eventually } from './eventually';
+import { startImage, testImageFor } from './image';
+import type { ImageProcess } from './image';
 import { freePort } from './ports';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -32,10 +34,20 @@ export interface StartOptions {
   logFile?: string;
   /** Extra arguments for node itself (e.g. --cpu-prof), after SERVICE_NODE_FLAGS. */
   nodeArgs?: string[];
+  /**
+   * Run this container image (buildah run) instead of the entry file: its ENTRYPOINT, its USER, only
+   * the environment given here plus PORT, HOST and OTEL_SERVICE_NAME (not the test's whole env).
+   */
+  image?: string;
 }
 
+/**
+ * Starts apps/<name>/dist/main.js, or the service's container image when GAMEDAY_TEST_IMAGES maps
+ * the name to one (the images' smoke test runs whole journeys on the images this way).
+ */
 export async function startService(name: string, options: StartOptions = {}): Promise<ServiceProcess> {
-  return startNodeProcess(name, join(REPO_ROOT, 'apps', name, 'dist', 'main.js'), options);
+  const image = options.image ?? testImageFor(name);
+  return startNodeProcess(name, join(REPO_ROOT, 'apps', name, 'dist', 'main.js'), { ...options, image });
 }
 
 /** Runs any compiled Node entry point like a service (PORT from a free port, readiness wait). */
@@ -57,11 +69,22 @@ export async function startNodeProcess(
   env.PORT = options.env?.PORT ?? String(port);
   // With logFile, output goes straight to a file (benchmarks: no parsing in this process).
   const out = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), entry], {
-    env,
-    stdio: ['ignore', out, out],
-    cwd: REPO_ROOT,
-  });
+  let image: ImageProcess | undefined;
+  if (options.image) {
+    const own: Record<string, string> = { ...pickDefined(options.env) };
+    for (const k of ['PORT', 'HOST', 'OTEL_SERVICE_NAME']) own[k] = env[k]!;
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v !== undefined && own[k] === undefined && /^(OTEL_|LOG_LEVEL$)/.test(k)) own[k] = v;
+    }
+    image = startImage(name, options.image, own, ['ignore', out, out]);
+  }
+  const child =
+    image?.child ??
+    spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), entry], {
+      env,
+      stdio: ['ignore', out, out],
+      cwd: REPO_ROOT,
+    });
   if (typeof out === 'number') closeSync(out);
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
@@ -81,7 +104,10 @@ export async function startNodeProcess(
   });
   child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
   const exit = new Promise<number | string>((res) =>
-    child.once('exit', (code, sig) => res(code ?? sig ?? -1)),
+    child.once('exit', (code, sig) => {
+      image?.cleanup();
+      res(code ?? sig ?? -1);
+    }),
   );
   const url = `http://127.0.0.1:${env.PORT}`;
   const proc: ServiceProcess = {
@@ -93,7 +119,10 @@ export async function startNodeProcess(
     stderr,
     exited: () => exit,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        if (image) image.kill(signal);
+        else child.kill(signal);
+      }
       return exit;
     },
   };
@@ -106,7 +135,8 @@ export async function startNodeProcess(
       async () => (child.exitCode !== null ? false : (await fetch(url + path)).status === 200 || undefined),
       { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: 100, what: `${name} answering 200 on ${path}` },
     ).catch((err: Error) => {
-      child.kill('SIGKILL');
+      if (image) image.kill('SIGKILL');
+      else child.kill('SIGKILL');
       throw new Error(`${err.message}:\n${tail()}`);
     });
     if (!answered) throw new Error(`${name} exited with ${child.exitCode} during start:\n${tail()}`);
