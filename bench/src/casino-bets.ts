@@ -101,6 +101,7 @@ export async function casinoBets(options: {
       },
     });
     const gw = api.gateway.url;
+    // nosemgrep: gameday.hardcoded-secret -- a synthetic player the benchmark registers on its own throwaway stack
     const password = 'a long enough password';
     const login = async (email: string) => {
       const res = await request(`${gw}/api/v1/players/login`, { body: { email, password } });

@@ -273,6 +273,7 @@ export async function gatewayPlayersMe(opts: BenchOptions): Promise<ScenarioResu
           const body = {
             email: 'bench@example.com',
             display_name: 'Bench',
+            // nosemgrep: gameday.hardcoded-secret -- a synthetic player the benchmark registers on its own throwaway stack
             password: 'a long enough password',
           };
           await request(`${api.gateway.url}/api/v1/players`, { body });

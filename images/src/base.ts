@@ -12,6 +12,7 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BASE_CONTAINERFILE } from './catalogue';
@@ -29,6 +30,8 @@ export const BASE_REPOSITORY = 'localhost/gameday/base';
 export interface DebianPackage {
   name: string;
   version: string;
+  /** The source package (glibc for libc6), when the lock names it. */
+  source?: string;
 }
 
 export interface BaseImage {
@@ -46,9 +49,13 @@ export function parsePackageLock(text: string, file = 'images/base/packages.lock
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    const m = /^([a-z0-9][a-z0-9+.-]+)=([0-9A-Za-z.+~:-]+)$/.exec(line);
-    if (!m) throw new ImageBuildError(`${file}:${i + 1}: expected name=version, got ${JSON.stringify(line)}`);
-    out.push({ name: m[1]!, version: m[2]! });
+    const m = /^([a-z0-9][a-z0-9+.-]+)=([0-9A-Za-z.+~:-]+)(?:\s+([a-z0-9][a-z0-9+.-]+))?$/.exec(line);
+    if (!m) {
+      throw new ImageBuildError(
+        `${file}:${i + 1}: expected name=version [source], got ${JSON.stringify(line)}`,
+      );
+    }
+    out.push({ name: m[1]!, version: m[2]!, ...(m[3] ? { source: m[3] } : {}) });
   });
   if (out.length === 0) throw new ImageBuildError(`${file} lists no package`);
   return out;
@@ -62,6 +69,33 @@ export function packagesInTar(listing: string): string[] {
     if (m) names.add(m[1]!);
   }
   return [...names].sort();
+}
+
+/** What mmdebstrap leaves of apt and dpkg, removed from the base. */
+export const APT_DPKG_PATHS = [
+  './etc/apt',
+  './etc/dpkg',
+  './var/cache/apt',
+  './var/lib/apt',
+  './var/lib/dpkg',
+];
+
+/** /var/lib/dpkg/status for the pinned packages (what `dpkg -l` and image scanners read). */
+export function dpkgStatus(packages: readonly DebianPackage[]): string {
+  return packages
+    .map((p) =>
+      [
+        `Package: ${p.name}`,
+        'Status: install ok installed',
+        'Priority: optional',
+        'Architecture: amd64',
+        ...(p.source ? [`Source: ${p.source}`] : []),
+        `Version: ${p.version}`,
+        'Description: unpacked from the pinned Debian package (images/base/packages.lock)',
+      ].join('\n'),
+    )
+    .join('\n\n')
+    .concat('\n');
 }
 
 /** The pinned Node binary, checked against package.json's engines.node. */
@@ -87,6 +121,16 @@ export function pinnedNode(root: string): { path: string; version: string } {
 
 function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function duBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += duBytes(p);
+    else if (e.isFile()) n += statSync(p).size;
+  }
+  return n;
 }
 
 function filesUnder(dir: string): string[] {
@@ -139,7 +183,7 @@ export async function ensureBase(opts: {
   rmSync(ctx, { recursive: true, force: true });
   mkdirSync(ctx, { recursive: true });
   progress(`base: unpacking ${packages.map((p) => `${p.name}=${p.version}`).join(', ')} (mmdebstrap)…`);
-  const tar = join(ctx, 'rootfs.tar');
+  const debian = join(ctx, 'debian');
   await run(
     mmdebstrap,
     [
@@ -149,7 +193,7 @@ export async function ensureBase(opts: {
       `--include=${packages.map((p) => `${p.name}=${p.version}`).join(',')}`,
       '--aptopt=Acquire::Retries "3"',
       BASE_SUITE,
-      tar,
+      debian,
       ...BASE_MIRRORS,
     ],
     {
@@ -163,8 +207,8 @@ export async function ensureBase(opts: {
         `\`npm run images -- --update-base-lock\`, review and commit the lock file.`,
     );
   });
-  const listing = await run('tar', ['-tf', tar], { what: 'tar -tf rootfs.tar' });
-  const found = packagesInTar(listing.stdout);
+  const docs = readdirSync(join(debian, 'usr', 'share', 'doc'));
+  const found = packagesInTar(docs.map((d) => `usr/share/doc/${d}`).join('\n'));
   const pinned = new Set(packages.map((p) => p.name));
   const extra = found.filter((n) => !pinned.has(n));
   const absent = [...pinned].filter((n) => !found.includes(n));
@@ -176,8 +220,13 @@ export async function ensureBase(opts: {
         'Add each with its version (`apt-cache policy NAME`) or remove it, then build again.',
     );
   }
-  // The files the packages do not bring: users, and the folders a non-root process may write.
+  // No package manager state (apt's and dpkg's folders, some owned by _apt) and no device nodes (the
+  // runtime mounts /dev); a dpkg status file says what is installed, for scanners (Trivy reads it
+  // with /etc/os-release).
+  for (const p of [...APT_DPKG_PATHS, './dev']) rmSync(join(debian, p), { recursive: true, force: true });
   cpSync(extras, join(ctx, 'rootfs'), { recursive: true });
+  mkdirSync(join(ctx, 'rootfs', 'var', 'lib', 'dpkg'), { recursive: true });
+  writeFileSync(join(ctx, 'rootfs', 'var', 'lib', 'dpkg', 'status'), dpkgStatus(packages));
   for (const dir of ['tmp', 'home/nonroot']) mkdirSync(join(ctx, 'rootfs', dir), { recursive: true });
   chmodSync(join(ctx, 'rootfs', 'tmp'), 0o1777);
   chmodSync(join(ctx, 'rootfs', 'home'), 0o755);
@@ -185,7 +234,7 @@ export async function ensureBase(opts: {
   cpSync(node.path, join(ctx, 'node'));
   chmodSync(join(ctx, 'node'), 0o755);
   progress(
-    `base: rootfs ${(statSync(tar).size / 1e6).toFixed(1)} MB + Node ${node.version} ` +
+    `base: Debian files ${(duBytes(debian) / 1e6).toFixed(1)} MB + Node ${node.version} ` +
       `${(statSync(node.path).size / 1e6).toFixed(1)} MB; building ${ref}…`,
   );
   await buildah.run(
@@ -231,9 +280,8 @@ export async function updateBaseLock(root: string, progress: (msg: string) => vo
     const v = candidates.get(p.name);
     if (!v) throw new ImageBuildError(`apt-cache knows no candidate for ${p.name}: run apt-get update first`);
     if (v !== p.version) progress(`base lock: ${p.name} ${p.version} → ${v}`);
-    return `${p.name}=${v}`;
+    return `${p.name}=${v}${p.source ? ` ${p.source}` : ''}`;
   });
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(lockFile, `${[...header, ...lines].join('\n')}\n`);
   return lockFile;
 }

@@ -110,6 +110,7 @@ export async function selectImages(
         f === 'images/base.Containerfile' ||
         f.startsWith('images/src/'),
     );
+    if (changed.length === 0) return [];
     const next: ImageSpec[] = [];
     for (const spec of chosen) {
       if (everything) {

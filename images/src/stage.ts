@@ -38,7 +38,12 @@ export async function traceFiles(root: string, spec: ImageSpec): Promise<string[
       `${spec.entry} does not exist: build the TypeScript first (npx tsc -b) and try again.`,
     );
   }
-  const { fileList } = await nodeFileTrace([entry], { base: root, processCwd: root });
+  // Node 24 resolves the "module-sync" export condition (require() of ESM), which nft does not by default.
+  const { fileList } = await nodeFileTrace([entry], {
+    base: root,
+    processCwd: root,
+    conditions: ['node', 'module-sync'],
+  });
   return [...fileList].sort();
 }
 

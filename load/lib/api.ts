@@ -24,8 +24,10 @@ export function gatewayUrl(): string {
 
 export const BASE = `${gatewayUrl()}/api/v1`;
 const JSON_HEADERS = { 'content-type': 'application/json' };
+// nosemgrep: gameday.hardcoded-secret -- the synthetic load players' password; k6 targets only a loopback gateway (gatewayUrl)
 const PASSWORD = 'correct horse battery staple';
 export const ADMIN_EMAIL = __ENV.ADMIN_EMAIL || 'admin@gameday.local';
+// nosemgrep: gameday.hardcoded-secret -- the local stack's documented admin (README), only for a loopback gateway
 const ADMIN_PASSWORD = __ENV.ADMIN_PASSWORD || 'an admin password 123';
 
 /** Requests refused with 429 (a gateway rate limit): not failures, but a load test should know. */

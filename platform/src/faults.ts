@@ -50,6 +50,7 @@ function templateRegex(template: string): RegExp {
     .split('/')
     .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
+  // eslint-disable-next-line security/detect-non-literal-regexp -- every literal part of the route template is escaped
   return new RegExp(`^${escaped}/?$`);
 }
 

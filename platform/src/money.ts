@@ -5,6 +5,7 @@ import { z } from 'zod';
 /** The platform's one currency: gameday credits. */
 export const CURRENCY = 'GDC';
 
+// eslint-disable-next-line security/detect-unsafe-regex -- no nested repetition: digits, then an optional '.' and one or two digits
 const DECIMAL = /^(\d+)(?:\.(\d{1,2}))?$/;
 
 export interface MoneyOptions {

@@ -30,6 +30,7 @@ export const LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'sil
 
 const SERVICE = /^[a-z][a-z0-9-]{0,62}$/;
 const DURATION = /^\d+(ms|s|m|h|d|w)$/;
+// eslint-disable-next-line security/detect-unsafe-regex -- no nested repetition: digits, an optional fraction, a unit
 const DURATION_US = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_US = { ms: 1e3, s: 1e6, m: 60e6, h: 3600e6, d: 86_400e6 } as const;
 

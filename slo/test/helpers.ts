@@ -9,6 +9,7 @@ export const fixturesDir = join(__dirname, 'fixtures', 'specs');
 
 /** The real binary, or a failure that says how to install it (CI runs `node scripts/bootstrap.mjs --system`). */
 export function requireTool(name: 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager'): string {
+  // nosemgrep: gameday.child-process-shell-injection -- name is one of four literal tool names (its type)
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   const path = found.stdout.trim();
   if (found.status !== 0 || path === '') {

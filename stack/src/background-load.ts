@@ -28,6 +28,7 @@ if (!(rps > 0 && rps <= 50)) {
 // The stack lists this address in ACCOUNTS_ADMIN_EMAILS: the load deposits its own play money.
 const LOAD_EMAIL = 'background-load@gameday.local';
 const email = LOAD_EMAIL;
+// nosemgrep: gameday.hardcoded-secret -- the local stack's synthetic background-load player
 const password = 'background load password';
 let token = '';
 let playerId = '';

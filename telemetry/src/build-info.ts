@@ -3,6 +3,8 @@
 // labels). An image sets GAMEDAY_VERSION, GAMEDAY_REVISION and GAMEDAY_BUILD_TIME when it is built;
 // from a checkout the version is the root package.json's and the revision is read from .git (files
 // only: no git process).
+/* eslint-disable security/detect-non-literal-fs-filename -- it reads package.json and files under .git
+   found by walking up from this module's own folder, never a path that comes from a request. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -51,6 +53,7 @@ export function gitRevision(dir: string | undefined): string | undefined {
     const loose = join(gitDir, ref);
     if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
     const packed = readFileSync(join(gitDir, 'packed-refs'), 'utf8');
+    // eslint-disable-next-line security/detect-non-literal-regexp -- the ref name is escaped
     return new RegExp(`^([0-9a-f]{40}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(
       packed,
     )?.[1];

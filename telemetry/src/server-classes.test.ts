@@ -7,7 +7,9 @@ import type { Service } from './service';
 // %HaveSameMap: whether two objects share a hidden class. The flag only affects code compiled
 // after it is set, hence the Function constructor.
 v8.setFlagsFromString('--allow-natives-syntax');
+// nosemgrep: gameday.eval -- constant source: V8 intrinsics (%HaveSameMap) parse only in code compiled after the flag
 const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+// nosemgrep: gameday.eval -- constant source, as above
 const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
 
 describe("a service's requests and responses", () => {

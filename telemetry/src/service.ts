@@ -38,6 +38,7 @@ export const baseConfig = z.object({
   GAMEDAY_VERSION: z
     .string()
     .regex(
+      // eslint-disable-next-line security/detect-unsafe-regex -- optional groups one after another, no nesting; it checks a version from the build
       /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/,
       'must be a semantic version such as 1.4.2',
     )

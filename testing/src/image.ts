@@ -53,7 +53,8 @@ function findNode(root: number): number | undefined {
   while (queue.length > 0) {
     const pid = queue.shift()!;
     try {
-      if (pid !== root && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node') return pid;
+      const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+      if (pid !== root && /(^|\/)node$/.test(argv0)) return pid;
     } catch {
       continue;
     }
@@ -68,12 +69,12 @@ export function startImage(
   env: Record<string, string>,
   stdio: ['ignore', number | 'pipe', number | 'pipe'],
 ): ImageProcess {
-  const config = JSON.parse(
-    buildah(
-      ['inspect', '--type', 'image', '--format', '{{json .OCIv1.Config}}', image],
-      `buildah inspect ${image}`,
-    ),
-  ) as { Entrypoint?: string[]; Cmd?: string[] };
+  const inspected = JSON.parse(
+    buildah(['inspect', '--type', 'image', image], `buildah inspect ${image}`),
+  ) as {
+    OCIv1: { config?: { Entrypoint?: string[]; Cmd?: string[] } };
+  };
+  const config = inspected.OCIv1.config ?? {};
   const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (command.length === 0) throw new Error(`${image} has no ENTRYPOINT or CMD`);
   const container = `gameday-test-${name}-${randomBytes(4).toString('hex')}`;

@@ -149,6 +149,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       const client = new Client({ connectionString: url() });
       await client.connect();
       try {
+        // nosemgrep: gameday.sql-built-from-strings -- a test's own database name, quoted (double quotes removed)
         await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
       } finally {
         await client.end();

@@ -20,6 +20,8 @@ export interface ServiceProcess {
   /** Every JSON log line the process printed so far (non-JSON lines are kept as { raw }). */
   readonly logs: Record<string, unknown>[];
   readonly stderr: string[];
+  /** The service's own node process (under `buildah run` for an image; the child otherwise). */
+  mainPid(): number | undefined;
   /** Sends a signal and resolves with the exit code (or the signal name). */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
   exited(): Promise<number | string>;
@@ -118,6 +120,7 @@ export async function startNodeProcess(
     logs,
     stderr,
     exited: () => exit,
+    mainPid: () => (image ? image.mainPid() : child.pid),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) {
         if (image) image.kill(signal);

@@ -67,6 +67,7 @@ export const casinoConfig = z.object({
   /** Kafka brokers for the outbox relay (bet.settled); unset: events wait in the outbox. */
   KAFKA_BROKERS: z
     .string()
+    // eslint-disable-next-line security/detect-unsafe-regex -- linear: the parts are separated by ',' and ':', and it reads the service's environment
     .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port[,host:port...]')
     .optional(),
   NODE_ENV: z.string().default('development'),

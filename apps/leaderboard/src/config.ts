@@ -4,6 +4,7 @@ import { z } from '@gameday/telemetry';
 export const leaderboardConfig = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // eslint-disable-next-line security/detect-unsafe-regex -- linear: the parts are separated by ',' and ':', and it reads the service's environment
   KAFKA_BROKERS: z.string().regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port[,host:port...]'),
   /** The consumer group: every replica of the leaderboard joins the same one. */
   LEADERBOARD_GROUP_ID: z

@@ -12,6 +12,7 @@ export const pokemonConfig = z.object({
   /** Kafka brokers for the outbox relay (battle.finished); unset: events wait in the outbox. */
   KAFKA_BROKERS: z
     .string()
+    // eslint-disable-next-line security/detect-unsafe-regex -- linear: the parts are separated by ',' and ':', and it reads the service's environment
     .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port[,host:port...]')
     .optional(),
   /** Seconds a player has to choose in a battle between players. */

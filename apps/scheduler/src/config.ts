@@ -2,6 +2,7 @@ import { z } from '@gameday/telemetry';
 
 const cron = z
   .string()
+  // eslint-disable-next-line security/detect-unsafe-regex -- linear (\S and \s never overlap, four repetitions), on the environment
   .regex(/^(\S+\s+){4}\S+$/, 'must be a cron expression of five fields (minute hour day month weekday)');
 
 /** Environment variables of the scheduler (validated at start; a bad value fails fast naming it). */
@@ -11,6 +12,7 @@ export const schedulerConfig = z.object({
   /** Kafka brokers for the outbox relay (tournament.finished, challenge.completed); unset: events wait. */
   KAFKA_BROKERS: z
     .string()
+    // eslint-disable-next-line security/detect-unsafe-regex -- linear: the parts are separated by ',' and ':', and it reads the service's environment
     .regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port[,host:port...]')
     .optional(),
   /** The pokemon service's base URL (its internal API) and the token it knows the scheduler by. */

@@ -28,7 +28,7 @@ interface RoutedRequest {
 export function nameRoutes(): void {
   // The router Express itself uses (CommonJS output: loaded after the instrumentations registered).
   const expressDir = dirname(require.resolve('express/package.json'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, security/detect-non-literal-require -- a fixed module ('router/lib/layer') resolved from express's own folder
   const Layer = require(require.resolve('router/lib/layer', { paths: [expressDir] })) as {
     prototype: { handleRequest?: HandleRequest };
   };

@@ -17,6 +17,7 @@ const displayName = text({
   min: 2,
   max: 32,
   pattern: {
+    // eslint-disable-next-line security/detect-unsafe-regex -- one optional group, linear (measured), and the input is at most 32 characters
     regex: /^[\p{L}\p{N}](?:[\p{L}\p{N} _.-]*[\p{L}\p{N}])?$/u,
     description: 'letters, digits, spaces, ".", "_" and "-" (starting and ending with a letter or digit)',
   },

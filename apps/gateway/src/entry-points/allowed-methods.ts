@@ -36,6 +36,7 @@ export function documentedPaths(document: { paths: Record<string, object> }, pre
         .split(/\{[^/}]+\}/)
         .map(escapeRegExp)
         .join('[^/]+');
+      // eslint-disable-next-line security/detect-non-literal-regexp -- built from the service's own OpenAPI paths, every literal part escaped
       return { template, pattern: new RegExp(`^${source}/?$`, 'i'), methods };
     })
     .sort((a, b) => templateCount(a.template) - templateCount(b.template));

@@ -89,6 +89,7 @@ export class PgReadModels {
           latest:
             'CASE WHEN EXCLUDED.observed_at >= board_scores.observed_at THEN EXCLUDED.score ELSE board_scores.score END',
         }[mode];
+        // nosemgrep: gameday.sql-built-from-strings -- combine is one of the three constant expressions above, picked by mode
         await client.query(
           `INSERT INTO board_scores (board, period, period_start, player_id, score, observed_at)
            SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::uuid[], $5::bigint[], $6::timestamptz[])

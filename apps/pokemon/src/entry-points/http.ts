@@ -92,6 +92,7 @@ const trainerName = text({
   min: 2,
   max: 24,
   pattern: {
+    // eslint-disable-next-line security/detect-unsafe-regex -- one optional group, linear (measured), and the length is limited first
     regex: /^[\p{L}\p{N}](?:[\p{L}\p{N} _.'-]*[\p{L}\p{N}])?$/u,
     description:
       'letters, digits, spaces, ".", "\'", "_" and "-" (starting and ending with a letter or digit)',
