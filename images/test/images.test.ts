@@ -4,7 +4,7 @@
 // and verified against the local registry (a replaced image fails), and the whole platform run from
 // the images — PostgreSQL, Kafka, every service under `buildah run` — through the k6 smoke journeys.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -49,6 +49,7 @@ beforeAll(async () => {
     }
     return;
   }
+  mkdirSync(join(root, '.gameday'), { recursive: true });
   out = mkdtempSync(join(root, '.gameday', 'images-test-'));
   registry = await startRegistry({ dir: join(out, 'registry'), port: await freePort() });
   report = await buildImages({
