@@ -42,6 +42,7 @@ export default tseslint.config(
       'chaos/**',
       'testing/**',
       'images/**',
+      'deploy/**',
       'slo/**',
       'dashboards/**',
       'load/**',

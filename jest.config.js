@@ -9,7 +9,14 @@ const swc = [
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // kubernetes-models (deploy/) ships ESM only: resolved with the "import" condition
+  // (scripts/jest-resolver.js) and compiled to CommonJS by swc like the sources.
+  transform: {
+    '^.+\\.ts$': swc,
+    '/node_modules/(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/.+\\.js$': swc,
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
+  resolver: '<rootDir>/scripts/jest-resolver.js',
   testMatch: ['<rootDir>/**/src/**/*.test.ts', '<rootDir>/**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.gameday/'],
   moduleNameMapper: {
@@ -19,7 +26,7 @@ module.exports = {
     '^@gameday/stack/(.*)$': '<rootDir>/stack/src/$1.ts',
     '^@gameday/casino/(.*)$': '<rootDir>/apps/casino/src/$1.ts',
     '^@gameday/pokemon/(.*)$': '<rootDir>/apps/pokemon/src/$1.ts',
-    '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals|platform|images)$':
+    '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals|platform|images|deploy|chaos)$':
       '<rootDir>/$1/src/index.ts',
     '^@gameday/(accounts|gateway|wallet|casino|pokemon|scheduler|events|leaderboard)$':
       '<rootDir>/apps/$1/src/index.ts',

@@ -48,6 +48,8 @@ export interface RunOptions {
   /** Jaeger's query API for example traces (default GAMEDAY_JAEGER_URL, else the local stack's). */
   jaegerUrl?: string;
   namespace?: string;
+  /** Kubernetes engine: hosts of the dependencies outside the cluster (postgres → RDS, kafka → MSK). */
+  externals?: Record<string, string[]>;
   /** Kubernetes engine: serve the active-fault gauge here (0 = any port). */
   metricsPort?: number;
   signal?: AbortSignal;
@@ -78,6 +80,7 @@ async function kubernetesEngine(o: RunOptions): Promise<Engine> {
   return KubernetesEngine.fromEnvironment({
     env: o.env,
     namespace: o.namespace ?? o.env.GAMEDAY_NAMESPACE ?? 'gameday',
+    ...(o.externals ? { externals: o.externals } : {}),
     root: o.root,
     progress: (l: string) => o.out.stderr(`${l}\n`),
   });
@@ -90,7 +93,12 @@ async function dryRun(o: RunOptions, loaded: LoadedExperiment[], slos: SloCatalo
     const runId = `gameday-${experiment.metadata.name}-dryrun`.slice(0, 63);
     o.out.stdout(`# ${file}: ${experiment.metadata.name}\n`);
     if (o.engine === 'kubernetes') {
-      const manifest = renderManifest(experiment, runId, o.namespace ?? o.env.GAMEDAY_NAMESPACE ?? 'gameday');
+      const manifest = renderManifest(
+        experiment,
+        runId,
+        o.namespace ?? o.env.GAMEDAY_NAMESPACE ?? 'gameday',
+        o.externals ? { externals: o.externals } : {},
+      );
       const problems = validateManifest(manifest as unknown as Record<string, unknown> & { kind: string });
       if (problems.length)
         throw new EngineError(

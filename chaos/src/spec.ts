@@ -20,6 +20,7 @@ import { basename, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { SEVERITIES } from '@gameday/slo';
 import { z } from 'zod';
+import { CLUSTER_EXTERNALS } from './externals';
 import { parseDuration } from './duration';
 
 /** What can be wrong with a spec: each problem names the file and the field. */
@@ -259,7 +260,11 @@ function crossChecks(e: Experiment): SpecProblem[] {
     if (f.action === 'loss' && f.percent === undefined)
       problems.push({ path: 'spec.fault.percent', message: 'a loss fault needs percent (e.g. 30%)' });
   }
-  if (e.spec.target.external && !(f.type === 'network' && f.from)) {
+  if (
+    e.spec.target.external &&
+    !CLUSTER_EXTERNALS[e.spec.target.service] &&
+    !(f.type === 'network' && f.from)
+  ) {
     problems.push({
       path: 'spec.target.external',
       message: 'an external target takes a network fault with `from` (the pods that call it)',

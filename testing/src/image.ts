@@ -48,6 +48,18 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/** Every process below `root` (breadth first). */
+function descendants(root: number): number[] {
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const kids = childrenOf(queue.shift()!);
+    out.push(...kids);
+    queue.push(...kids);
+  }
+  return out;
+}
+
 function findNode(root: number): number | undefined {
   const queue = [root];
   while (queue.length > 0) {
@@ -108,12 +120,22 @@ export function startImage(
     mainPid,
     kill(signal) {
       const pid = mainPid();
-      if (pid !== undefined) {
+      if (signal !== 'SIGKILL' && pid !== undefined) {
         try {
           process.kill(pid, signal);
           return;
         } catch {
           // exited meanwhile
+        }
+      }
+      // SIGKILL (or no node process found): the whole tree, so nothing outlives buildah.
+      if (child.pid !== undefined) {
+        for (const p of descendants(child.pid).reverse()) {
+          try {
+            process.kill(p, signal);
+          } catch {
+            // gone
+          }
         }
       }
       child.kill(signal);

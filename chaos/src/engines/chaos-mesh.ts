@@ -8,6 +8,8 @@
 //   http-error         HTTPChaos, Response target, status code replaced
 //   http-latency       HTTPChaos, Request target, delay
 //   network            NetworkChaos delay / loss / partition (blackhole, reset) / bandwidth
+//   (postgres, kafka)  with their hosts given (RDS and MSK on EKS, externals.ts): NetworkChaos on
+//                      their clients towards those hosts; kafka-broker-kill becomes a partition
 //   cpu-stress         StressChaos cpu;  memory-stress: StressChaos memory
 
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
+import { EngineError } from '../engine';
+import { CLUSTER_EXTERNALS } from '../externals';
 import type { Experiment } from '../spec';
 
 export const CHAOS_GROUP = 'chaos-mesh.org';
@@ -58,8 +62,23 @@ function podShare(percent: number): Record<string, string> {
   return percent >= 1 ? {} : { mode: 'fixed-percent', value: String(Math.max(1, Math.round(percent * 100))) };
 }
 
-export function renderManifest(e: Experiment, runId: string, defaultNamespace: string): ChaosManifest {
+export interface RenderOptions {
+  /** Hosts of the dependencies that run outside the cluster (`--external postgres=<host>`). */
+  externals?: Readonly<Record<string, readonly string[]>>;
+}
+
+export function renderManifest(
+  e: Experiment,
+  runId: string,
+  defaultNamespace: string,
+  options: RenderOptions = {},
+): ChaosManifest {
   const namespace = e.spec.target.namespace ?? defaultNamespace;
+  // PostgreSQL and Kafka as RDS and MSK (hosts given): the fault goes on the path from their clients.
+  // Without hosts they are taken to run in the cluster (an operator's pods labelled like a service).
+  const outside = CLUSTER_EXTERNALS[e.spec.target.service];
+  const hosts = e.spec.target.external ?? options.externals?.[e.spec.target.service];
+  if (outside && hosts && hosts.length > 0) return renderOutside(e, runId, namespace, outside.clients, hosts);
   const selector = (service: string) => ({
     namespaces: [namespace],
     labelSelectors: { [SERVICE_LABEL]: service },
@@ -129,34 +148,7 @@ export function renderManifest(e: Experiment, runId: string, defaultNamespace: s
               }
             : { selector: selector(target), direction: 'both' };
       const base = { mode: e.spec.target.mode, ...edge, duration };
-      switch (f.action) {
-        case 'latency':
-          spec = {
-            ...base,
-            action: 'delay',
-            delay: { latency: go(f.latency!), jitter: go(f.jitter ?? 0.001), correlation: '0' },
-          };
-          break;
-        case 'loss':
-          spec = {
-            ...base,
-            action: 'loss',
-            loss: { loss: String(Math.round(f.percent! * 100)), correlation: '0' },
-          };
-          break;
-        case 'blackhole':
-        case 'reset':
-          // Chaos Mesh cannot send resets: a partition drops every packet, which clients see as timeouts.
-          spec = { ...base, action: 'partition' };
-          break;
-        case 'bandwidth':
-          spec = {
-            ...base,
-            action: 'bandwidth',
-            bandwidth: { rate: `${Math.round(f.rateKBps! * 8)}kbps`, limit: 20971520, buffer: 10000 },
-          };
-          break;
-      }
+      spec = networkSpec(base, f);
       break;
     }
     case 'cpu-stress':
@@ -175,6 +167,76 @@ export function renderManifest(e: Experiment, runId: string, defaultNamespace: s
   return {
     apiVersion: `${CHAOS_GROUP}/${CHAOS_VERSION}`,
     kind,
+    metadata: {
+      name: runId,
+      namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'gameday', 'gameday.dev/experiment': e.metadata.name },
+      annotations: { 'gameday.dev/description': e.metadata.description.trim().slice(0, 250) },
+    },
+    spec,
+  };
+}
+
+type NetworkFault = Extract<Experiment['spec']['fault'], { type: 'network' }>;
+
+function networkSpec(base: Record<string, unknown>, f: NetworkFault): Record<string, unknown> {
+  switch (f.action) {
+    case 'latency':
+      return {
+        ...base,
+        action: 'delay',
+        delay: { latency: go(f.latency!), jitter: go(f.jitter ?? 0.001), correlation: '0' },
+      };
+    case 'loss':
+      return {
+        ...base,
+        action: 'loss',
+        loss: { loss: String(Math.round(f.percent! * 100)), correlation: '0' },
+      };
+    case 'blackhole':
+    case 'reset':
+      // Chaos Mesh cannot send resets: a partition drops every packet, which clients see as timeouts.
+      return { ...base, action: 'partition' };
+    case 'bandwidth':
+      return {
+        ...base,
+        action: 'bandwidth',
+        bandwidth: { rate: `${Math.round(f.rateKBps! * 8)}kbps`, limit: 20971520, buffer: 10000 },
+      };
+  }
+}
+
+/** A fault on a dependency outside the cluster: on its client pods, towards its hosts. */
+function renderOutside(
+  e: Experiment,
+  runId: string,
+  namespace: string,
+  clients: readonly string[],
+  hosts: readonly string[],
+): ChaosManifest {
+  const service = e.spec.target.service;
+  const base = {
+    mode: 'all',
+    selector: {
+      namespaces: [namespace],
+      expressionSelectors: [{ key: SERVICE_LABEL, operator: 'In', values: [...clients] }],
+    },
+    direction: 'to',
+    externalTargets: [...hosts],
+    duration: go(e.spec.duration),
+  };
+  const f = e.spec.fault;
+  let spec: Record<string, unknown>;
+  if (f.type === 'network') spec = networkSpec(base, f);
+  else if (f.type === 'kafka-broker-kill') spec = { ...base, action: 'partition' };
+  else {
+    throw new EngineError(
+      `${f.type} cannot act on ${service} on EKS (it is ${CLUSTER_EXTERNALS[service]!.what}): use a network fault`,
+    );
+  }
+  return {
+    apiVersion: `${CHAOS_GROUP}/${CHAOS_VERSION}`,
+    kind: 'NetworkChaos',
     metadata: {
       name: runId,
       namespace,

@@ -18,7 +18,8 @@ import {
   SERVICE_LABEL,
   validateManifest,
 } from './chaos-mesh';
-import type { ChaosManifest } from './chaos-mesh';
+import type { ChaosManifest, RenderOptions } from './chaos-mesh';
+import { CLUSTER_EXTERNALS } from '../externals';
 
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- an ES module's types, from CommonJS
 type K8s = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
@@ -30,6 +31,8 @@ type KubeObject = {
 export interface KubernetesEngineOptions {
   env: NodeJS.ProcessEnv;
   namespace: string;
+  /** Hosts of the dependencies outside the cluster (RDS, MSK): `--external postgres=<host>`. */
+  externals?: Readonly<Record<string, readonly string[]>>;
   root: string;
   progress?: (line: string) => void;
 }
@@ -58,6 +61,9 @@ function apiMessage(err: unknown): string {
 
 export class KubernetesEngine implements Engine {
   readonly name = 'kubernetes' as const;
+  private get render(): RenderOptions {
+    return this.options.externals ? { externals: this.options.externals } : {};
+  }
   private created: ChaosManifest | undefined;
   private readonly injectTimeoutMs: number;
   private readonly cleanupTimeoutMs: number;
@@ -186,12 +192,12 @@ export class KubernetesEngine implements Engine {
   }
 
   describe(experiment: Experiment, runId: string): string {
-    const m = renderManifest(experiment, runId, this.options.namespace);
+    const m = renderManifest(experiment, runId, this.options.namespace, this.render);
     return `create ${m.kind} ${m.metadata.namespace}/${m.metadata.name} (${JSON.stringify(m.spec)})`;
   }
 
   async preflight(experiment: Experiment, runId: string): Promise<void> {
-    const m = renderManifest(experiment, runId, this.options.namespace);
+    const m = renderManifest(experiment, runId, this.options.namespace, this.render);
     const problems = validateManifest(m as unknown as ChaosManifest & Record<string, unknown>);
     if (problems.length)
       throw new EngineError(
@@ -199,7 +205,16 @@ export class KubernetesEngine implements Engine {
       );
     const core = this.kc.makeApiClient(this.k8s.CoreV1Api);
     // An external target has no pods here: only the pods that call it must run.
-    const services = experiment.spec.target.external ? [] : [experiment.spec.target.service];
+    const target = experiment.spec.target.service;
+    const outside =
+      (experiment.spec.target.external ?? this.options.externals?.[target]) !== undefined
+        ? CLUSTER_EXTERNALS[target]
+        : undefined;
+    const services = outside
+      ? [...outside.clients]
+      : experiment.spec.target.external
+        ? []
+        : [experiment.spec.target.service];
     if (experiment.spec.fault.type === 'network' && experiment.spec.fault.from)
       services.push(experiment.spec.fault.from);
     for (const service of services) {
@@ -219,7 +234,9 @@ export class KubernetesEngine implements Engine {
       if (running.length === 0) {
         throw new EngineError(
           `no running pod labelled ${SERVICE_LABEL}=${service} in namespace ${m.metadata.namespace}`,
-          'deploy the service (argocd/) or set spec.target.namespace',
+          CLUSTER_EXTERNALS[service]
+            ? `when ${service} runs outside the cluster (${CLUSTER_EXTERNALS[service].what}), name its hosts: --external ${service}=<host>`
+            : 'deploy the service (argocd/) or set spec.target.namespace',
         );
       }
     }
@@ -248,7 +265,7 @@ export class KubernetesEngine implements Engine {
   }
 
   async inject(experiment: Experiment, runId: string): Promise<void> {
-    const m = renderManifest(experiment, runId, this.options.namespace);
+    const m = renderManifest(experiment, runId, this.options.namespace, this.render);
     this.created = m;
     try {
       await this.custom().createNamespacedCustomObject({ ...this.ref(m), body: m });

@@ -1,4 +1,4 @@
-import { cleanupLocal, parseDuration, runChaos, verifyJournal } from '@gameday/chaos';
+import { cleanupLocal, parseDuration, parseExternals, runChaos, verifyJournal } from '@gameday/chaos';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { CommandModule } from '../command-module';
@@ -14,6 +14,7 @@ interface RunFlags {
   alertmanager?: string;
   jaeger?: string;
   namespace?: string;
+  external?: string[];
   metricsPort?: number;
   waitAdmission?: number;
   root?: string;
@@ -52,6 +53,11 @@ export const chaosCommands: CommandModule = {
         "Jaeger query API for the reports' example traces (default GAMEDAY_JAEGER_URL, local: from the stack)",
       )
       .option('--namespace <ns>', 'kubernetes: default namespace of targets (default gameday)')
+      .option(
+        '--external <dependency=hosts>',
+        'kubernetes: where a dependency outside the cluster lives, e.g. postgres=<rds host> or kafka=<b-1…,b-2…> (repeatable)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
       .option('--metrics-port <port>', 'kubernetes: serve gameday_chaos_experiment_active here', port)
       .option(
         '--wait-admission <duration>',
@@ -68,6 +74,14 @@ export const chaosCommands: CommandModule = {
       .action(async (target: string, flags: RunFlags) => {
         if (flags.engine !== 'local' && flags.engine !== 'kubernetes') {
           io.stderr(`gameday chaos run: --engine must be local or kubernetes (got ${flags.engine})\n`);
+          setExitCode(EXIT.couldNotRun);
+          return;
+        }
+        let externals: Record<string, string[]> | undefined;
+        try {
+          externals = flags.external ? parseExternals(flags.external) : undefined;
+        } catch (err) {
+          io.stderr(`gameday chaos run: ${(err as Error).message}\n`);
           setExitCode(EXIT.couldNotRun);
           return;
         }
@@ -94,6 +108,7 @@ export const chaosCommands: CommandModule = {
             ...(flags.alertmanager ? { alertmanagerUrl: flags.alertmanager } : {}),
             ...(flags.jaeger ? { jaegerUrl: flags.jaeger } : {}),
             ...(flags.namespace ? { namespace: flags.namespace } : {}),
+            ...(externals ? { externals } : {}),
             ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
             ...(flags.waitAdmission !== undefined ? { admissionWaitSeconds: flags.waitAdmission } : {}),
           });
