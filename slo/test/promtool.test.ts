@@ -8,7 +8,9 @@ import { fixtureSources, inBatches, repoRoot, requireTool, runTool } from './hel
 // `test rules` for the cases generated from each spec (alerts/generated/*.test.yml) plus the
 // hand-written infrastructure cases. The SLO cases take a while: promtool evaluates every rule
 // of the service at every step of hours of simulated traffic.
-jest.setTimeout(240_000);
+// promtool evaluates 30-day windows at 1-minute steps: minutes of CPU, more when the image build runs
+// beside it on two cores (a correctness test: the generous bound only keeps a stuck run from hanging).
+jest.setTimeout(900_000);
 
 const generatedTests = (dir: string): string[] =>
   readdirSync(join(dir, paths.generatedRulesDir))
