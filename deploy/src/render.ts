@@ -270,7 +270,12 @@ function workloadObjects(
     labels: { ...labels, ...extra },
   });
   const objects: KubeObject[] = [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${w.name}-env`), data: w.env },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { ...meta(`${w.name}-env`), annotations: { 'argocd.argoproj.io/sync-wave': WAVE.config } },
+      data: w.env,
+    },
     deployment(t, w, env, s, version) as KubeObject,
     {
       apiVersion: 'v1',
@@ -337,7 +342,12 @@ function serviceObjects(t: ServiceTopology, env: Environment, version: string): 
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: t.entry.name, namespace: NAMESPACE, labels },
+      metadata: {
+        name: t.entry.name,
+        namespace: NAMESPACE,
+        labels,
+        annotations: { 'argocd.argoproj.io/sync-wave': WAVE.config },
+      },
       automountServiceAccountToken: false,
     },
   ];
@@ -345,7 +355,12 @@ function serviceObjects(t: ServiceTopology, env: Environment, version: string): 
     objects.push({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
-      metadata: { name: `${t.entry.name}-secrets`, namespace: NAMESPACE, labels },
+      metadata: {
+        name: `${t.entry.name}-secrets`,
+        namespace: NAMESPACE,
+        labels,
+        annotations: { 'argocd.argoproj.io/sync-wave': WAVE.config },
+      },
       spec: {
         refreshInterval: '1h',
         secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
@@ -358,6 +373,100 @@ function serviceObjects(t: ServiceTopology, env: Environment, version: string): 
     });
   }
   return objects;
+}
+
+/** ArgoCD applies lower waves first: configuration, then the migrations Job, then the workloads. */
+export const WAVE = { config: '-2', migrations: '-1', workloads: '0' } as const;
+
+/**
+ * The migrations as a Job before the workloads (an ArgoCD Sync hook in wave -1, recreated on each
+ * sync): the service's image with GAMEDAY_MIGRATE_ONLY, which applies them under the advisory lock and
+ * exits 0. Instances starting meanwhile wait on the same lock and find nothing to do.
+ */
+function migrationsJob(t: ServiceTopology, s: EnvironmentSettings, version: string): KubeObject[] {
+  const first = t.workloads[0]!;
+  const name = `${t.entry.name}-migrate`;
+  const labels = {
+    'app.kubernetes.io/name': t.entry.name,
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/component': 'migrations',
+    'app.kubernetes.io/part-of': PART_OF,
+    'app.kubernetes.io/version': version,
+  };
+  const deploymentPod = deployment(t, first, 'staging', s, version).spec!.template.spec!;
+  const container = deploymentPod.containers[0]!;
+  return [
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name,
+        namespace: NAMESPACE,
+        labels,
+        annotations: {
+          'argocd.argoproj.io/hook': 'Sync',
+          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+          'argocd.argoproj.io/sync-wave': WAVE.migrations,
+        },
+      },
+      spec: {
+        backoffLimit: 3,
+        activeDeadlineSeconds: 600,
+        ttlSecondsAfterFinished: 86_400,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: 'Never',
+            serviceAccountName: t.entry.name,
+            automountServiceAccountToken: false,
+            securityContext: deploymentPod.securityContext,
+            affinity: deploymentPod.affinity,
+            tolerations: deploymentPod.tolerations,
+            containers: [
+              {
+                name: 'migrate',
+                image: container.image,
+                envFrom: container.envFrom,
+                env: [{ name: 'GAMEDAY_MIGRATE_ONLY', value: 'true' }],
+                resources: {
+                  requests: { cpu: '50m', memory: '128Mi' },
+                  limits: { cpu: '500m', memory: '256Mi' },
+                },
+                securityContext: container.securityContext,
+                volumeMounts: container.volumeMounts,
+              },
+            ],
+            volumes: deploymentPod.volumes,
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF } },
+      spec: {
+        podSelector: { matchLabels: { 'app.kubernetes.io/instance': name } },
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [
+          dns,
+          {
+            to: s.dataCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [{ protocol: 'TCP', port: 5432 }],
+          },
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+                podSelector: { matchLabels: { 'app.kubernetes.io/name': 'otel-collector' } },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: 4318 }],
+          },
+        ],
+      },
+    },
+  ];
 }
 
 function namespaceObjects(env: Environment, s: EnvironmentSettings): KubeObject[] {
@@ -392,6 +501,7 @@ function namespaceObjects(env: Environment, s: EnvironmentSettings): KubeObject[
         name: 'gameday-platform',
         namespace: NAMESPACE,
         labels: { 'app.kubernetes.io/part-of': PART_OF },
+        annotations: { 'argocd.argoproj.io/sync-wave': WAVE.config },
       },
       data: { KAFKA_BROKERS: s.kafkaBrokers, GAMEDAY_ENVIRONMENT: env, NODE_ENV: 'production' },
     },
@@ -446,6 +556,7 @@ export function renderEnvironment(env: Environment, version = 'latest'): Manifes
   const files: ManifestFile[] = [{ name: 'namespace.yaml', objects: namespaceObjects(env, s) }];
   for (const t of all) {
     const objects = serviceObjects(t, env, version);
+    if (t.entry.database) objects.push(...migrationsJob(t, s, version));
     for (const w of t.workloads) objects.push(...workloadObjects(t, w, env, s, all, version));
     if (t.entry.name === 'gateway') objects.push(ingress(s));
     files.push({ name: `${t.entry.name}.yaml`, objects });

@@ -124,6 +124,52 @@ describe('deploy: the manifests', () => {
   });
 });
 
+describe('deploy: migrations run as a Job before the workloads', () => {
+  test('one Job per service with a database, same image, GAMEDAY_MIGRATE_ONLY, after its configuration', () => {
+    const objects = objectsOf('prod');
+    const jobs = objects.filter((o) => o.kind === 'Job');
+    expect(jobs.map((j) => j.metadata.name).sort()).toEqual(
+      topology()
+        .filter((t) => t.entry.database)
+        .map((t) => `${t.entry.name}-migrate`)
+        .sort(),
+    );
+    for (const job of jobs) {
+      const service = job.metadata.labels!['app.kubernetes.io/name']!;
+      expect(job.metadata.annotations).toMatchObject({
+        'argocd.argoproj.io/hook': 'Sync',
+        'argocd.argoproj.io/sync-wave': '-1',
+      });
+      const spec = job['spec'] as {
+        template: { spec: { containers: (Container & { env: { name: string; value: string }[] })[] } };
+      };
+      const c = spec.template.spec.containers[0]!;
+      const deployment = objects.find(
+        (o) => o.kind === 'Deployment' && o.metadata.labels!['app.kubernetes.io/name'] === service,
+      )!;
+      expect(c.image).toBe(podSpec(deployment).containers[0]!.image);
+      expect(c.env).toEqual([{ name: 'GAMEDAY_MIGRATE_ONLY', value: 'true' }]);
+      expect(c.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+      });
+      // What the Job reads exists in an earlier wave.
+      for (const ref of c.envFrom) {
+        const name = ref.configMapRef?.name ?? ref.secretRef?.name;
+        const source = objects.find(
+          (o) =>
+            (o.kind === 'ConfigMap' && o.metadata.name === name) ||
+            (o.kind === 'ExternalSecret' && o.metadata.name === name),
+        );
+        expect({ name, wave: source?.metadata.annotations?.['argocd.argoproj.io/sync-wave'] }).toEqual({
+          name,
+          wave: '-2',
+        });
+      }
+    }
+  });
+});
+
 describe('deploy: NetworkPolicies allow exactly the system map', () => {
   const objects = objectsOf('prod');
   const pods = podsOf(objects);

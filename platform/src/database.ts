@@ -4,7 +4,7 @@
 // database lists its migrations as data and opens it with `openDatabase` before it listens.
 import { Pool } from 'pg';
 import type { PoolClient, PoolConfig } from 'pg';
-import { instrumentPool } from '@gameday/telemetry';
+import { MigrationsApplied, instrumentPool } from '@gameday/telemetry';
 import type { Service } from '@gameday/telemetry';
 
 export interface Migration {
@@ -92,6 +92,10 @@ export async function openDatabase(service: Service<unknown>, options: DatabaseO
   instrumentPool(service, pool);
   const applied = await migrate(pool, options.migrations, options.lockKey);
   service.logger.info('database migrated', { applied });
+  if ((service.config as { GAMEDAY_MIGRATE_ONLY?: boolean }).GAMEDAY_MIGRATE_ONLY) {
+    await pool.end();
+    throw new MigrationsApplied(applied.length);
+  }
   return pool;
 }
 

@@ -1,6 +1,14 @@
 // Public API of @gameday/telemetry. `startTracing` lives in '@gameday/telemetry/tracing' so an entry
 // point can start it before anything else is loaded.
-export { createService, runMain, loadConfig, baseConfig, ConfigError, Service } from './service';
+export {
+  createService,
+  runMain,
+  loadConfig,
+  baseConfig,
+  ConfigError,
+  Service,
+  MigrationsApplied,
+} from './service';
 export type { ServiceOptions, ShutdownHook, BaseConfig } from './service';
 export {
   ServiceMetrics,

@@ -28,6 +28,14 @@ export const baseConfig = z.object({
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /**
+   * Apply the database migrations and exit 0 without serving (a Kubernetes Job before the rollout;
+   * the advisory lock still serialises it with starting instances).
+   */
+  GAMEDAY_MIGRATE_ONLY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   /** Keep serving this long after SIGTERM with readiness failing, so load balancers can react. */
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   BODY_LIMIT: z
@@ -258,8 +266,28 @@ export function createService<S extends z.ZodObject = z.ZodObject<Record<string,
  * Runs an async entry point; a startup failure (bad configuration, unreachable database) is printed
  * as one JSON log line naming the problem and the process exits 1.
  */
+/** Thrown by the database setup under GAMEDAY_MIGRATE_ONLY once the migrations are applied: runMain exits 0. */
+export class MigrationsApplied extends Error {
+  constructor(readonly applied: number) {
+    super(`migrations applied (${applied} new); GAMEDAY_MIGRATE_ONLY is set: exiting without serving`);
+    this.name = 'MigrationsApplied';
+  }
+}
+
 export function runMain(service: string, main: () => Promise<unknown>): void {
   main().catch((err: unknown) => {
+    if (err instanceof MigrationsApplied) {
+      process.stdout.write(
+        JSON.stringify({
+          timestamp: new Date().toISOString(),
+          level: 'info',
+          message: err.message,
+          service,
+          applied: err.applied,
+        }) + '\n',
+      );
+      process.exit(0);
+    }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(
       JSON.stringify({
