@@ -25,3 +25,6 @@ export { generateDeployFiles, toYaml, manifestDir, GENERATED_HEADER, MANIFEST_DI
 export type { DeployGenerateResult } from './generate';
 export { podsOf, chaosSelect, networkAllows, matchesLabels } from './checks';
 export type { Pod } from './checks';
+export { renderArgo, secretStore, CHARTS, ARGOCD_NAMESPACE } from './argocd';
+export type { Chart, ArgoFile } from './argocd';
+export { chaosObjects, CHAOS_NAME } from './chaos-job';

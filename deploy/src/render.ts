@@ -8,6 +8,7 @@ import type { INetworkPolicy, INetworkPolicyPeer } from 'kubernetes-models/netwo
   'resolution-mode': 'import',
 };
 import type { EnvironmentSettings } from './environments';
+import { chaosObjects } from './chaos-job';
 import { ENVIRONMENT_SETTINGS } from './environments';
 import type { Environment, ServiceTopology, Workload } from './topology';
 import { HTTP_PORT, NAMESPACE, topology } from './topology';
@@ -503,7 +504,14 @@ function namespaceObjects(env: Environment, s: EnvironmentSettings): KubeObject[
         labels: { 'app.kubernetes.io/part-of': PART_OF },
         annotations: { 'argocd.argoproj.io/sync-wave': WAVE.config },
       },
-      data: { KAFKA_BROKERS: s.kafkaBrokers, GAMEDAY_ENVIRONMENT: env, NODE_ENV: 'production' },
+      data: {
+        KAFKA_BROKERS: s.kafkaBrokers,
+        // MSK: TLS and SASL/SCRAM; each service's user and password come from its ExternalSecret.
+        KAFKA_TLS: 'true',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        GAMEDAY_ENVIRONMENT: env,
+        NODE_ENV: 'production',
+      },
     },
   ];
 }
@@ -561,5 +569,6 @@ export function renderEnvironment(env: Environment, version = 'latest'): Manifes
     if (t.entry.name === 'gateway') objects.push(ingress(s));
     files.push({ name: `${t.entry.name}.yaml`, objects });
   }
+  files.push({ name: 'chaos-controller.yaml', objects: chaosObjects(env, s, version) });
   return files;
 }

@@ -177,7 +177,12 @@ export function topology(): ServiceTopology[] {
     };
     if (entry.name === 'gateway') base.TRUST_PROXY = '1';
     if (entry.name === 'pokemon') base.POKEAPI_URL = 'https://pokeapi.co/api/v2';
-    const secrets = [...(entry.database ? ['DATABASE_URL'] : []), ...(SECRETS[entry.name] ?? [])];
+    // MSK authenticates each service with its own SCRAM user (terraform/modules/msk).
+    const secrets = [
+      ...(entry.database ? ['DATABASE_URL'] : []),
+      ...(entry.kafka ? ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] : []),
+      ...(SECRETS[entry.name] ?? []),
+    ];
     const workloads: Workload[] =
       entry.name === 'casino'
         ? CASINO_GAMES.map((game) => ({

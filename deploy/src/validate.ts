@@ -17,6 +17,7 @@ const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   'rbac.authorization.k8s.io/v1': () => import('kubernetes-models/rbac.authorization.k8s.io/v1'),
   'monitoring.coreos.com/v1': () => import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'),
   'external-secrets.io/v1': () => import('@kubernetes-models/external-secrets/external-secrets.io/v1'),
+  'argoproj.io/v1alpha1': () => import('@kubernetes-models/argo-cd/argoproj.io/v1alpha1'),
 };
 
 export class ManifestError extends Error {}

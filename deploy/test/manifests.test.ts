@@ -1,9 +1,13 @@
 // The generated Kubernetes manifests (argocd/gameday/<env>): current, valid against the Kubernetes
 // and CRD schemas, hardened, sized to drain, reachable exactly along the system map's edges, and
 // selected exactly by the chaos catalogue rendered for the kubernetes engine.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { loadExperiments, renderManifest, validateManifest } from '@gameday/chaos';
 import {
+  CHARTS,
   ENVIRONMENTS,
   ENVIRONMENT_SETTINGS,
   PRESTOP_SECONDS,
@@ -12,6 +16,7 @@ import {
   generateDeployFiles,
   networkAllows,
   podsOf,
+  renderArgo,
   renderEnvironment,
   systemEdges,
   topology,
@@ -257,5 +262,106 @@ describe('deploy: the chaos catalogue selects exactly its targets', () => {
     expect(
       chaosSelect({ namespaces: ['other'], labelSelectors: { 'app.kubernetes.io/name': 'wallet' } }, pods),
     ).toEqual([]);
+  });
+});
+
+describe('deploy: the ArgoCD app-of-apps', () => {
+  const env = 'staging' as const;
+  const files = renderArgo(env, ENVIRONMENT_SETTINGS[env]);
+  const apps = files.flatMap((f) => f.objects).filter((o) => o.kind === 'Application');
+  const wave = (o: KubeObject) => Number(o.metadata.annotations!['argocd.argoproj.io/sync-wave']);
+  interface AppSpec {
+    project: string;
+    source?: { path?: string };
+    sources?: { chart?: string; targetRevision: string; helm?: { valueFiles: string[] } }[];
+    syncPolicy: { automated: { prune: boolean; selfHeal: boolean } };
+  }
+  const specOf = (o: KubeObject) => o['spec'] as AppSpec;
+
+  test('every Application syncs by itself, with prune and self-heal', () => {
+    expect(apps.length).toBeGreaterThan(15);
+    for (const a of apps) expect(specOf(a).syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  test('waves: operators and CRDs, then platform, then the namespace, the services, the gateway, the game day', () => {
+    const of = (name: string) => wave(apps.find((a) => a.metadata.name === name)!);
+    for (const c of CHARTS) expect(of(`${c.name}-${env}`)).toBe(-3);
+    expect(of(`slo-rules-${env}`)).toBe(-2);
+    expect(of(`gameday-${env}-namespace`)).toBe(-1);
+    expect(of(`gameday-${env}-wallet`)).toBe(0);
+    expect(of(`gameday-${env}-gateway`)).toBeGreaterThan(of(`gameday-${env}-wallet`));
+    expect(of(`gameday-${env}-chaos-controller`)).toBeGreaterThan(of(`gameday-${env}-gateway`));
+  });
+
+  test('charts are pinned to exact versions; every path and values file exists in the repository', () => {
+    for (const c of CHARTS) expect(c.version).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const a of apps) {
+      const s = specOf(a);
+      if (s.source?.path)
+        expect({ app: a.metadata.name, exists: existsSync(join(root, s.source.path)) }).toEqual({
+          app: a.metadata.name,
+          exists: true,
+        });
+      for (const src of s.sources ?? []) {
+        for (const v of src.helm?.valueFiles ?? []) {
+          const file = v.replace(/^\$values\//, '');
+          expect({ app: a.metadata.name, file, exists: existsSync(join(root, file)) }).toEqual({
+            app: a.metadata.name,
+            file,
+            exists: true,
+          });
+        }
+      }
+    }
+  });
+
+  test('the apps project may only touch the gameday namespace, and holds every kind the manifests use', () => {
+    const project = files
+      .flatMap((f) => f.objects)
+      .find((o) => o.kind === 'AppProject' && o.metadata.name === `gameday-${env}`)!;
+    const spec = project['spec'] as {
+      destinations: { namespace: string }[];
+      clusterResourceWhitelist: { kind: string }[];
+      namespaceResourceWhitelist: { group: string; kind: string }[];
+    };
+    expect(spec.destinations.map((d) => d.namespace)).toEqual(['gameday']);
+    expect(spec.clusterResourceWhitelist.map((k) => k.kind)).toEqual(['Namespace']);
+    const allowed = new Set(spec.namespaceResourceWhitelist.map((k) => `${k.group}/${k.kind}`));
+    const used = new Set(
+      objectsOf(env)
+        .filter((o) => o.kind !== 'Namespace')
+        .map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`),
+    );
+    expect([...used].filter((k) => !allowed.has(k))).toEqual([]);
+  });
+
+  test('the in-cluster game day may create and delete chaos resources and read pods, nothing more', () => {
+    const role = objectsOf(env).find((o) => o.kind === 'Role' && o.metadata.name === 'chaos-controller')!;
+    const rules = role['rules'] as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    expect(rules.flatMap((r) => r.apiGroups).sort()).toEqual(['', 'chaos-mesh.org']);
+    expect(rules.find((r) => r.apiGroups[0] === '')).toEqual({
+      apiGroups: [''],
+      resources: ['pods'],
+      verbs: ['get', 'list', 'watch'],
+    });
+    expect(rules.flatMap((r) => r.resources).every((r) => r === 'pods' || r.endsWith('chaos'))).toBe(true);
+    const cron = objectsOf(env).find((o) => o.kind === 'CronJob')!;
+    const args = JSON.stringify(cron['spec']);
+    expect(args).toContain('"--engine","kubernetes"');
+    expect(args).toContain(`postgres=${ENVIRONMENT_SETTINGS[env].rdsHost}`);
+  });
+
+  test('kubectl kustomize builds every folder and puts the pinned image in', () => {
+    for (const app of ['wallet', 'casino', 'namespace', 'chaos-controller']) {
+      const out = execFileSync('kubectl', ['kustomize', join(root, 'argocd', 'gameday', env, app)], {
+        encoding: 'utf8',
+      });
+      const docs = parseAllDocuments(out).map((d) => d.toJS() as KubeObject);
+      expect(docs.length).toBeGreaterThan(0);
+      if (app !== 'namespace')
+        expect(out).toMatch(
+          new RegExp(`image: gameday/${app === 'chaos-controller' ? 'chaos-controller' : app}:`),
+        );
+    }
   });
 });

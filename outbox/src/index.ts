@@ -1,4 +1,4 @@
 export * from './events';
 export { outboxMigration, outboxInsert, OutboxRelay, relayOutbox } from './outbox';
 export type { RelayOptions } from './outbox';
-export { kafkaClient, createProducer, ensureTopics } from './kafka';
+export { kafkaClient, kafkaSecurity, createProducer, ensureTopics } from './kafka';

@@ -2,12 +2,55 @@
 // the service's logger, and a producer that is idempotent with acks=all (nothing acknowledged is lost,
 // retries do not duplicate within a producer session).
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin, Producer, LogEntry } from 'kafkajs';
+import type { Admin, KafkaConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from '@gameday/telemetry';
 
-export function kafkaClient(brokers: string, clientId: string, logger: Logger): Kafka {
+/**
+ * How a service authenticates to the brokers, from the environment: nothing locally; on Amazon MSK
+ * TLS and SASL/SCRAM (KAFKA_TLS=true, KAFKA_SASL_MECHANISM=scram-sha-512, KAFKA_SASL_USERNAME,
+ * KAFKA_SASL_PASSWORD). A partial setting fails naming the variable that is missing or wrong.
+ */
+export function kafkaSecurity(
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const tls = env.KAFKA_TLS;
+  if (tls !== undefined && !['true', 'false'].includes(tls)) {
+    throw new Error(`KAFKA_TLS must be true or false (got ${JSON.stringify(tls)})`);
+  }
+  const mechanism = env.KAFKA_SASL_MECHANISM;
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = tls === 'true' ? { ssl: true } : {};
+  if (mechanism === undefined || mechanism === '') {
+    for (const v of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+      if (env[v])
+        throw new Error(`${v} is set but KAFKA_SASL_MECHANISM is not (scram-sha-256 or scram-sha-512)`);
+    }
+    return out;
+  }
+  if (mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
+    throw new Error(
+      `KAFKA_SASL_MECHANISM must be scram-sha-256 or scram-sha-512 (got ${JSON.stringify(mechanism)})`,
+    );
+  }
+  const username = env.KAFKA_SASL_USERNAME;
+  const password = env.KAFKA_SASL_PASSWORD;
+  if (!username) throw new Error(`KAFKA_SASL_USERNAME is required with KAFKA_SASL_MECHANISM=${mechanism}`);
+  if (!password) throw new Error(`KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM=${mechanism}`);
+  const sasl: SASLOptions =
+    mechanism === 'scram-sha-256'
+      ? { mechanism: 'scram-sha-256', username, password }
+      : { mechanism: 'scram-sha-512', username, password };
+  return { ...out, sasl };
+}
+
+export function kafkaClient(
+  brokers: string,
+  clientId: string,
+  logger: Logger,
+  security: Pick<KafkaConfig, 'ssl' | 'sasl'> = kafkaSecurity(process.env),
+): Kafka {
   return new Kafka({
     clientId,
+    ...security,
     brokers: brokers
       .split(',')
       .map((b) => b.trim())
