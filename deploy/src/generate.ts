@@ -101,7 +101,7 @@ export async function generateDeployFiles(opts: {
       });
     }
     for (const f of renderArgo(env, settings)) await add(f.path, f.objects);
-    await add(`argocd/platform/${env}/secret-store.yaml`, secretStore(settings));
+    await add(`argocd/platform/${env}/secret-store.yaml`, secretStore(settings, env));
   }
   const existing = findGenerated(
     opts.rootDir,

@@ -477,8 +477,12 @@ function namespaceObjects(env: Environment, s: EnvironmentSettings): KubeObject[
       kind: 'Namespace',
       metadata: {
         name: NAMESPACE,
+        // Chaos Mesh injects only into namespaces that ask (its values turn the filter on).
+        annotations: { 'chaos-mesh.org/inject': 'enabled' },
         labels: {
           'app.kubernetes.io/part-of': PART_OF,
+          // ALB target health gates each pod's readiness during rollouts.
+          'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
           'pod-security.kubernetes.io/enforce': 'restricted',
           'pod-security.kubernetes.io/enforce-version': 'latest',
           'pod-security.kubernetes.io/warn': 'restricted',

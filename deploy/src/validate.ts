@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   'autoscaling/v2': () => import('kubernetes-models/autoscaling/v2'),
   'networking.k8s.io/v1': () => import('kubernetes-models/networking.k8s.io/v1'),
   'batch/v1': () => import('kubernetes-models/batch/v1'),
+  'storage.k8s.io/v1': () => import('kubernetes-models/storage.k8s.io/v1'),
   'rbac.authorization.k8s.io/v1': () => import('kubernetes-models/rbac.authorization.k8s.io/v1'),
   'monitoring.coreos.com/v1': () => import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1'),
   'external-secrets.io/v1': () => import('@kubernetes-models/external-secrets/external-secrets.io/v1'),

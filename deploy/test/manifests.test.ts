@@ -285,7 +285,10 @@ describe('deploy: the ArgoCD app-of-apps', () => {
 
   test('waves: operators and CRDs, then platform, then the namespace, the services, the gateway, the game day', () => {
     const of = (name: string) => wave(apps.find((a) => a.metadata.name === name)!);
-    for (const c of CHARTS) expect(of(`${c.name}-${env}`)).toBe(-3);
+    // kube-prometheus-stack first: its CRDs are what the other charts' ServiceMonitors need.
+    expect(of(`kube-prometheus-stack-${env}`)).toBe(-4);
+    for (const c of CHARTS.filter((c) => c.name !== 'kube-prometheus-stack'))
+      expect(of(`${c.name}-${env}`)).toBe(-3);
     expect(of(`slo-rules-${env}`)).toBe(-2);
     expect(of(`gameday-${env}-namespace`)).toBe(-1);
     expect(of(`gameday-${env}-wallet`)).toBe(0);

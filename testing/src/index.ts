@@ -13,3 +13,5 @@ export { startPlayerApi } from './player-api';
 export type { PlayerApi, PlayerApiOptions } from './player-api';
 export { eventually } from './eventually';
 export type { EventuallyOptions } from './eventually';
+export { startKubeApiServer } from './kube-apiserver';
+export type { KubeApiServer } from './kube-apiserver';
