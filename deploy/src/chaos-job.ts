@@ -9,6 +9,8 @@ import type { Environment } from './topology';
 import { NAMESPACE } from './topology';
 
 export const CHAOS_NAME = 'chaos-controller';
+/** The Kubernetes group of the game-day workflow's AWS role (terraform/modules/eks access entry). */
+export const CHAOS_OPERATORS_GROUP = 'gameday:chaos-operators';
 const PROMETHEUS = 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090';
 const ALERTMANAGER = 'http://kube-prometheus-stack-alertmanager.monitoring.svc.cluster.local:9093';
 const CHAOS_RESOURCES = ['podchaos', 'networkchaos', 'httpchaos', 'stresschaos'];
@@ -71,6 +73,15 @@ export function chaosObjects(env: Environment, s: EnvironmentSettings, version: 
       metadata: meta(CHAOS_NAME),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CHAOS_NAME },
       subjects: [{ kind: 'ServiceAccount', name: CHAOS_NAME, namespace: NAMESPACE }],
+    },
+    // The game-day workflow (.github/workflows/gameday.yml) comes in through an EKS access entry in
+    // this group (terraform/modules/eks): the same rights as the in-cluster job, nothing more.
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta('chaos-operators'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CHAOS_NAME },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: CHAOS_OPERATORS_GROUP }],
     },
     {
       apiVersion: 'batch/v1',
