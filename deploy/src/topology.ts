@@ -183,15 +183,28 @@ export function topology(): ServiceTopology[] {
       ...(entry.kafka ? ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] : []),
       ...(SECRETS[entry.name] ?? []),
     ];
+    if (entry.name === 'gateway') {
+      // A game's plays go to its own Deployment; the rest of the casino to the one serving every game.
+      base.CASINO_GAME_URLS = CASINO_GAMES.map((g) => `${g}=${serviceUrl(`casino-${g}`)}`).join(',');
+    }
     const workloads: Workload[] =
       entry.name === 'casino'
-        ? CASINO_GAMES.map((game) => ({
-            name: `casino-${game}`,
-            service: 'casino',
-            component: 'game',
-            game,
-            env: { ...base, CASINO_GAMES: game, OTEL_SERVICE_NAME: 'casino' },
-          }))
+        ? [
+            // The catalogue, rounds, seeds and verification: every game, no plays routed here.
+            {
+              name: 'casino',
+              service: 'casino',
+              component: 'api',
+              env: { ...base, OTEL_SERVICE_NAME: 'casino' },
+            },
+            ...CASINO_GAMES.map((game): Workload => ({
+              name: `casino-${game}`,
+              service: 'casino',
+              component: 'game',
+              game,
+              env: { ...base, CASINO_GAMES: game, OTEL_SERVICE_NAME: 'casino' },
+            })),
+          ]
         : [
             {
               name: entry.name,

@@ -68,7 +68,7 @@ describe('deploy: the manifests', () => {
 
   test.each(ENVIRONMENTS)('%s: every pod is non-root, read-only, capability-free and sandboxed', (env) => {
     const deployments = objectsOf(env).filter((o) => o.kind === 'Deployment');
-    expect(deployments.length).toBe(7 + 10); // seven services, the casino as ten games
+    expect(deployments.length).toBe(7 + 1 + 10); // seven services; the casino's catalogue and ten games
     for (const d of deployments) {
       const spec = podSpec(d);
       expect(spec.securityContext).toMatchObject({
@@ -112,11 +112,21 @@ describe('deploy: the manifests', () => {
 
   test('the casino is one Deployment per game from one image; every game is scraped as job casino', () => {
     const objects = objectsOf('prod');
-    const games = objects.filter(
+    const casinos = objects.filter(
       (o) => o.kind === 'Deployment' && o.metadata.labels!['app.kubernetes.io/name'] === 'casino',
     );
+    expect(casinos).toHaveLength(11);
+    const games = casinos.filter((o) => o.metadata.labels!['gameday.io/game'] !== undefined);
     expect(games).toHaveLength(10);
-    expect(new Set(games.map((g) => podSpec(g).containers[0]!.image)).size).toBe(1);
+    // The gateway sends each game's plays to its Deployment, the rest to the one serving every game.
+    const gatewayEnv = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'gateway-env')!;
+    const urls = (gatewayEnv['data'] as Record<string, string>)['CASINO_GAME_URLS']!.split(',');
+    expect(urls).toHaveLength(10);
+    expect(urls).toContain('dice=http://casino-dice.gameday.svc.cluster.local:8080');
+    expect((gatewayEnv['data'] as Record<string, string>)['CASINO_URL']).toBe(
+      'http://casino.gameday.svc.cluster.local:8080',
+    );
+    expect(new Set(casinos.map((g) => podSpec(g).containers[0]!.image)).size).toBe(1);
     for (const g of games) {
       const game = g.metadata.labels!['gameday.io/game']!;
       const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `casino-${game}-env`)!;

@@ -1,4 +1,6 @@
 import { z } from '@gameday/telemetry';
+import { GAME_IDS, isGameId } from '@gameday/casino/contract';
+import type { GameId } from '@gameday/casino/contract';
 import { AREAS } from './domain/areas';
 
 const url = () =>
@@ -41,6 +43,39 @@ export const gatewayConfig = z.object({
     .string()
     .regex(/^[\w.:/, -]*$/, 'must be false, a hop count, or a comma list of addresses/subnets/names')
     .default('false'),
+  /**
+   * The casino as one Deployment per game (seed 003, Kubernetes): `game=url,…`. Plays of a game listed
+   * here (`/api/v1/casino/games/<game>/…`) go to its URL; everything else of the casino (the game list,
+   * rounds, seeds) to CASINO_URL, which serves every game.
+   */
+  CASINO_GAME_URLS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const map = new Map<GameId, URL>();
+      for (const pair of (value ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const [game, url] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+        if (!pair.includes('=') || !isGameId(game)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(pair)}: expected <game>=<url> with a game of ${GAME_IDS.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+        if (!/^https?:\/\/[^\s]+$/.test(url) || !URL.canParse(url)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${game}: ${JSON.stringify(url)} is not an http:// or https:// URL`,
+          });
+          return z.NEVER;
+        }
+        map.set(game, new URL(url));
+      }
+      return map;
+    }),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfig>;
 

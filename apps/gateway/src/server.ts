@@ -95,6 +95,33 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       );
       service.onShutdown(`${area.upstream} connections`, () => created.close());
     }
+    // The casino as one Deployment per game: a game's plays go to its own upstream (CASINO_GAME_URLS),
+    // registered before the area's routes; the rest of the casino to CASINO_URL. Their health is the
+    // casino's (one game down must not take the gateway out of its load balancer).
+    if (area.area === 'casino' && config.CASINO_GAME_URLS.size > 0) {
+      const casinoHandler = proxyTo(client, upstreamRequests, logger, proxyOptions);
+      const byGame = new Map<string, ReturnType<typeof proxyTo>>();
+      for (const [game, baseUrl] of config.CASINO_GAME_URLS) {
+        const gameClient = new UpstreamClient({
+          name: area.upstream,
+          baseUrl,
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+          bodyLimit: proxyOptions.bodyLimit,
+        });
+        service.onShutdown(`casino ${game} connections`, () => gameClient.close());
+        byGame.set(game, proxyTo(gameClient, upstreamRequests, logger, proxyOptions));
+      }
+      app.all(
+        `${API_PREFIX}/casino/games/:game/*path`,
+        compose(
+          ipLimit,
+          allowedMethods(documentedPaths(openApiDocument, `${API_PREFIX}/casino`)),
+          auth,
+          playerLimit,
+          (req, res, next) => (byGame.get(String(req.params.game)) ?? casinoHandler)(req, res, next),
+        ),
+      );
+    }
     // One layer for the whole chain (see `compose`). A method the OpenAPI document does not list for
     // the path is a 405 (with Allow) before any token is asked for.
     const handlers = compose(
@@ -116,6 +143,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
 
   logger.info('routing', {
     areas: routed.map((a) => `${API_PREFIX}/${a.area} -> ${a.upstream}`),
+    casino_games: [...config.CASINO_GAME_URLS.keys()],
     not_routed: AREAS.filter((a) => !routed.includes(a)).map(
       (a) => `${API_PREFIX}/${a.area} (${a.urlVariable} unset)`,
     ),
