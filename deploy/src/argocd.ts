@@ -5,6 +5,7 @@
 // automatically with prune and self-heal.
 import type { EnvironmentSettings } from './environments';
 import type { KubeObject } from './render';
+import { CHAOS_OPERATORS_GROUP } from './chaos-job';
 import { PART_OF } from './render';
 import type { Environment } from './topology';
 import { NAMESPACE, topology } from './topology';
@@ -409,6 +410,24 @@ export function secretStore(s: EnvironmentSettings, env: Environment = 'staging'
     },
   });
   return [
+    // The game-day workflow's group (CHAOS_OPERATORS_GROUP) port-forwards to Prometheus and
+    // Alertmanager for the verdict: that, and reading what it forwards to, in monitoring only.
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'chaos-operators-port-forward', namespace: 'monitoring', labels },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list'] },
+        { apiGroups: [''], resources: ['pods/portforward'], verbs: ['create'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'chaos-operators-port-forward', namespace: 'monitoring', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'chaos-operators-port-forward' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: CHAOS_OPERATORS_GROUP }],
+    },
     {
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
