@@ -16,6 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { IMAGES } from '../../images/src/catalogue';
 import { ENVIRONMENT_SETTINGS } from '../../deploy/src/environments';
 import { freePort } from '../../testing/src/ports';
@@ -323,6 +324,65 @@ describe('consistency', () => {
     )?.[1];
     const repos = (list?.match(/"[^"]+"/g) ?? []).map((s) => s.slice(1, -1));
     expect([...repos].sort()).toEqual(IMAGES.map((i) => i.name).sort());
+  });
+
+  test("Loki's and Tempo's buckets and roles are the ones argocd/values names, kept past their retention", () => {
+    interface ServiceAccount {
+      serviceAccount: { name: string; annotations: Record<string, string> };
+    }
+    const values = <T>(f: string) =>
+      parseYaml(readFileSync(path.join(REPO_ROOT, 'argocd', 'values', f), 'utf8')) as T & ServiceAccount;
+    const loki = values<{
+      loki: {
+        limits_config: { retention_period: string };
+        storage: { bucketNames: { chunks: string; ruler: string } };
+      };
+    }>('loki.yaml');
+    const tempo = values<{ tempo: { retention: string; storage: { trace: { s3: { bucket: string } } } } }>(
+      'tempo.yaml',
+    );
+    const days = (h: string) => Number(/^(\d+)h$/.exec(h)?.[1]) / 24;
+    const vars = readTf('modules/observability-storage/variables.tf');
+    const main = readTf('modules/observability-storage/main.tf');
+    const irsa = readTf('modules/eks/irsa.tf');
+    const num = (name: string) => Number(variableDefault(vars, name));
+    // The lifecycle expires objects retention + expiry_margin_days (>= 1) after they are written.
+    expect({
+      logs: num('log_retention_days'),
+      traces: num('trace_retention_days'),
+      margin: num('expiry_margin_days') >= 1,
+    }).toEqual({
+      logs: days(loki.loki.limits_config.retention_period),
+      traces: days(tempo.tempo.retention),
+      margin: true,
+    });
+    expect(main).toMatch(
+      /loki-chunks = \{ expiration_days = var\.log_retention_days \+ var\.expiry_margin_days,/,
+    );
+    expect(main).toMatch(
+      /tempo\s+= \{ expiration_days = var\.trace_retention_days \+ var\.expiry_margin_days,/,
+    );
+    expect(main).toMatch(/bucket = "\$\{var\.name\}-\$\{each\.key\}"/);
+    // The bucket names (gameday-ENV-<key>) and the IRSA roles (gameday-ENV-<key>, monitoring/<sa>).
+    expect([
+      loki.loki.storage.bucketNames.chunks,
+      loki.loki.storage.bucketNames.ruler,
+      tempo.tempo.storage.trace.s3.bucket,
+    ]).toEqual(['gameday-ENV-loki-chunks', 'gameday-ENV-loki-ruler', 'gameday-ENV-tempo']);
+    for (const [key, v] of [
+      ['loki', loki],
+      ['tempo', tempo],
+    ] as const) {
+      expect(v.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(
+        `arn:aws:iam::ACCOUNT_ID:role/gameday-ENV-${key}`,
+      );
+      expect(irsa).toMatch(
+        new RegExp(
+          `\\n\\s+${key}\\s+= \\{ namespace = "monitoring", service_account = "${v.serviceAccount.name}" \\}`,
+        ),
+      );
+    }
+    expect(irsa).toMatch(/name\s+= "\$\{var\.cluster_name\}-\$\{each\.key\}"/);
   });
 
   test('node groups: labels on all three, taints on argocd and monitoring only', () => {

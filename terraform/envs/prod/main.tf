@@ -1,4 +1,5 @@
-# One environment of the platform: its VPC, EKS cluster, RDS PostgreSQL and MSK Kafka. The ECR
+# One environment of the platform: its VPC, EKS cluster, RDS PostgreSQL, MSK Kafka and the S3
+# buckets of its monitoring stack (Loki, Tempo). The ECR
 # repositories, the GitHub roles and the workload permissions boundary are the account's, made
 # once by terraform/bootstrap and looked up here. The same file in staging and prod: what differs is
 # in settings.tf.
@@ -56,7 +57,18 @@ module "eks" {
 
   external_secrets_secret_arns  = [local.app_secrets_arn, module.msk.scram_secret_arn]
   external_secrets_kms_key_arns = [module.msk.kms_key_arn]
+  loki_bucket_arns              = module.observability_storage.loki_bucket_arns
+  tempo_bucket_arn              = module.observability_storage.tempo_bucket_arn
+  observability_kms_key_arn     = module.observability_storage.kms_key_arn
   permissions_boundary_arn      = data.aws_iam_policy.workload_boundary.arn
+}
+
+# Loki's and Tempo's buckets (argocd/values/loki.yaml, tempo.yaml); their IRSA roles are the eks
+# module's (loki, tempo).
+module "observability_storage" {
+  source = "../../modules/observability-storage"
+
+  name = local.name
 }
 
 module "rds" {

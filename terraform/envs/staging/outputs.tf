@@ -80,6 +80,16 @@ output "irsa_service_accounts" {
   value       = module.eks.irsa_service_accounts
 }
 
+output "loki_buckets" {
+  description = "Loki's S3 buckets, chunks and ruler (argocd/values/loki.yaml loki.storage.bucketNames)."
+  value       = module.observability_storage.loki_buckets
+}
+
+output "tempo_bucket" {
+  description = "Tempo's S3 bucket (argocd/values/tempo.yaml tempo.storage.trace.s3.bucket)."
+  value       = module.observability_storage.tempo_bucket
+}
+
 output "node_groups" {
   description = "Each node group's label and taint, for the manifests' affinity and tolerations."
   value       = module.eks.node_groups

@@ -27,7 +27,13 @@ locals {
     node_groups = {
       application = { instance_types = ["t3.large", "t3a.large"], capacity_type = "SPOT", min_size = 1, desired_size = 2, max_size = 4 }
       argocd      = { instance_types = ["t3.medium"], min_size = 1, desired_size = 1, max_size = 2 }
-      monitoring  = { instance_types = ["t3.large"], min_size = 1, desired_size = 1, max_size = 2 }
+      # The monitoring stack requests about 7.5 GiB of memory (kube-prometheus-stack, three Loki
+      # replicas and their caches, Tempo), more than one t3.large can hold (8 GiB, about 7 GiB
+      # allocatable). Two t3.large rather than one t3.xlarge: the same price and memory, but two
+      # nodes (spread over zones by the node group), so losing or replacing one leaves the other
+      # half of the stack running instead of all of it, and a rolling node update never takes the
+      # whole stack down (Loki's PodDisruptionBudget allows one replica away at a time).
+      monitoring = { instance_types = ["t3.large"], min_size = 2, desired_size = 2, max_size = 3 }
     }
   }
 

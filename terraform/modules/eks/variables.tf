@@ -127,6 +127,36 @@ variable "external_secrets_kms_key_arns" {
   default     = []
 }
 
+variable "loki_bucket_arns" {
+  description = "Loki's S3 buckets, chunks and ruler (modules/observability-storage): its IRSA role (monitoring/loki) may list them and read, write and delete their objects."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.loki_bucket_arns) > 0 && alltrue([for a in var.loki_bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", a))])
+    error_message = "loki_bucket_arns must be S3 bucket ARNs."
+  }
+}
+
+variable "tempo_bucket_arn" {
+  description = "Tempo's S3 bucket (modules/observability-storage): its IRSA role (monitoring/tempo) may list it and read, write, tag and delete its objects."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", var.tempo_bucket_arn))
+    error_message = "tempo_bucket_arn must be an S3 bucket ARN."
+  }
+}
+
+variable "observability_kms_key_arn" {
+  description = "The KMS key Loki's and Tempo's buckets are encrypted with: their roles may use it through S3 only."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.observability_kms_key_arn))
+    error_message = "observability_kms_key_arn must be a KMS key ARN."
+  }
+}
+
 variable "log_retention_days" {
   description = "Days CloudWatch keeps the control plane's logs (api, audit, authenticator, controllerManager, scheduler)."
   type        = number

@@ -55,6 +55,20 @@ data "aws_iam_policy_document" "boundary" {
     ]
     resources = ["*"]
   }
+
+  # Loki and Tempo keep their data in the environments' buckets (their IRSA roles name their own).
+  statement {
+    sid = "TheEnvironmentsBucketsObjects"
+    actions = [
+      "s3:ListBucket",
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject",
+      "s3:GetObjectTagging",
+      "s3:PutObjectTagging",
+    ]
+    resources = local.environment_buckets
+  }
 }
 
 resource "aws_iam_policy" "boundary" {

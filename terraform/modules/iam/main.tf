@@ -18,6 +18,9 @@ locals {
   github_host  = "token.actions.githubusercontent.com"
   oidc_arn     = var.github_oidc_provider_arn != null ? var.github_oidc_provider_arn : aws_iam_openid_connect_provider.github[0].arn
   boundary_arn = "${local.iam_prefix}:policy/${var.name_prefix}-workload-boundary"
+  # The environments' buckets (Loki's and Tempo's: modules/observability-storage) and their objects;
+  # never the bootstrap's <prefix>-terraform-state*.
+  environment_buckets = [for e in var.environments : "arn:${local.partition}:s3:::${var.name_prefix}-${e}-*"]
 
   roles = {
     terraform-plan = {

@@ -68,9 +68,9 @@ resource "aws_iam_role_policy" "plan" {
   policy = data.aws_iam_policy_document.plan.json
 }
 
-# terraform apply: the services the environments are made of, in this region; IAM only for roles
-# named <prefix>-* that carry the workload boundary; never the bootstrap's own roles, boundary,
-# state bucket, keys or repositories.
+# terraform apply: the services the environments are made of, in this region, and their S3 buckets
+# (<prefix>-<environment>-*); IAM only for roles named <prefix>-* that carry the workload boundary;
+# never the bootstrap's own roles, boundary, state bucket, keys or repositories.
 data "aws_iam_policy_document" "apply" {
   #checkov:skip=CKV_AWS_111:The apply role creates the VPC, EKS, RDS and MSK of an environment: their ARNs do not exist before it names them. Writes are limited to this region, IAM writes to <prefix>-* roles with the workload boundary, and the bootstrap's resources are denied.
   #checkov:skip=CKV_AWS_356:ec2, eks, rds, kafka, logs and kms resources are created by this role, so there is no ARN to name beforehand; aws:RequestedRegion limits them to the platform's region.
@@ -190,6 +190,14 @@ data "aws_iam_policy_document" "apply" {
         "elasticloadbalancing.amazonaws.com",
       ]
     }
+  }
+
+  # The environments' own buckets (Loki's and Tempo's), <prefix>-<environment>-*: not the
+  # bootstrap's <prefix>-terraform-state*.
+  statement {
+    sid       = "TheEnvironmentsBuckets"
+    actions   = ["s3:*"]
+    resources = local.environment_buckets
   }
 
   statement {

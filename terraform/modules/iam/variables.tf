@@ -68,6 +68,17 @@ variable "state_key_prefix" {
   default     = "envs/"
 }
 
+variable "environments" {
+  description = "The environments (terraform/envs/<name>): the apply role manages their S3 buckets, <prefix>-<environment>-*, and the workload roles may use those buckets' objects."
+  type        = list(string)
+  default     = ["staging", "prod"]
+
+  validation {
+    condition     = length(var.environments) > 0 && alltrue([for e in var.environments : can(regex("^[a-z][a-z0-9]{1,15}$", e)) && e != "terraform"])
+    error_message = "environments must be 2 to 16 lowercase letters or digits each, and not \"terraform\" (<prefix>-terraform-* are the bootstrap's buckets)."
+  }
+}
+
 variable "ecr_repository_arns" {
   description = "The repositories the image-push role may push to."
   type        = list(string)
