@@ -26,6 +26,7 @@ module.exports = {
     '^@gameday/stack/(.*)$': '<rootDir>/stack/src/$1.ts',
     '^@gameday/casino/(.*)$': '<rootDir>/apps/casino/src/$1.ts',
     '^@gameday/pokemon/(.*)$': '<rootDir>/apps/pokemon/src/$1.ts',
+    '^@gameday/images/(.*)$': '<rootDir>/images/src/$1.ts',
     '^@gameday/(slo|dashboards|cli|stack|bench|testing|outbox|signals|platform|images|deploy|chaos)$':
       '<rootDir>/$1/src/index.ts',
     '^@gameday/(accounts|gateway|wallet|casino|pokemon|scheduler|events|leaderboard)$':

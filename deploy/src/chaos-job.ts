@@ -4,7 +4,7 @@
 // 0 passed, 1 a hypothesis failed, 2 could not run.
 import type { EnvironmentSettings } from './environments';
 import type { KubeObject } from './render';
-import { PART_OF } from './render';
+import { dnsEgress, PART_OF } from './render';
 import type { Environment } from './topology';
 import { NAMESPACE } from './topology';
 
@@ -165,18 +165,7 @@ export function chaosObjects(env: Environment, s: EnvironmentSettings, version: 
         podSelector: { matchLabels: { 'app.kubernetes.io/name': CHAOS_NAME } },
         policyTypes: ['Ingress', 'Egress'],
         egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-              },
-            ],
-            ports: [
-              { protocol: 'UDP', port: 53 },
-              { protocol: 'TCP', port: 53 },
-            ],
-          },
+          dnsEgress,
           // Prometheus and Alertmanager (the verdict), in the monitoring namespace.
           {
             to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],

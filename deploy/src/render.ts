@@ -60,7 +60,8 @@ function podsOf(service: string): INetworkPolicyPeer {
   return { podSelector: { matchLabels: { 'app.kubernetes.io/name': service } } };
 }
 
-const dns = {
+/** Egress rules shared by the policies: DNS, the data subnets on a port, the OTLP collector. */
+export const dnsEgress = {
   to: [
     {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
@@ -71,6 +72,24 @@ const dns = {
     { protocol: 'UDP' as const, port: 53 },
     { protocol: 'TCP' as const, port: 53 },
   ],
+};
+
+/** RDS (5432) and MSK (9096) live in the data subnets. */
+export function dataEgress(s: EnvironmentSettings, port: number) {
+  return {
+    to: s.dataCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ports: [{ protocol: 'TCP' as const, port }],
+  };
+}
+
+export const otlpEgress = {
+  to: [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'otel-collector' } },
+    },
+  ],
+  ports: [{ protocol: 'TCP' as const, port: 4318 }],
 };
 
 function networkPolicy(
@@ -90,31 +109,11 @@ function networkPolicy(
   ];
   if (callers.length > 0) ingress.push({ from: callers.map(podsOf), ports: http });
   if (t.entry.name === 'gateway') ingress.push({ from: [{ ipBlock: { cidr: s.vpcCidr } }], ports: http });
-  const egress: NonNullable<NonNullable<INetworkPolicy['spec']>['egress']> = [dns];
+  const egress: NonNullable<NonNullable<INetworkPolicy['spec']>['egress']> = [dnsEgress];
   if (t.calls.length > 0) egress.push({ to: t.calls.map(podsOf), ports: http });
-  if (t.external.includes('postgres')) {
-    egress.push({
-      to: s.dataCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-      ports: [{ protocol: 'TCP' as const, port: 5432 }],
-    });
-  }
-  if (t.external.includes('kafka')) {
-    egress.push({
-      to: s.dataCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-      ports: [{ protocol: 'TCP' as const, port: 9096 }],
-    });
-  }
-  if (t.external.includes('otlp')) {
-    egress.push({
-      to: [
-        {
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
-          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'otel-collector' } },
-        },
-      ],
-      ports: [{ protocol: 'TCP' as const, port: 4318 }],
-    });
-  }
+  if (t.external.includes('postgres')) egress.push(dataEgress(s, 5432));
+  if (t.external.includes('kafka')) egress.push(dataEgress(s, 9096));
+  if (t.external.includes('otlp')) egress.push(otlpEgress);
   if (t.external.includes('internet-https')) {
     egress.push({
       to: [
@@ -449,22 +448,7 @@ function migrationsJob(t: ServiceTopology, s: EnvironmentSettings, version: stri
       spec: {
         podSelector: { matchLabels: { 'app.kubernetes.io/instance': name } },
         policyTypes: ['Ingress', 'Egress'],
-        egress: [
-          dns,
-          {
-            to: s.dataCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-            ports: [{ protocol: 'TCP', port: 5432 }],
-          },
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
-                podSelector: { matchLabels: { 'app.kubernetes.io/name': 'otel-collector' } },
-              },
-            ],
-            ports: [{ protocol: 'TCP', port: 4318 }],
-          },
-        ],
+        egress: [dnsEgress, dataEgress(s, 5432), otlpEgress],
       },
     },
   ];

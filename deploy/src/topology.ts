@@ -59,71 +59,36 @@ export interface ServiceTopology {
   sizing: Record<Environment, Sizing>;
 }
 
+/** A size: replicas min–max, CPU and memory as request/limit. */
+function sized(min: number, max: number, cpu: string, memory: string): Sizing {
+  const [cpuRequest, cpuLimit] = cpu.split('/') as [string, string];
+  const [memRequest, memLimit] = memory.split('/') as [string, string];
+  return {
+    replicas: { min, max },
+    cpu: { request: cpuRequest, limit: cpuLimit },
+    memory: { request: memRequest, limit: memLimit },
+  };
+}
+
 const SMALL: Record<Environment, Sizing> = {
-  staging: {
-    replicas: { min: 1, max: 3 },
-    cpu: { request: '100m', limit: '1' },
-    memory: { request: '192Mi', limit: '384Mi' },
-  },
-  prod: {
-    replicas: { min: 3, max: 12 },
-    cpu: { request: '250m', limit: '1' },
-    memory: { request: '256Mi', limit: '512Mi' },
-  },
+  staging: sized(1, 3, '100m/1', '192Mi/384Mi'),
+  prod: sized(3, 12, '250m/1', '256Mi/512Mi'),
 };
 
 const SIZES: Record<string, Record<Environment, Sizing>> = {
-  pokemon: {
-    staging: {
-      replicas: { min: 1, max: 3 },
-      cpu: { request: '250m', limit: '2' },
-      memory: { request: '384Mi', limit: '768Mi' },
-    },
-    prod: {
-      replicas: { min: 3, max: 12 },
-      cpu: { request: '500m', limit: '2' },
-      memory: { request: '512Mi', limit: '1Gi' },
-    },
-  },
+  pokemon: { staging: sized(1, 3, '250m/2', '384Mi/768Mi'), prod: sized(3, 12, '500m/2', '512Mi/1Gi') },
   // One pg-boss supervisor is enough; a second is a hot standby (jobs are locked in PostgreSQL).
   scheduler: {
-    staging: {
-      replicas: { min: 1, max: 1 },
-      cpu: { request: '100m', limit: '500m' },
-      memory: { request: '192Mi', limit: '384Mi' },
-    },
-    prod: {
-      replicas: { min: 2, max: 2 },
-      cpu: { request: '100m', limit: '500m' },
-      memory: { request: '192Mi', limit: '384Mi' },
-    },
+    staging: sized(1, 1, '100m/500m', '192Mi/384Mi'),
+    prod: sized(2, 2, '100m/500m', '192Mi/384Mi'),
   },
   // A Kafka consumer group: more members than the topic's partitions (3) would idle.
-  leaderboard: {
-    staging: {
-      replicas: { min: 1, max: 3 },
-      cpu: { request: '100m', limit: '1' },
-      memory: { request: '192Mi', limit: '384Mi' },
-    },
-    prod: {
-      replicas: { min: 3, max: 3 },
-      cpu: { request: '250m', limit: '1' },
-      memory: { request: '256Mi', limit: '512Mi' },
-    },
-  },
+  leaderboard: { staging: sized(1, 3, '100m/1', '192Mi/384Mi'), prod: sized(3, 3, '250m/1', '256Mi/512Mi') },
 };
 
 const GAME_SIZE: Record<Environment, Sizing> = {
-  staging: {
-    replicas: { min: 1, max: 2 },
-    cpu: { request: '50m', limit: '500m' },
-    memory: { request: '160Mi', limit: '320Mi' },
-  },
-  prod: {
-    replicas: { min: 2, max: 6 },
-    cpu: { request: '100m', limit: '1' },
-    memory: { request: '192Mi', limit: '384Mi' },
-  },
+  staging: sized(1, 2, '50m/500m', '160Mi/320Mi'),
+  prod: sized(2, 6, '100m/1', '192Mi/384Mi'),
 };
 
 /** The in-cluster URL of a service (or of one casino game's Deployment). */

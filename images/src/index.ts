@@ -20,4 +20,4 @@ export type { CdxBom, CdxComponent } from './sbom';
 export { buildImages, readReport, reportTable, selectImages, IMAGE_SIZE_BUDGET_BYTES } from './build';
 export type { BuiltImage, ImagesReport, BuildOptions } from './build';
 export { archiveSizes, layerListing, readArchive } from './archive';
-export { Buildah, ImageBuildError, goTool, debianTool } from './tools';
+export { Buildah, ImageBuildError, buildahStorageArgs, goTool, debianTool } from './tools';

@@ -87,6 +87,14 @@ export function run(
   });
 }
 
+/** buildah's storage flags: vfs (no overlay here), and the store GAMEDAY_BUILDAH_ROOT/RUNROOT name. */
+export function buildahStorageArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const args = ['--storage-driver', env.GAMEDAY_BUILDAH_STORAGE_DRIVER ?? 'vfs'];
+  if (env.GAMEDAY_BUILDAH_ROOT) args.push('--root', env.GAMEDAY_BUILDAH_ROOT);
+  if (env.GAMEDAY_BUILDAH_RUNROOT) args.push('--runroot', env.GAMEDAY_BUILDAH_RUNROOT);
+  return args;
+}
+
 /** buildah as root without a daemon: chroot isolation and the vfs storage driver (no overlay here). */
 export class Buildah {
   readonly bin: string;
@@ -98,10 +106,7 @@ export class Buildah {
   }
 
   get globalArgs(): string[] {
-    const args = ['--storage-driver', this.env.GAMEDAY_BUILDAH_STORAGE_DRIVER ?? 'vfs'];
-    if (this.env.GAMEDAY_BUILDAH_ROOT) args.push('--root', this.env.GAMEDAY_BUILDAH_ROOT);
-    if (this.env.GAMEDAY_BUILDAH_RUNROOT) args.push('--runroot', this.env.GAMEDAY_BUILDAH_RUNROOT);
-    return args;
+    return buildahStorageArgs(this.env);
   }
 
   run(args: readonly string[], what?: string, timeoutMs?: number): Promise<RunResult> {

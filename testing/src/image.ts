@@ -6,6 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+// Only the flags: the images package's index would load the file tracer into every test.
+import { buildahStorageArgs } from '@gameday/images/tools';
 
 export interface ImageProcess {
   child: ChildProcess;
@@ -16,15 +18,8 @@ export interface ImageProcess {
   cleanup(): void;
 }
 
-function buildahArgs(env: NodeJS.ProcessEnv): string[] {
-  const args = ['--storage-driver', env.GAMEDAY_BUILDAH_STORAGE_DRIVER ?? 'vfs'];
-  if (env.GAMEDAY_BUILDAH_ROOT) args.push('--root', env.GAMEDAY_BUILDAH_ROOT);
-  if (env.GAMEDAY_BUILDAH_RUNROOT) args.push('--runroot', env.GAMEDAY_BUILDAH_RUNROOT);
-  return args;
-}
-
 function buildah(args: string[], what: string): string {
-  const r = spawnSync('buildah', [...buildahArgs(process.env), ...args], {
+  const r = spawnSync('buildah', [...buildahStorageArgs(process.env), ...args], {
     encoding: 'utf8',
     env: { ...process.env, BUILDAH_ISOLATION: 'chroot' },
   });
@@ -96,7 +91,7 @@ export function startImage(
   const child = spawn(
     'buildah',
     [
-      ...buildahArgs(process.env),
+      ...buildahStorageArgs(process.env),
       'run',
       '--isolation',
       'chroot',
@@ -141,7 +136,7 @@ export function startImage(
       child.kill(signal);
     },
     cleanup() {
-      spawnSync('buildah', [...buildahArgs(process.env), 'rm', container], { stdio: 'ignore' });
+      spawnSync('buildah', [...buildahStorageArgs(process.env), 'rm', container], { stdio: 'ignore' });
     },
   };
 }

@@ -164,6 +164,17 @@ export function renderManifest(
       spec = { ...common, stressors: { memory: { workers: 1, size: `${f.sizeMB}MB` } }, duration };
       break;
   }
+  return envelope(kind, e, runId, namespace, spec);
+}
+
+/** The resource around a spec: named after the run, labelled as gameday's, described by the experiment. */
+function envelope(
+  kind: ChaosKind,
+  e: Experiment,
+  runId: string,
+  namespace: string,
+  spec: Record<string, unknown>,
+): ChaosManifest {
   return {
     apiVersion: `${CHAOS_GROUP}/${CHAOS_VERSION}`,
     kind,
@@ -234,17 +245,7 @@ function renderOutside(
       `${f.type} cannot act on ${service} on EKS (it is ${CLUSTER_EXTERNALS[service]!.what}): use a network fault`,
     );
   }
-  return {
-    apiVersion: `${CHAOS_GROUP}/${CHAOS_VERSION}`,
-    kind: 'NetworkChaos',
-    metadata: {
-      name: runId,
-      namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'gameday', 'gameday.dev/experiment': e.metadata.name },
-      annotations: { 'gameday.dev/description': e.metadata.description.trim().slice(0, 250) },
-    },
-    spec,
-  };
+  return envelope('NetworkChaos', e, runId, namespace, spec);
 }
 
 const validators = new Map<ChaosKind, ValidateFunction>();
