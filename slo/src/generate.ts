@@ -3,13 +3,13 @@
 import { defaultLinks, type Links } from './describe';
 import { SpecError, wrap, type SpecProblem } from './errors';
 import type { Period, ServiceSlos, Slo } from './model';
-import { paths, ruleGroupName } from './naming';
+import { paths, PERIOD_GROUP_INTERVAL, periodRuleGroupName, ruleGroupName } from './naming';
 import { renderPromtoolTests } from './render/promtool-tests';
 import { renderKustomization, renderPrometheusRule, renderRuleFile } from './render/prometheus-rules';
 import { renderRunbook } from './render/runbook';
 import { alertRules } from './rules/alert-rules';
-import { metadataRecordingRules } from './rules/meta-rules';
-import { sliRecordingRules } from './rules/sli-rules';
+import { metadataRecordingRules, periodBudgetRecordingRules } from './rules/meta-rules';
+import { periodSliRecordingRules, rawSliRecordingRules, sliRecordingRules } from './rules/sli-rules';
 import type { RuleGroup } from './rules/types';
 import { parseSpec, type SpecSource } from './spec/parse-spec';
 import { loadWindows, type PeriodWindows } from './windows';
@@ -38,20 +38,52 @@ export interface GenerateResult {
   warnings: string[];
 }
 
-/** The rule group of one SLO: SLI recordings, then metadata, then alerts, so one evaluation sees fresh values. */
-export function sloRuleGroup(slo: Slo, windows: PeriodWindows, links: Links = defaultLinks): RuleGroup {
+/**
+ * The two rule groups of one SLO. The alert group (the global interval): SLI windows, metadata,
+ * then alerts, so one evaluation sees fresh values. The period group (PERIOD_GROUP_INTERVAL): the
+ * base rates, the period ratio summed from them and the budget, which only dashboards, status and
+ * the day-long windows read, so no alert waits for it.
+ */
+export function sloRuleGroups(slo: Slo, windows: PeriodWindows, links: Links = defaultLinks): RuleGroup[] {
   try {
-    return {
-      name: ruleGroupName(slo.service, slo.name),
-      rules: [
-        ...sliRecordingRules(slo, windows),
-        ...metadataRecordingRules(slo),
-        ...alertRules(slo, windows, links),
-      ],
-    };
+    return [
+      {
+        name: ruleGroupName(slo.service, slo.name),
+        rules: [
+          ...sliRecordingRules(slo, windows),
+          ...metadataRecordingRules(slo),
+          ...alertRules(slo, windows, links),
+        ],
+      },
+      {
+        name: periodRuleGroupName(slo.service, slo.name),
+        interval: PERIOD_GROUP_INTERVAL,
+        rules: [...periodSliRecordingRules(slo), ...periodBudgetRecordingRules(slo)],
+      },
+    ];
   } catch (err) {
     throw wrap(`could not generate "${slo.service}/${slo.name}"`, err);
   }
+}
+
+/**
+ * One SLO as the previous generation wrote it: one group, every window (the period's too) read
+ * from the raw counters at every evaluation. Exact and costly; the benchmark's baseline.
+ */
+export function rawCounterRuleGroup(
+  slo: Slo,
+  windows: PeriodWindows,
+  links: Links = defaultLinks,
+): RuleGroup {
+  return {
+    name: ruleGroupName(slo.service, slo.name),
+    rules: [
+      ...rawSliRecordingRules(slo, windows),
+      ...metadataRecordingRules(slo),
+      ...periodBudgetRecordingRules(slo),
+      ...alertRules(slo, windows, links),
+    ],
+  };
 }
 
 /** Parses every spec and renders every output. Throws a SpecError naming every bad spec; returns nothing partial. */
@@ -88,7 +120,15 @@ export function generateFromSpecs(sources: SpecSource[], options: GenerateOption
   const warnings: string[] = [];
   for (const service of services) {
     try {
-      const groups = service.slos.map((slo) => sloRuleGroup(slo, windowsOf(slo), links));
+      const groups = service.slos.flatMap((slo) => sloRuleGroups(slo, windowsOf(slo), links));
+      const names = new Set<string>();
+      for (const g of groups) {
+        // An SLO named "<other>-period" would take the other's period group name.
+        if (names.has(g.name)) {
+          throw new Error(`two rule groups would be named ${g.name}: rename one of the SLOs`);
+        }
+        names.add(g.name);
+      }
       const ruleFile = paths.rulesFile(service.service);
       files.push({ path: ruleFile, content: renderRuleFile(groups, service.source) });
       files.push({
@@ -96,8 +136,13 @@ export function generateFromSpecs(sources: SpecSource[], options: GenerateOption
         content: renderPrometheusRule(service.service, groups, service.source),
       });
       if (!options.skipTests) {
-        const tests = renderPromtoolTests(service, windowsOf, ruleFile.split('/').pop()!, (kind) =>
-          paths.testFile(service.service, kind).split('/').pop()!,
+        const tests = renderPromtoolTests(
+          service,
+          windowsOf,
+          ruleFile.split('/').pop()!,
+          (kind) => paths.testFile(service.service, kind).split('/').pop()!,
+          // The period groups first: each step's day-long windows then read that step's base rates.
+          [...groups.filter((g) => g.interval), ...groups.filter((g) => !g.interval)].map((g) => g.name),
         );
         for (const test of tests.files) {
           files.push({ path: `${paths.generatedRulesDir}/${test.name}`, content: test.content });

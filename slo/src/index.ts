@@ -1,6 +1,6 @@
 // Public API of @gameday/slo: specs in, Prometheus rules, PrometheusRules, promtool tests and
 // runbooks out; plus what the local stack needs to load them and show SLO status.
-export { generateFromSpecs, sloRuleGroup } from './generate';
+export { generateFromSpecs, rawCounterRuleGroup, sloRuleGroups } from './generate';
 export type { GenerateOptions, GeneratedFile, GenerateResult } from './generate';
 export { generateSlos, readSpecSources, linksFromEnv } from './files';
 export type { GenerateSlosOptions, GenerateSlosResult, StaleFile } from './files';

@@ -8,7 +8,9 @@ import { eventually } from '@gameday/testing';
 import { formatBudget, formatSloStatus, paths, readSloStatus, type SloStatus } from '../src';
 import { repoRoot, requireTool } from './helpers';
 
-jest.setTimeout(60_000);
+// The budget comes from the period group, which runs every minute: its first evaluation is up to a
+// minute after Prometheus starts.
+jest.setTimeout(150_000);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -98,7 +100,7 @@ describe('readSloStatus against a real Prometheus running the generated rules', 
         if (Number.isFinite(a?.burnRate) && Number.isFinite(a?.budgetRemaining)) return read;
         return child?.exitCode !== null ? null : undefined;
       },
-      { timeoutMs: 40_000, intervalMs: 500, what: 'the burn rate and budget of accounts/availability' },
+      { timeoutMs: 120_000, intervalMs: 500, what: 'the burn rate and budget of accounts/availability' },
     );
     if (rows === null) throw new Error(`prometheus exited:\n${output}`);
     expect(rows.map((r) => `${r.service}/${r.slo}`)).toEqual([

@@ -279,6 +279,7 @@ export function renderPromtoolTests(
   windowsOf: (slo: Slo) => PeriodWindows,
   ruleFile: string,
   fileName: (kind: 'detection' | 'long') => string,
+  groupEvalOrder: string[],
 ): PromtoolTestFiles {
   const untested: Slo[] = [];
   const byInterval = new Map<number, string[]>();
@@ -317,7 +318,13 @@ export function renderPromtoolTests(
       '# Run: promtool test rules alerts/generated/*.test.yml',
       `# Series are scraped and rules evaluated every ${formatDuration(interval)}. The SLO alerts have no "for:",`,
       '# so an alert fires at the first evaluation where both of its windows cross the threshold.',
-      toYaml({ rule_files: [ruleFile], evaluation_interval: formatDuration(interval) }).trimEnd(),
+      '# promtool evaluates every group at every step, whatever its interval, in group_eval_order: the',
+      '# period groups first, so the day-long windows read the base rates of the same step.',
+      toYaml({
+        rule_files: [ruleFile],
+        evaluation_interval: formatDuration(interval),
+        group_eval_order: groupEvalOrder,
+      }).trimEnd(),
       'tests:',
       groups.join('\n\n'),
       '',

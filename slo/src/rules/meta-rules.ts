@@ -4,7 +4,7 @@ import { CURRENT_BURN_WINDOW, record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '
 import { errorBudget, selectorOf, sloLabels } from './labels';
 import type { RecordingRule } from './types';
 
-/** Objective, budget and burn rates: what dashboards, `npm start` and chaos verdicts read. */
+/** Objective, budget and the current burn rate: what dashboards, `npm start` and chaos verdicts read. */
 export function metadataRecordingRules(slo: Slo): RecordingRule[] {
   const labels = sloLabels(slo);
   const sel = selectorOf(slo);
@@ -18,9 +18,20 @@ export function metadataRecordingRules(slo: Slo): RecordingRule[] {
       expr: `${record.sliError(CURRENT_BURN_WINDOW)}${sel}\n/ ${on}\n${record.errorBudget}${sel}`,
       labels,
     },
+  ];
+}
+
+/**
+ * The period's burn rate and the budget left, from the period ratio of the same group. The budget
+ * is written in, not read from `slo:error_budget:ratio`, so the period group depends on no other.
+ */
+export function periodBudgetRecordingRules(slo: Slo): RecordingRule[] {
+  const labels = sloLabels(slo);
+  const sel = selectorOf(slo);
+  return [
     {
       record: record.periodBurnRate,
-      expr: `${record.sliError(slo.period)}${sel}\n/ ${on}\n${record.errorBudget}${sel}`,
+      expr: `${record.sliError(slo.period)}${sel}\n/ ${errorBudget(slo)}`,
       labels,
     },
     { record: record.periodErrorBudgetRemaining, expr: `1 - ${record.periodBurnRate}${sel}`, labels },

@@ -17,6 +17,8 @@ export interface SliQueries {
   errorRatio(window: string): string;
   /** Events per second over the window (what the low-traffic guard compares). */
   totalRate(window: string): string;
+  /** Bad events per second over the window; 0 rather than nothing when no event was bad. */
+  badRate(window: string): string;
 }
 
 function quote(value: string): string {
@@ -62,6 +64,16 @@ function oneMinusGoodOverTotal(good: string, total: string): string {
   return `1 - (\n  (${good} or vector(0))\n  /\n  ${total}\n)`;
 }
 
+/** The bad events counted directly; none counted means none happened. */
+function badOrZero(bad: string): string {
+  return `${bad} or vector(0)`;
+}
+
+/** total - good, when only the good events are counted; nothing without events. */
+function totalMinusGood(total: string, good: string): string {
+  return `${total}\n-\n(${good} or vector(0))`;
+}
+
 export function sliQueries(sli: Sli): SliQueries {
   switch (sli.kind) {
     case 'http-availability': {
@@ -73,6 +85,7 @@ export function sliQueries(sli: Sli): SliQueries {
         errorRatio: (w) =>
           badOverTotal(rate(`${HTTP_METRIC}_count`, errors, w), rate(`${HTTP_METRIC}_count`, all, w)),
         totalRate: (w) => rate(`${HTTP_METRIC}_count`, all, w),
+        badRate: (w) => badOrZero(rate(`${HTTP_METRIC}_count`, errors, w)),
       };
     }
     case 'http-latency': {
@@ -83,6 +96,8 @@ export function sliQueries(sli: Sli): SliQueries {
         errorRatio: (w) =>
           oneMinusGoodOverTotal(rate(`${HTTP_METRIC}_bucket`, fast, w), rate(`${HTTP_METRIC}_count`, all, w)),
         totalRate: (w) => rate(`${HTTP_METRIC}_count`, all, w),
+        badRate: (w) =>
+          totalMinusGood(rate(`${HTTP_METRIC}_count`, all, w), rate(`${HTTP_METRIC}_bucket`, fast, w)),
       };
     }
     case 'ratio': {
@@ -98,6 +113,8 @@ export function sliQueries(sli: Sli): SliQueries {
             ? badOverTotal(fill(bad, w), fill(total, w))
             : oneMinusGoodOverTotal(fill(good!, w), fill(total, w)),
         totalRate: (w) => fill(total, w),
+        badRate: (w) =>
+          bad !== undefined ? badOrZero(fill(bad, w)) : totalMinusGood(fill(total, w), fill(good!, w)),
       };
     }
   }

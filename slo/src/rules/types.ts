@@ -19,5 +19,7 @@ export type Rule = RecordingRule | AlertingRule;
 
 export interface RuleGroup {
   name: string;
+  /** Evaluation interval; the global one when absent. */
+  interval?: string;
   rules: Rule[];
 }
