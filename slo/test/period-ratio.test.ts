@@ -117,7 +117,6 @@ function round(x: number): number {
 
 const slos: Slo[] = parseSpec({ file: 'slo/specs/shop.yaml', text: SPEC }, { windows: loadWindows() }).slos;
 const sel = (slo: Slo): string => `{slo_service="${slo.service}",slo_name="${slo.name}"}`;
-const labels = (slo: Slo): string => `{slo_name="${slo.name}",slo_service="${slo.service}"}`;
 /** The exact ratio: rate() over the raw counters for the whole window, as the previous rules read it. */
 const raw = (slo: Slo, window: string): string => `(${sliQueries(slo.sli).errorRatio(window)})`;
 
