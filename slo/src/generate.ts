@@ -9,9 +9,15 @@ import { renderKustomization, renderPrometheusRule, renderRuleFile } from './ren
 import { renderRunbook } from './render/runbook';
 import { alertRules } from './rules/alert-rules';
 import { metadataRecordingRules, periodBudgetRecordingRules } from './rules/meta-rules';
-import { periodSliRecordingRules, rawSliRecordingRules, sliRecordingRules } from './rules/sli-rules';
+import {
+  periodSliRecordingRules,
+  rawSliRecordingRules,
+  sliRecordingRules,
+  summable,
+} from './rules/sli-rules';
 import type { RuleGroup } from './rules/types';
 import { parseSpec, type SpecSource } from './spec/parse-spec';
+import { durationSeconds } from './duration';
 import { loadWindows, type PeriodWindows } from './windows';
 
 export interface GenerateOptions {
@@ -21,6 +27,11 @@ export interface GenerateOptions {
   windows?: Map<Period, PeriodWindows>;
   /** Skip the promtool test files (the bench measures rule generation alone). */
   skipTests?: boolean;
+  /**
+   * The period groups' interval (default PERIOD_GROUP_INTERVAL, 2m): shorter for a test that
+   * cannot wait minutes for a budget; under Prometheus's lookback (5m) in any case.
+   */
+  periodInterval?: string;
 }
 
 export interface GeneratedFile {
@@ -44,21 +55,26 @@ export interface GenerateResult {
  * base rates, the period ratio summed from them and the budget, which only dashboards, status and
  * the day-long windows read, so no alert waits for it.
  */
-export function sloRuleGroups(slo: Slo, windows: PeriodWindows, links: Links = defaultLinks): RuleGroup[] {
+export function sloRuleGroups(
+  slo: Slo,
+  windows: PeriodWindows,
+  links: Links = defaultLinks,
+  periodInterval = PERIOD_GROUP_INTERVAL,
+): RuleGroup[] {
   try {
     return [
       {
         name: ruleGroupName(slo.service, slo.name),
         rules: [
-          ...sliRecordingRules(slo, windows),
+          ...sliRecordingRules(slo, windows, periodInterval),
           ...metadataRecordingRules(slo),
           ...alertRules(slo, windows, links),
         ],
       },
       {
         name: periodRuleGroupName(slo.service, slo.name),
-        interval: PERIOD_GROUP_INTERVAL,
-        rules: [...periodSliRecordingRules(slo), ...periodBudgetRecordingRules(slo)],
+        interval: periodInterval,
+        rules: [...periodSliRecordingRules(slo, periodInterval), ...periodBudgetRecordingRules(slo)],
       },
     ];
   } catch (err) {
@@ -91,6 +107,17 @@ export function generateFromSpecs(sources: SpecSource[], options: GenerateOption
   const windows = options.windows ?? loadWindows();
   const links: Links = { ...defaultLinks, ...options.links };
   const windowsOf = (slo: Slo): PeriodWindows => windows.get(slo.period)!;
+  const periodInterval = options.periodInterval ?? PERIOD_GROUP_INTERVAL;
+  if (
+    !/^\d+[sm]$/.test(periodInterval) ||
+    durationSeconds(periodInterval) >= 300 ||
+    durationSeconds(periodInterval) === 0
+  ) {
+    throw new Error(
+      `periodInterval ${periodInterval} must be a duration like 2m, under Prometheus's 5m lookback: ` +
+        'a longer one would make the budget series go stale between evaluations',
+    );
+  }
 
   const problems: SpecProblem[] = [];
   const services: ServiceSlos[] = [];
@@ -120,7 +147,7 @@ export function generateFromSpecs(sources: SpecSource[], options: GenerateOption
   const warnings: string[] = [];
   for (const service of services) {
     try {
-      const groups = service.slos.flatMap((slo) => sloRuleGroups(slo, windowsOf(slo), links));
+      const groups = service.slos.flatMap((slo) => sloRuleGroups(slo, windowsOf(slo), links, periodInterval));
       const names = new Set<string>();
       for (const g of groups) {
         // An SLO named "<other>-period" would take the other's period group name.
@@ -155,6 +182,13 @@ export function generateFromSpecs(sources: SpecSource[], options: GenerateOption
         }
       }
       for (const slo of service.slos) {
+        if (!summable(slo)) {
+          warnings.push(
+            `${slo.source}: "${slo.service}/${slo.name}" reads its raw queries over the whole ${slo.period} period ` +
+              'at every evaluation (costly with many series): write its good/bad and total queries as rate() or ' +
+              'increase() of counters over {{window}} so the period can be summed from increments',
+          );
+        }
         files.push({
           path: paths.runbookFile(slo.service, slo.name),
           content: renderRunbook(slo, windowsOf(slo), links),

@@ -1,6 +1,8 @@
 // Public API of @gameday/slo: specs in, Prometheus rules, PrometheusRules, promtool tests and
 // runbooks out; plus what the local stack needs to load them and show SLO status.
 export { generateFromSpecs, rawCounterRuleGroup, sloRuleGroups } from './generate';
+export { renderRuleFile } from './render/prometheus-rules';
+export type { RuleGroup, Rule, RecordingRule, AlertingRule } from './rules/types';
 export type { GenerateOptions, GeneratedFile, GenerateResult } from './generate';
 export { generateSlos, readSpecSources, linksFromEnv } from './files';
 export type { GenerateSlosOptions, GenerateSlosResult, StaleFile } from './files';
@@ -27,7 +29,9 @@ export {
   HISTOGRAM_BUCKETS,
   RUNBOOK_BASE_URL_ENV,
   paths,
+  PERIOD_GROUP_INTERVAL,
   record,
+  SUMMED_FROM,
 } from './naming';
 export { sliQueries } from './rules/sli-queries';
 export { durationSeconds } from './duration';

@@ -17,8 +17,14 @@ export interface SliQueries {
   errorRatio(window: string): string;
   /** Events per second over the window (what the low-traffic guard compares). */
   totalRate(window: string): string;
-  /** Bad events per second over the window; 0 rather than nothing when no event was bad. */
-  badRate(window: string): string;
+  /**
+   * Bad events counted since `interval` ago, exactly (see exactIncrease); 0 rather than nothing
+   * when none was bad. Undefined when the SLI cannot be counted that way: a ratio SLI whose
+   * queries use the window other than as rate() or increase() of counters.
+   */
+  badIncrease(interval: string): string | undefined;
+  /** All events counted since `interval` ago, exactly; undefined when badIncrease is. */
+  totalIncrease(interval: string): string | undefined;
 }
 
 function quote(value: string): string {
@@ -66,12 +72,51 @@ function oneMinusGoodOverTotal(good: string, total: string): string {
 
 /** The bad events counted directly; none counted means none happened. */
 function badOrZero(bad: string): string {
-  return `${bad} or vector(0)`;
+  return `${bad}\nor\nvector(0)`;
 }
 
 /** total - good, when only the good events are counted; nothing without events. */
 function totalMinusGood(total: string, good: string): string {
   return `${total}\n-\n(${good} or vector(0))`;
+}
+
+/**
+ * Per counter series, what it counted since `interval` ago: the difference of its samples then
+ * and now or, when it went down (a restart), its value now (counted from 0). Evaluated every
+ * `interval`, the differences telescope into the counter's exact increase, as long as each
+ * evaluation finds a sample within the 5m lookback. A series first seen since is counted from
+ * its next evaluation, as rate() counts it from its first sample.
+ */
+export function exactIncrease(selector: string, interval: string, indent = ''): string {
+  const then = `${selector} offset ${interval}`;
+  return `(${selector} - ${then}) >= 0\n${indent}or\n${indent}${selector} < ${then}`;
+}
+
+function summedIncrease(metric: string, matchers: string[], interval: string): string {
+  return `sum(\n  ${exactIncrease(`${metric}{${matchers.join(',')}}`, interval, '  ')}\n)`;
+}
+
+const QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
+const SELECTOR = String.raw`(?:[a-zA-Z_:][a-zA-Z0-9_:]*\s*)?(?:\{(?:[^{}"]|${QUOTED})*\})?`;
+/** `rate(<selector>[{{window}}])` or `increase(...)`: what a counter counted over the window. */
+const COUNTER_OVER_WINDOW = new RegExp(
+  String.raw`\b(?:rate|increase)\(\s*(${SELECTOR})\s*\[\s*${WINDOW_PLACEHOLDER.source}\s*\]\s*\)`,
+  'g',
+);
+
+/**
+ * A ratio SLI's query with every rate() or increase() of a counter over the window replaced by
+ * the counter's exact increase over `interval` (rate and increase differ by a constant factor
+ * that cancels in bad / total); undefined when the window is used any other way (a gauge's
+ * avg_over_time, irate), which no sum of increments reproduces.
+ */
+export function countedQuery(query: string, interval: string): string | undefined {
+  const replaced = query
+    .trim()
+    .replace(COUNTER_OVER_WINDOW, (all: string, selector: string) =>
+      selector.trim() === '' ? all : `(${exactIncrease(selector.trim(), interval)})`,
+    );
+  return new RegExp(WINDOW_PLACEHOLDER.source).test(replaced) ? undefined : replaced;
 }
 
 export function sliQueries(sli: Sli): SliQueries {
@@ -85,7 +130,8 @@ export function sliQueries(sli: Sli): SliQueries {
         errorRatio: (w) =>
           badOverTotal(rate(`${HTTP_METRIC}_count`, errors, w), rate(`${HTTP_METRIC}_count`, all, w)),
         totalRate: (w) => rate(`${HTTP_METRIC}_count`, all, w),
-        badRate: (w) => badOrZero(rate(`${HTTP_METRIC}_count`, errors, w)),
+        badIncrease: (i) => badOrZero(summedIncrease(`${HTTP_METRIC}_count`, errors, i)),
+        totalIncrease: (i) => summedIncrease(`${HTTP_METRIC}_count`, all, i),
       };
     }
     case 'http-latency': {
@@ -96,25 +142,39 @@ export function sliQueries(sli: Sli): SliQueries {
         errorRatio: (w) =>
           oneMinusGoodOverTotal(rate(`${HTTP_METRIC}_bucket`, fast, w), rate(`${HTTP_METRIC}_count`, all, w)),
         totalRate: (w) => rate(`${HTTP_METRIC}_count`, all, w),
-        badRate: (w) =>
-          totalMinusGood(rate(`${HTTP_METRIC}_count`, all, w), rate(`${HTTP_METRIC}_bucket`, fast, w)),
+        badIncrease: (i) =>
+          totalMinusGood(
+            summedIncrease(`${HTTP_METRIC}_count`, all, i),
+            summedIncrease(`${HTTP_METRIC}_bucket`, fast, i),
+          ),
+        totalIncrease: (i) => summedIncrease(`${HTTP_METRIC}_count`, all, i),
       };
     }
     case 'ratio': {
       // Wrapped in sum() so the result is one label-free series the SLO labels attach to.
-      const fill = (query: string, w: string): string => {
-        const filled = query.trim().replace(WINDOW_PLACEHOLDER, w);
-        return isPlainSum(filled) ? filled : `sum(${filled})`;
-      };
+      const single = (query: string): string => (isPlainSum(query) ? query : `sum(${query})`);
+      const fill = (query: string, w: string): string => single(query.trim().replace(WINDOW_PLACEHOLDER, w));
       const { good, bad, total } = sli;
+      // Counted only when both of its queries can be: the two halves of a ratio must agree.
+      const counted = (i: string): { part: string; total: string } | undefined => {
+        const part = countedQuery(bad ?? good!, i);
+        const all = countedQuery(total, i);
+        return part === undefined || all === undefined
+          ? undefined
+          : { part: single(part), total: single(all) };
+      };
       return {
         errorRatio: (w) =>
           bad !== undefined
             ? badOverTotal(fill(bad, w), fill(total, w))
             : oneMinusGoodOverTotal(fill(good!, w), fill(total, w)),
         totalRate: (w) => fill(total, w),
-        badRate: (w) =>
-          bad !== undefined ? badOrZero(fill(bad, w)) : totalMinusGood(fill(total, w), fill(good!, w)),
+        badIncrease: (i) => {
+          const c = counted(i);
+          if (c === undefined) return undefined;
+          return bad !== undefined ? badOrZero(c.part) : totalMinusGood(c.total, c.part);
+        },
+        totalIncrease: (i) => counted(i)?.total,
       };
     }
   }

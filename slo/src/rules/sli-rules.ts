@@ -1,56 +1,68 @@
 import { durationSeconds } from '../duration';
 import type { Slo } from '../model';
-import { BASE_WINDOW, record, SUMMED_FROM } from '../naming';
+import { PERIOD_GROUP_INTERVAL, record, SUMMED_FROM } from '../naming';
 import { sliWindows, type PeriodWindows } from '../windows';
 import { sliQueries } from './sli-queries';
 import { selectorOf, sloLabels } from './labels';
 import type { RecordingRule } from './types';
 
-/** Whether a window is summed from the base rates rather than read from the raw counters. */
-export function summedFromBase(window: string): boolean {
-  return durationSeconds(window) >= durationSeconds(SUMMED_FROM);
+/**
+ * Whether the SLO's long windows and period are summed from the period group's increments: every
+ * HTTP SLI, and a ratio SLI whose queries are rate() or increase() of counters.
+ */
+export function summable(slo: Slo): boolean {
+  return sliQueries(slo.sli).totalIncrease(PERIOD_GROUP_INTERVAL) !== undefined;
+}
+
+function summed(slo: Slo, window: string): boolean {
+  return durationSeconds(window) >= durationSeconds(SUMMED_FROM) && summable(slo);
 }
 
 /**
- * The error ratio over a window summed from the recorded base rates: bad over total, each summed
- * across the window. Every base sample counts the events of the 5 minutes before it; sampled at a
- * steady interval, each event is counted as many times in the numerator as in the denominator, so
- * the quotient is weighted by traffic exactly as `rate()` over the raw counters is, at the cost of
- * reading two series instead of every raw series for the whole window.
+ * The error ratio over a window, summed from the period group's increments: bad over total,
+ * each summed across the window. The increments telescope into each counter's exact increase, so
+ * the quotient is the raw-counter ratio weighted by traffic, at the cost of reading two series
+ * with one sample every PERIOD_GROUP_INTERVAL instead of every raw series at every scrape.
  */
-export function summedErrorRatio(slo: Slo, window: string): string {
+export function summedErrorRatio(slo: Slo, window: string, interval = PERIOD_GROUP_INTERVAL): string {
   const sel = selectorOf(slo);
   return (
-    `sum_over_time(${record.sliBad(BASE_WINDOW)}${sel}[${window}])\n/\n` +
-    `sum_over_time(${record.sliTotal(BASE_WINDOW)}${sel}[${window}])`
+    `sum_over_time(${record.sliBadIncrease(interval)}${sel}[${window}])\n/\n` +
+    `sum_over_time(${record.sliTotalIncrease(interval)}${sel}[${window}])`
   );
 }
 
+/** Events per second over a window, from the increments (each counts PERIOD_GROUP_INTERVAL's events). */
+function summedTotalRate(slo: Slo, window: string, interval: string): string {
+  const sel = selectorOf(slo);
+  return `avg_over_time(${record.sliTotalIncrease(interval)}${sel}[${window}]) / ${durationSeconds(interval)}`;
+}
+
 /**
- * The alert group's SLI: the error ratio over every window the alerts read. Windows up to the
- * tickets' short ones read the raw counters; the day-long ones are summed from the base rates the
- * period group records.
+ * The alert group's SLI: the error ratio over every window the alerts read. The fast page's
+ * windows read the raw counters; from SUMMED_FROM up they are summed from the period group's
+ * increments (the raw counters again when the SLI cannot be counted that way).
  */
-export function sliRecordingRules(slo: Slo, windows: PeriodWindows): RecordingRule[] {
+export function sliRecordingRules(
+  slo: Slo,
+  windows: PeriodWindows,
+  interval = PERIOD_GROUP_INTERVAL,
+): RecordingRule[] {
   const queries = sliQueries(slo.sli);
   const labels = sloLabels(slo);
-  const sel = selectorOf(slo);
   const rules: RecordingRule[] = sliWindows(windows)
     .filter((w) => w !== windows.period)
     .map((w) => ({
       record: record.sliError(w),
-      expr: summedFromBase(w) ? summedErrorRatio(slo, w) : queries.errorRatio(w),
+      expr: summed(slo, w) ? summedErrorRatio(slo, w, interval) : queries.errorRatio(w),
       labels,
     }));
   if (slo.minRequestsPerSecond !== undefined) {
-    // A guard over the base window itself reads the period group's base rate.
-    const guarded = [...new Set(windows.page.map((w) => w.longWindow))].filter((w) => w !== BASE_WINDOW);
+    const guarded = [...new Set(windows.page.map((w) => w.longWindow))];
     for (const w of guarded) {
       rules.push({
         record: record.sliTotal(w),
-        expr: summedFromBase(w)
-          ? `avg_over_time(${record.sliTotal(BASE_WINDOW)}${sel}[${w}])`
-          : queries.totalRate(w),
+        expr: summed(slo, w) ? summedTotalRate(slo, w, interval) : queries.totalRate(w),
         labels,
       });
     }
@@ -59,16 +71,22 @@ export function sliRecordingRules(slo: Slo, windows: PeriodWindows): RecordingRu
 }
 
 /**
- * The period group's SLI: the bad and total event rates over the base window (numerator and
- * denominator apart, never their ratio), then the period ratio summed from them.
+ * The period group's SLI: the bad and total events since its previous evaluation (numerator and
+ * denominator apart, never their ratio), then the period ratio summed from them. An SLI that
+ * cannot be counted that way reads its raw queries over the whole period here, as before.
  */
-export function periodSliRecordingRules(slo: Slo): RecordingRule[] {
+export function periodSliRecordingRules(slo: Slo, interval = PERIOD_GROUP_INTERVAL): RecordingRule[] {
   const queries = sliQueries(slo.sli);
   const labels = sloLabels(slo);
+  const bad = queries.badIncrease(interval);
+  const total = queries.totalIncrease(interval);
+  if (bad === undefined || total === undefined) {
+    return [{ record: record.sliError(slo.period), expr: queries.errorRatio(slo.period), labels }];
+  }
   return [
-    { record: record.sliBad(BASE_WINDOW), expr: queries.badRate(BASE_WINDOW), labels },
-    { record: record.sliTotal(BASE_WINDOW), expr: queries.totalRate(BASE_WINDOW), labels },
-    { record: record.sliError(slo.period), expr: summedErrorRatio(slo, slo.period), labels },
+    { record: record.sliBadIncrease(interval), expr: bad, labels },
+    { record: record.sliTotalIncrease(interval), expr: total, labels },
+    { record: record.sliError(slo.period), expr: summedErrorRatio(slo, slo.period, interval), labels },
   ];
 }
 
