@@ -375,8 +375,8 @@ async function apiGet<T>(url: string): Promise<T> {
 }
 
 /**
- * Polls /api/v1/rules until every group has `evaluations` evaluations after its first, and
- * returns each group's timings (the first evaluation faults the blocks in from disk: not steady).
+ * Polls /api/v1/rules until every group has enough evaluations after its first, and returns each
+ * group's timings (the first evaluation faults the blocks in from disk: not steady).
  */
 async function measure(
   prom: RunningPrometheus,
@@ -399,7 +399,11 @@ async function measure(
       }
       seen.set(g.name, entry);
     }
-    const waiting = [...seen.values()].filter((e) => e.times.length < evaluations + 1).length;
+    // `evaluations` at the alert groups' 30 s; as many as fit in that time for slower groups, and
+    // at least three, after the first.
+    const wanted = (intervalSeconds: number): number =>
+      1 + Math.max(3, Math.ceil((evaluations * 30) / intervalSeconds));
+    const waiting = [...seen.values()].filter((e) => e.times.length < wanted(e.interval)).length;
     if (seen.size > 0 && waiting === 0) break;
     if (Date.now() > deadline) throw new Error('rule groups did not evaluate within 20 minutes');
     log(`  ${seen.size - waiting}/${seen.size} groups measured…`);
@@ -407,7 +411,8 @@ async function measure(
   }
   const median = (xs: number[]): number => {
     const s = [...xs].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)]!;
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
   };
   return [...seen].map(([group, e]) => {
     const steady = e.times.slice(1);

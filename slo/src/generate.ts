@@ -8,7 +8,11 @@ import { renderPromtoolTests } from './render/promtool-tests';
 import { renderKustomization, renderPrometheusRule, renderRuleFile } from './render/prometheus-rules';
 import { renderRunbook } from './render/runbook';
 import { alertRules } from './rules/alert-rules';
-import { metadataRecordingRules, periodBudgetRecordingRules } from './rules/meta-rules';
+import {
+  currentBurnRecordingRules,
+  metadataRecordingRules,
+  periodBudgetRecordingRules,
+} from './rules/meta-rules';
 import {
   periodSliRecordingRules,
   rawSliRecordingRules,
@@ -50,10 +54,10 @@ export interface GenerateResult {
 }
 
 /**
- * The two rule groups of one SLO. The alert group (the global interval): SLI windows, metadata,
- * then alerts, so one evaluation sees fresh values. The period group (PERIOD_GROUP_INTERVAL): the
- * base rates, the period ratio summed from them and the budget, which only dashboards, status and
- * the day-long windows read, so no alert waits for it.
+ * The two rule groups of one SLO. The alert group (the global interval): SLI windows, the current
+ * burn rate, then alerts, so one evaluation sees fresh values. The period group
+ * (PERIOD_GROUP_INTERVAL): the increments, the period ratio summed from them, the budget and the
+ * SLO's constants, which dashboards, status and the long windows read, so no alert waits for it.
  */
 export function sloRuleGroups(
   slo: Slo,
@@ -67,14 +71,18 @@ export function sloRuleGroups(
         name: ruleGroupName(slo.service, slo.name),
         rules: [
           ...sliRecordingRules(slo, windows, periodInterval),
-          ...metadataRecordingRules(slo),
+          ...currentBurnRecordingRules(slo),
           ...alertRules(slo, windows, links),
         ],
       },
       {
         name: periodRuleGroupName(slo.service, slo.name),
         interval: periodInterval,
-        rules: [...periodSliRecordingRules(slo, periodInterval), ...periodBudgetRecordingRules(slo)],
+        rules: [
+          ...periodSliRecordingRules(slo, periodInterval),
+          ...periodBudgetRecordingRules(slo),
+          ...metadataRecordingRules(slo),
+        ],
       },
     ];
   } catch (err) {
@@ -96,6 +104,7 @@ export function rawCounterRuleGroup(
     rules: [
       ...rawSliRecordingRules(slo, windows),
       ...metadataRecordingRules(slo),
+      ...currentBurnRecordingRules(slo),
       ...periodBudgetRecordingRules(slo),
       ...alertRules(slo, windows, links),
     ],

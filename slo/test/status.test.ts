@@ -30,7 +30,7 @@ function freePort(): Promise<number> {
 
 // A real Prometheus loads the accounts rules and scrapes a fake accounts whose counters grow by 99
 // good and 1 failed request per scrape: 1% errors, ten times the 0.1% budget. The rules are the
-// checked-in ones but for the period groups' interval: 2s instead of 2m, so the budget (which
+// checked-in ones but for the period groups' interval: 2s instead of 4m, so the budget (which
 // needs two of their evaluations) shows within seconds, not minutes.
 describe('readSloStatus against a real Prometheus running the generated rules', () => {
   const prometheus = requireTool('prometheus');

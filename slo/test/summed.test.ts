@@ -41,7 +41,7 @@ slos:
   const rules = result.files.find((f) => f.path === 'alerts/generated/probe.slo.rules.yml')!.content;
 
   it('keeps its raw queries for every window, the period in its own group, and says why', () => {
-    expect(rules).not.toContain('increase2m');
+    expect(rules).not.toContain('slo:sli_bad:increase');
     expect(rules).toContain('sum(count_over_time(probe_success{job="probe"}[30d]))');
     expect(rules).toContain('name: slo-probe-up-period');
     expect(result.warnings).toEqual([

@@ -1,29 +1,36 @@
 import { durationSeconds } from '../duration';
 import type { Slo } from '../model';
-import { CURRENT_BURN_WINDOW, record, SLO_NAME_LABEL, SLO_SERVICE_LABEL } from '../naming';
+import { CURRENT_BURN_WINDOW, record } from '../naming';
 import { errorBudget, selectorOf, sloLabels } from './labels';
 import type { RecordingRule } from './types';
 
-/** Objective, budget and the current burn rate: what dashboards, `npm start` and chaos verdicts read. */
+/**
+ * Objective, budget and period: constants, so they live in the period group, where they cost the
+ * alerts nothing. What dashboards, `npm start` and chaos verdicts read.
+ */
 export function metadataRecordingRules(slo: Slo): RecordingRule[] {
   const labels = sloLabels(slo);
-  const sel = selectorOf(slo);
-  const on = `on(${SLO_SERVICE_LABEL}, ${SLO_NAME_LABEL})`;
   return [
     { record: record.objective, expr: `vector(${Number((slo.objective / 100).toPrecision(10))})`, labels },
     { record: record.errorBudget, expr: `vector(${errorBudget(slo)})`, labels },
     { record: record.timePeriodDays, expr: `vector(${durationSeconds(slo.period) / 86400})`, labels },
+  ];
+}
+
+/** The burn rate over the last 5 minutes, in the alert group with the 5m window it reads. */
+export function currentBurnRecordingRules(slo: Slo): RecordingRule[] {
+  return [
     {
       record: record.currentBurnRate,
-      expr: `${record.sliError(CURRENT_BURN_WINDOW)}${sel}\n/ ${on}\n${record.errorBudget}${sel}`,
-      labels,
+      expr: `${record.sliError(CURRENT_BURN_WINDOW)}${selectorOf(slo)}\n/ ${errorBudget(slo)}`,
+      labels: sloLabels(slo),
     },
   ];
 }
 
 /**
- * The period's burn rate and the budget left, from the period ratio of the same group. The budget
- * is written in, not read from `slo:error_budget:ratio`, so the period group depends on no other.
+ * The period's burn rate and the budget left, from the period ratio of the same group. Budgets
+ * are written in, not read from `slo:error_budget:ratio`, so neither group waits for the other.
  */
 export function periodBudgetRecordingRules(slo: Slo): RecordingRule[] {
   const labels = sloLabels(slo);
