@@ -1,6 +1,7 @@
 // `npm run bench`: prints each benchmark as a table and writes bench/results/latest.json.
 //   npm run bench                      everything
 //   npm run bench -- peer metrics      only some (peer, gateway, casino, pokemon, events, metrics, slo, dashboards, chaos)
+//   npm run bench -- slo-scale         SLO rules over 30 days in a real Prometheus (only when named: ~20 min)
 //   BENCH_ROUNDS=5 BENCH_DURATION=10 npm run bench
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
