@@ -6,8 +6,9 @@ import { generateFromSpecs, parseSpec, sliQueries, type Slo } from '../src';
 import { loadWindows } from '../src/windows';
 import { requireTool, runTool } from './helpers';
 
-// The period ratio is summed from recorded 5-minute bad and total rates (slo/src/rules/sli-rules.ts)
-// instead of reading every raw counter over the whole period. This drives the generated rules
+// The period ratio is summed from the period group's recorded increments, the bad and total events
+// since its previous run (slo/src/rules/sli-rules.ts), instead of reading every raw counter over
+// the whole period. This drives the generated rules
 // through promtool with traffic as uneven as a real service's, over more than a 7-day period
 // (scraped and evaluated every 2 minutes: promtool refuses ranges of over 10,000 samples), and
 // holds the summed ratio to the raw-counter rate over the same window.
@@ -16,9 +17,9 @@ import { requireTool, runTool } from './helpers';
 // concentrated at night (5% of night requests fail, 0.05% by day); slow requests at the peak (3% by
 // day, 0.2% at night). The mean of 5-minute ratios (what sloth records) is off by a factor on such
 // traffic; the summed ratio must not be. Along the way the process restarts (every counter back to
-// 0), Prometheus misses a scrape where errors are densest, and the first checks come before a
-// full period. (A gap longer than the 5-minute base window drops the events it spans from both
-// sums: slo/README.md gives the figures.)
+// 0), Prometheus misses two scrapes in a row where errors are densest, and the first checks come
+// before a full period. (A gap longer than the 5-minute lookback drops the events it spans from
+// both sums: slo/README.md says so.)
 jest.setTimeout(300_000);
 
 const MINUTE = 60;
@@ -60,7 +61,7 @@ function traffic(t: number): Minute {
 const END = 8 * DAY + 6 * 3600;
 /** The process restarts here: every counter starts again from 0. */
 const RESTART = 3 * DAY + 14 * 3600;
-/** Prometheus misses the scrape in these minutes (at night, where errors are densest). */
+/** Prometheus misses the scrapes in these minutes (at night, where errors are densest). */
 const GAP = { from: 4 * DAY + 2 * 3600, minutes: 4 };
 
 const http = (status: string, extra = ''): string =>
@@ -128,7 +129,7 @@ interface Check {
 
 const relativeGap = (cheap: string, exact: string): string => `abs(${cheap} / on() ${exact} - 1)`;
 
-describe('the period ratio summed from recorded 5-minute rates', () => {
+describe('the period ratio summed from recorded increments', () => {
   const promtool = requireTool('promtool');
   const dir = mkdtempSync(join(tmpdir(), 'gameday-period-'));
   const rules = generateFromSpecs([{ file: 'slo/specs/shop.yaml', text: SPEC }], {
