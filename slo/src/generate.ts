@@ -54,10 +54,11 @@ export interface GenerateResult {
 }
 
 /**
- * The two rule groups of one SLO. The alert group (the global interval): SLI windows, the current
- * burn rate, then alerts, so one evaluation sees fresh values. The period group
- * (PERIOD_GROUP_INTERVAL): the increments, the period ratio summed from them, the budget and the
- * SLO's constants, which dashboards, status and the long windows read, so no alert waits for it.
+ * The two rule groups of one SLO. The alert group (the global interval): SLI windows, the SLO's
+ * constants (chaos preflight looks for its objective as soon as Prometheus runs), the current burn
+ * rate, then alerts, so one evaluation sees fresh values. The period group
+ * (PERIOD_GROUP_INTERVAL): the increments, the period ratio summed from them and the budget, which
+ * dashboards, status and the long windows read, so no alert waits for it.
  */
 export function sloRuleGroups(
   slo: Slo,
@@ -71,6 +72,7 @@ export function sloRuleGroups(
         name: ruleGroupName(slo.service, slo.name),
         rules: [
           ...sliRecordingRules(slo, windows, periodInterval),
+          ...metadataRecordingRules(slo),
           ...currentBurnRecordingRules(slo),
           ...alertRules(slo, windows, links),
         ],
@@ -78,11 +80,7 @@ export function sloRuleGroups(
       {
         name: periodRuleGroupName(slo.service, slo.name),
         interval: periodInterval,
-        rules: [
-          ...periodSliRecordingRules(slo, periodInterval),
-          ...periodBudgetRecordingRules(slo),
-          ...metadataRecordingRules(slo),
-        ],
+        rules: [...periodSliRecordingRules(slo, periodInterval), ...periodBudgetRecordingRules(slo)],
       },
     ];
   } catch (err) {

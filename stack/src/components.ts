@@ -15,7 +15,7 @@ import type { RunAs } from './postgres';
 import { prometheusConfig } from './prometheus-config';
 import { proxiedDatabaseUrl, proxiedUrl, toxiproxy } from './toxiproxy';
 import { jaeger, logAgent, otlpEndpoint, victoriaLogs } from './signals';
-import { alertmanagerConfigPath, ruleFiles } from './slo-integration';
+import { alertmanagerConfigPath, localRuleFiles } from './slo-integration';
 
 /** Ports of things that are not registry entries but can be moved like them. */
 export const supervisorPort = { name: 'stack', port: defaultSinkPort };
@@ -206,14 +206,15 @@ function prometheus(): ComponentSpec {
     async prepare(ctx) {
       mkdirSync(join(dir(ctx), 'data'), { recursive: true });
       const jobs = ctx.scrapeJobs();
+      // GAMEDAY_SCRAPE_INTERVAL_S: scrape and rule evaluation (default 5 s; the chaos tests use 2 s).
+      const intervalSeconds = Number(ctx.env.GAMEDAY_SCRAPE_INTERVAL_S || 5);
       writeFileSync(
         join(dir(ctx), 'prometheus.yml'),
         prometheusConfig({
           jobs,
-          ruleFiles: ruleFiles(ctx.root),
+          ruleFiles: localRuleFiles(ctx.root, join(dir(ctx), 'rules'), intervalSeconds, ctx.env),
           alertmanager: `127.0.0.1:${ctx.port('alertmanager')}`,
-          // GAMEDAY_SCRAPE_INTERVAL_S: scrape and rule evaluation (default 5 s; the chaos tests use 2 s).
-          intervalSeconds: Number(ctx.env.GAMEDAY_SCRAPE_INTERVAL_S || 5),
+          intervalSeconds,
         }),
       );
     },

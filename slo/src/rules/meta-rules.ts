@@ -4,10 +4,7 @@ import { CURRENT_BURN_WINDOW, record } from '../naming';
 import { errorBudget, selectorOf, sloLabels } from './labels';
 import type { RecordingRule } from './types';
 
-/**
- * Objective, budget and period: constants, so they live in the period group, where they cost the
- * alerts nothing. What dashboards, `npm start` and chaos verdicts read.
- */
+/** Objective, budget and period: what dashboards, `npm start` and chaos preflight read. */
 export function metadataRecordingRules(slo: Slo): RecordingRule[] {
   const labels = sloLabels(slo);
   return [
