@@ -47,7 +47,7 @@ import {
   type RuleGroup,
   type Slo,
 } from '@gameday/slo';
-import { REPO_ROOT } from '@gameday/testing';
+import { freePort, REPO_ROOT } from '@gameday/testing';
 
 const MINUTE = 60;
 const DAY = 86_400;
@@ -293,15 +293,6 @@ async function startExporter(counters: Counters): Promise<{ server: Server; port
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { server, port: (server.address() as { port: number }).port };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 interface RunningPrometheus {

@@ -38,6 +38,11 @@ function summedTotalRate(slo: Slo, window: string, interval: string): string {
   return `avg_over_time(${record.sliTotalIncrease(interval)}${sel}[${window}]) / ${durationSeconds(interval)}`;
 }
 
+/** The windows the low-traffic guard compares over: the long windows of the page pairs. */
+function guardedWindows(windows: PeriodWindows): string[] {
+  return [...new Set(windows.page.map((w) => w.longWindow))];
+}
+
 /**
  * The alert group's SLI: the error ratio over every window the alerts read. The fast page's
  * windows read the raw counters; from SUMMED_FROM up they are summed from the period group's
@@ -58,8 +63,7 @@ export function sliRecordingRules(
       labels,
     }));
   if (slo.minRequestsPerSecond !== undefined) {
-    const guarded = [...new Set(windows.page.map((w) => w.longWindow))];
-    for (const w of guarded) {
+    for (const w of guardedWindows(windows)) {
       rules.push({
         record: record.sliTotal(w),
         expr: summed(slo, w) ? summedTotalRate(slo, w, interval) : queries.totalRate(w),
@@ -104,8 +108,8 @@ export function rawSliRecordingRules(slo: Slo, windows: PeriodWindows): Recordin
     labels,
   }));
   if (slo.minRequestsPerSecond !== undefined) {
-    const guarded = [...new Set(windows.page.map((w) => w.longWindow))];
-    for (const w of guarded) rules.push({ record: record.sliTotal(w), expr: queries.totalRate(w), labels });
+    for (const w of guardedWindows(windows))
+      rules.push({ record: record.sliTotal(w), expr: queries.totalRate(w), labels });
   }
   return rules;
 }
